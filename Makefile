@@ -1,0 +1,38 @@
+# Set-up and everyday commands. `make run` and `make test` are the README's Quick start.
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup run test lint bench screenshot clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	# The CPU build of torch first (about 200 MB); a plain `pip install torch` would fetch CUDA builds.
+	$(BIN)/pip install --disable-pip-version-check -q "torch==2.13.0" || \
+	  $(BIN)/pip install --disable-pip-version-check -q "torch==2.13.0" --index-url https://download.pytorch.org/whl/cpu
+	$(BIN)/pip install --disable-pip-version-check -q -e ".[test]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: setup
+	$(BIN)/nnbuilder resources/examples/fashion_mnist_mlp.nnb
+
+test: setup
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+	$(BIN)/lint-imports
+	$(BIN)/ruff check nnbuilder tests benchmarks
+
+lint: setup
+	$(BIN)/ruff check nnbuilder tests benchmarks
+	$(BIN)/lint-imports
+
+bench: setup
+	for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+screenshot: setup
+	QT_QPA_PLATFORM=offscreen $(BIN)/python docs/make_screenshots.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -1,0 +1,393 @@
+"""Reading and writing ``.nnb`` project files: parse -> migrate -> validate -> resolve.
+
+JSON only (never pickle or eval). Every fault becomes one ``ProjectError`` that names the file,
+the JSON path (``$.graphs[0].nodes[2].params.units``) and what is wrong, so a student can fix the
+file by hand. Saving is atomic and deterministic so project files diff well under version control.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .errors import ProjectError
+from .model import (
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    DataConfig,
+    EarlyStoppingConfig,
+    Edge,
+    Graph,
+    Node,
+    OptimizerConfig,
+    Project,
+    TrainingConfig,
+)
+
+LOSSES = ("sparse_categorical_crossentropy", "categorical_crossentropy", "binary_crossentropy", "mse", "mae",
+          "huber", "sse", "perceptron")
+OPTIMIZERS = ("sgd", "adam", "adamw", "rmsprop", "adagrad")
+SCHEDULES = ("none", "step", "cosine", "exponential")
+METRICS = ("accuracy", "mae", "mse", "rmse")
+DEVICES_PREFIXES = ("auto", "cpu", "cuda", "mps")
+
+#: version -> function turning a document of that version into the next version.
+#: Add an entry here whenever FORMAT_VERSION is raised; old files then keep opening.
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+class _Ctx:
+    """Where we are in the document, so errors can name the JSON path."""
+
+    def __init__(self, file: str | None) -> None:
+        self.file = file
+
+    def fail(self, path: str, message: str) -> ProjectError:
+        return ProjectError(message, file=self.file, path=path)
+
+    def obj(self, value: Any, path: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(path, f"expected an object, found {_kind(value)}.")
+        return value
+
+    def arr(self, value: Any, path: str) -> list[Any]:
+        if not isinstance(value, list):
+            raise self.fail(path, f"expected a list, found {_kind(value)}.")
+        return value
+
+    def string(self, value: Any, path: str, allow_empty: bool = True) -> str:
+        if not isinstance(value, str):
+            raise self.fail(path, f"expected text, found {_kind(value)}.")
+        if not allow_empty and not value:
+            raise self.fail(path, "must not be empty.")
+        return value
+
+    def integer(self, value: Any, path: str, lo: int | None = None, hi: int | None = None) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail(path, f"expected a whole number, found {_kind(value)}.")
+        if lo is not None and value < lo:
+            raise self.fail(path, f"must be at least {lo}, found {value}.")
+        if hi is not None and value > hi:
+            raise self.fail(path, f"must be at most {hi}, found {value}.")
+        return value
+
+    def number(self, value: Any, path: str, lo: float | None = None, hi: float | None = None,
+               lo_open: bool = False) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            raise self.fail(path, f"expected a number, found {_kind(value)}.")
+        if lo is not None and (value < lo or (lo_open and value == lo)):
+            raise self.fail(path, f"must be {'above' if lo_open else 'at least'} {lo}, found {value}.")
+        if hi is not None and value > hi:
+            raise self.fail(path, f"must be at most {hi}, found {value}.")
+        return float(value)
+
+    def boolean(self, value: Any, path: str) -> bool:
+        if not isinstance(value, bool):
+            raise self.fail(path, f"expected true or false, found {_kind(value)}.")
+        return value
+
+    def choice(self, value: Any, path: str, choices: tuple[str, ...]) -> str:
+        if value not in choices:
+            raise self.fail(path, f"must be one of {', '.join(choices)}, found {value!r}.")
+        return value
+
+    def known_keys(self, d: dict[str, Any], path: str, allowed: set[str]) -> None:
+        extra = sorted(set(d) - allowed)
+        if extra:
+            raise self.fail(f"{path}.{extra[0]}", f"unknown field {extra[0]!r} (expected one of "
+                            f"{', '.join(sorted(allowed))}).")
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    return {bool: "true/false", int: "a number", float: "a number", str: f"text {value!r}",
+            list: "a list", dict: "an object"}.get(type(value), type(value).__name__)
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+def loads_project(text: str, file: str | None = None) -> Project:
+    """Parse a project from JSON text; ``file`` only names the source in error messages."""
+    ctx = _Ctx(file)
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ProjectError(f"is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); "
+                           "the file may be truncated or edited by hand.", file=file) from None
+    doc = ctx.obj(doc, "$")
+    doc = migrate(doc, ctx)
+    return _project_from_dict(doc, ctx)
+
+
+def load_project(path: str | os.PathLike[str]) -> Project:
+    """Read a ``.nnb`` file; raises ProjectError (never anything else) for bad input."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise ProjectError("no such file.", file=str(p)) from None
+    except IsADirectoryError:
+        raise ProjectError("is a folder, not a project file.", file=str(p)) from None
+    except OSError as exc:
+        raise ProjectError(f"cannot be read ({exc.strerror}).", file=str(p)) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ProjectError("is not a text (UTF-8) file; is it really an nnbuilder project?", file=str(p)) from None
+    return loads_project(text, str(p))
+
+
+def migrate(doc: dict[str, Any], ctx: _Ctx | None = None) -> dict[str, Any]:
+    ctx = ctx or _Ctx(None)
+    fmt = doc.get("format")
+    if fmt != FORMAT_NAME:
+        raise ctx.fail("$.format", f"expected {FORMAT_NAME!r}, found {fmt!r}; this is not an nnbuilder project.")
+    version = doc.get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ctx.fail("$.version", f"expected a positive whole number, found {_kind(version)}.")
+    if version > FORMAT_VERSION:
+        raise ctx.fail("$.version", f"the file was written by a newer nnbuilder (format version {version}; this "
+                       f"version reads up to {FORMAT_VERSION}). Update nnbuilder to open it.")
+    while version < FORMAT_VERSION:
+        step = MIGRATIONS.get(version)
+        if step is None:
+            raise ctx.fail("$.version", f"format version {version} can no longer be read.")
+        doc = step(doc)
+        version = doc["version"]
+    return doc
+
+
+def _project_from_dict(doc: dict[str, Any], ctx: _Ctx) -> Project:
+    ctx.known_keys(doc, "$", {"format", "version", "name", "notes", "graphs", "data", "training"})
+    name = ctx.string(doc.get("name", "Untitled"), "$.name")
+    notes = ctx.string(doc.get("notes", ""), "$.notes")
+    graphs_raw = ctx.arr(doc.get("graphs"), "$.graphs")
+    if not graphs_raw:
+        raise ctx.fail("$.graphs", "a project needs at least one graph.")
+    graphs = [_graph_from_dict(g, f"$.graphs[{i}]", ctx) for i, g in enumerate(graphs_raw)]
+    seen: set[str] = set()
+    for i, g in enumerate(graphs):
+        if g.name in seen:
+            raise ctx.fail(f"$.graphs[{i}].name", f"two graphs are called {g.name!r}; graph names must differ.")
+        seen.add(g.name)
+    data = _data_from_dict(doc.get("data", {}), ctx)
+    training = _training_from_dict(doc.get("training", {}), ctx)
+    return Project(name=name, graphs=graphs, data=data, training=training, notes=notes)
+
+
+def _graph_from_dict(raw: Any, path: str, ctx: _Ctx) -> Graph:
+    from ..layers import get_spec  # the registry is pure Python; imported late to keep io light
+
+    d = ctx.obj(raw, path)
+    ctx.known_keys(d, path, {"name", "role", "nodes", "edges"})
+    g = Graph(name=ctx.string(d.get("name", "model"), f"{path}.name", allow_empty=False),
+              role=ctx.choice(d.get("role", "model"), f"{path}.role", ("model", "generator", "discriminator")))
+    ids: set[str] = set()
+    for i, nraw in enumerate(ctx.arr(d.get("nodes", []), f"{path}.nodes")):
+        npath = f"{path}.nodes[{i}]"
+        n = ctx.obj(nraw, npath)
+        ctx.known_keys(n, npath, {"id", "type", "params", "position", "label", "trainable"})
+        nid = ctx.string(n.get("id"), f"{npath}.id", allow_empty=False)
+        if nid in ids:
+            raise ctx.fail(f"{npath}.id", f"duplicate node id {nid!r}; every node needs its own id.")
+        ids.add(nid)
+        tname = ctx.string(n.get("type"), f"{npath}.type", allow_empty=False)
+        try:
+            spec = get_spec(tname)
+        except KeyError:
+            raise ctx.fail(f"{npath}.type", f"node {nid!r} has unknown layer type {tname!r}.") from None
+        params_raw = ctx.obj(n.get("params", {}), f"{npath}.params")
+        params: dict[str, Any] = {}
+        for key, value in params_raw.items():
+            try:
+                pspec = spec.param(key)
+            except KeyError:
+                known = ", ".join(p.name for p in spec.params) or "none"
+                raise ctx.fail(f"{npath}.params.{key}", f"{spec.title} node {nid!r} has no parameter {key!r} "
+                               f"(its parameters: {known}).") from None
+            try:
+                params[key] = pspec.coerce(value)
+            except ValueError as exc:
+                raise ctx.fail(f"{npath}.params.{key}", f"{spec.title} node {nid!r}: {key} {exc}.") from None
+        pos = ctx.arr(n.get("position", [0, 0]), f"{npath}.position")
+        if len(pos) != 2:
+            raise ctx.fail(f"{npath}.position", f"expected [x, y], found a list of {len(pos)}.")
+        position = (ctx.number(pos[0], f"{npath}.position[0]"), ctx.number(pos[1], f"{npath}.position[1]"))
+        node = Node(id=nid, type=spec.type, params=params, position=position,
+                    label=ctx.string(n.get("label", ""), f"{npath}.label"),
+                    trainable=ctx.boolean(n.get("trainable", True), f"{npath}.trainable"))
+        try:
+            g.add_node(node)
+        except ProjectError as exc:
+            raise ctx.fail(f"{npath}.id", exc.detail) from None
+    for i, eraw in enumerate(ctx.arr(d.get("edges", []), f"{path}.edges")):
+        epath = f"{path}.edges[{i}]"
+        e = ctx.obj(eraw, epath)
+        ctx.known_keys(e, epath, {"source", "source_port", "target", "target_port"})
+        src = ctx.string(e.get("source"), f"{epath}.source", allow_empty=False)
+        dst = ctx.string(e.get("target"), f"{epath}.target", allow_empty=False)
+        for end, nid in (("source", src), ("target", dst)):
+            if nid not in ids:
+                raise ctx.fail(f"{epath}.{end}", f"edge points to node {nid!r}, which does not exist.")
+        sport = ctx.string(e.get("source_port", "out"), f"{epath}.source_port", allow_empty=False)
+        tport = ctx.string(e.get("target_port", "in"), f"{epath}.target_port", allow_empty=False)
+        sspec, tspec = get_spec(g.node(src).type), get_spec(g.node(dst).type)
+        if sspec.output_port(sport) is None:
+            raise ctx.fail(f"{epath}.source_port", f"{sspec.title} node {src!r} has no output port {sport!r}.")
+        if tspec.input_port(tport) is None:
+            raise ctx.fail(f"{epath}.target_port", f"{tspec.title} node {dst!r} has no input port {tport!r}.")
+        try:
+            g.add_edge(Edge(src, dst, sport, tport))
+        except ProjectError as exc:
+            raise ctx.fail(epath, exc.detail) from None
+    return g
+
+
+def _data_from_dict(raw: Any, ctx: _Ctx) -> DataConfig:
+    d = ctx.obj(raw, "$.data")
+    ctx.known_keys(d, "$.data", {"dataset", "options"})
+    return DataConfig(dataset=ctx.string(d.get("dataset", DataConfig.dataset), "$.data.dataset", allow_empty=False),
+                      options=dict(ctx.obj(d.get("options", {}), "$.data.options")))
+
+
+def _training_from_dict(raw: Any, ctx: _Ctx) -> TrainingConfig:
+    p = "$.training"
+    d = ctx.obj(raw, p)
+    ctx.known_keys(d, p, {"loss", "optimizer", "epochs", "batch_size", "metrics", "validation_split",
+                          "early_stopping", "seed", "device", "mixed_precision"})
+    t = TrainingConfig()
+    t.loss = ctx.choice(d.get("loss", t.loss), f"{p}.loss", LOSSES)
+    o = ctx.obj(d.get("optimizer", {}), f"{p}.optimizer")
+    op = f"{p}.optimizer"
+    ctx.known_keys(o, op, {"name", "lr", "momentum", "nesterov", "weight_decay", "schedule", "step_size", "gamma"})
+    oc = OptimizerConfig()
+    t.optimizer = OptimizerConfig(
+        name=ctx.choice(str(o.get("name", oc.name)).lower(), f"{op}.name", OPTIMIZERS),
+        lr=ctx.number(o.get("lr", oc.lr), f"{op}.lr", 0.0, 100.0, lo_open=True),
+        momentum=ctx.number(o.get("momentum", oc.momentum), f"{op}.momentum", 0.0, 1.0),
+        nesterov=ctx.boolean(o.get("nesterov", oc.nesterov), f"{op}.nesterov"),
+        weight_decay=ctx.number(o.get("weight_decay", oc.weight_decay), f"{op}.weight_decay", 0.0, 10.0),
+        schedule=ctx.choice(o.get("schedule", oc.schedule), f"{op}.schedule", SCHEDULES),
+        step_size=ctx.integer(o.get("step_size", oc.step_size), f"{op}.step_size", 1),
+        gamma=ctx.number(o.get("gamma", oc.gamma), f"{op}.gamma", 0.0, 1.0, lo_open=True),
+    )
+    t.epochs = ctx.integer(d.get("epochs", t.epochs), f"{p}.epochs", 1, 100_000)
+    t.batch_size = ctx.integer(d.get("batch_size", t.batch_size), f"{p}.batch_size", 1, 1_000_000)
+    metrics = ctx.arr(d.get("metrics", t.metrics), f"{p}.metrics")
+    t.metrics = [ctx.choice(m, f"{p}.metrics[{i}]", METRICS) for i, m in enumerate(metrics)]
+    t.validation_split = ctx.number(d.get("validation_split", t.validation_split), f"{p}.validation_split",
+                                    0.0, 0.9)
+    es = ctx.obj(d.get("early_stopping", {}), f"{p}.early_stopping")
+    ep = f"{p}.early_stopping"
+    ctx.known_keys(es, ep, {"enabled", "monitor", "patience", "min_delta", "restore_best"})
+    ec = EarlyStoppingConfig()
+    t.early_stopping = EarlyStoppingConfig(
+        enabled=ctx.boolean(es.get("enabled", ec.enabled), f"{ep}.enabled"),
+        monitor=ctx.string(es.get("monitor", ec.monitor), f"{ep}.monitor", allow_empty=False),
+        patience=ctx.integer(es.get("patience", ec.patience), f"{ep}.patience", 0, 100_000),
+        min_delta=ctx.number(es.get("min_delta", ec.min_delta), f"{ep}.min_delta", 0.0),
+        restore_best=ctx.boolean(es.get("restore_best", ec.restore_best), f"{ep}.restore_best"),
+    )
+    t.seed = ctx.integer(d.get("seed", t.seed), f"{p}.seed", 0, 2**63 - 1)
+    device = ctx.string(d.get("device", t.device), f"{p}.device", allow_empty=False)
+    if device.split(":")[0] not in DEVICES_PREFIXES:
+        raise ctx.fail(f"{p}.device", f"must be auto, cpu, cuda, cuda:N or mps, found {device!r}.")
+    t.device = device
+    t.mixed_precision = ctx.boolean(d.get("mixed_precision", t.mixed_precision), f"{p}.mixed_precision")
+    return t
+
+
+# ---------------------------------------------------------------------------- writing
+
+
+def project_to_dict(project: Project) -> dict[str, Any]:
+    """The document in a fixed key order; defaults written out so files are self-explaining."""
+    t = project.training
+    o = t.optimizer
+    es = t.early_stopping
+    return {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "name": project.name,
+        "notes": project.notes,
+        "graphs": [
+            {
+                "name": g.name,
+                "role": g.role,
+                "nodes": [_node_dict(n) for n in g.nodes],
+                "edges": [
+                    {"source": e.source, "source_port": e.source_port, "target": e.target,
+                     "target_port": e.target_port}
+                    for e in g.edges
+                ],
+            }
+            for g in project.graphs
+        ],
+        "data": {"dataset": project.data.dataset, "options": _sorted(project.data.options)},
+        "training": {
+            "loss": t.loss,
+            "optimizer": {"name": o.name, "lr": o.lr, "momentum": o.momentum, "nesterov": o.nesterov,
+                          "weight_decay": o.weight_decay, "schedule": o.schedule, "step_size": o.step_size,
+                          "gamma": o.gamma},
+            "epochs": t.epochs,
+            "batch_size": t.batch_size,
+            "metrics": list(t.metrics),
+            "validation_split": t.validation_split,
+            "early_stopping": {"enabled": es.enabled, "monitor": es.monitor, "patience": es.patience,
+                               "min_delta": es.min_delta, "restore_best": es.restore_best},
+            "seed": t.seed,
+            "device": t.device,
+            "mixed_precision": t.mixed_precision,
+        },
+    }
+
+
+def _node_dict(n: Node) -> dict[str, Any]:
+    d: dict[str, Any] = {"id": n.id, "type": n.type}
+    if n.label:
+        d["label"] = n.label
+    d["params"] = _sorted(n.params)
+    d["position"] = [_round(n.position[0]), _round(n.position[1])]
+    if not n.trainable:
+        d["trainable"] = False
+    return d
+
+
+def _round(v: float) -> float:
+    r = round(float(v), 2)
+    return int(r) if r.is_integer() else r
+
+
+def _sorted(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: d[k] for k in sorted(d)}
+
+
+def dumps_project(project: Project) -> str:
+    return json.dumps(project_to_dict(project), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def save_project(project: Project, path: str | os.PathLike[str]) -> None:
+    """Write atomically: a crash mid-save leaves the old file intact, never half a file."""
+    p = Path(path)
+    text = dumps_project(project)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=str(p.parent))
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, p)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

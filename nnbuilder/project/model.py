@@ -1,0 +1,213 @@
+"""The project document: graphs of layer nodes plus data and training settings.
+
+Plain dataclasses with no torch and no Qt, so the file format, the CLI, the compiler and the
+app's undo commands all share one model. Every mutation the app makes goes through the small
+methods here (add/remove node and edge, set params) so the invariants live in one place.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import ProjectError
+
+FORMAT_NAME = "nnbuilder-project"
+FORMAT_VERSION = 1
+
+_ID_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
+
+
+@dataclass
+class Node:
+    id: str
+    type: str
+    params: dict[str, Any] = field(default_factory=dict)
+    position: tuple[float, float] = (0.0, 0.0)
+    label: str = ""
+    trainable: bool = True
+
+    @property
+    def display_name(self) -> str:
+        return self.label or self.id
+
+    def copy(self) -> Node:
+        return Node(self.id, self.type, copy.deepcopy(self.params), tuple(self.position), self.label, self.trainable)
+
+
+@dataclass(frozen=True)
+class Edge:
+    source: str
+    target: str
+    source_port: str = "out"
+    target_port: str = "in"
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        return (self.source, self.source_port, self.target, self.target_port)
+
+
+@dataclass
+class Graph:
+    name: str = "model"
+    role: str = "model"
+    nodes: list[Node] = field(default_factory=list)
+    edges: list[Edge] = field(default_factory=list)
+
+    # -- queries -------------------------------------------------------------
+    def node(self, node_id: str) -> Node:
+        for n in self.nodes:
+            if n.id == node_id:
+                return n
+        raise KeyError(node_id)
+
+    def has_node(self, node_id: str) -> bool:
+        return any(n.id == node_id for n in self.nodes)
+
+    def node_index(self, node_id: str) -> int:
+        for i, n in enumerate(self.nodes):
+            if n.id == node_id:
+                return i
+        raise KeyError(node_id)
+
+    def incoming(self, node_id: str) -> list[Edge]:
+        return [e for e in self.edges if e.target == node_id]
+
+    def outgoing(self, node_id: str) -> list[Edge]:
+        return [e for e in self.edges if e.source == node_id]
+
+    def new_id(self, base: str) -> str:
+        """A fresh node id such as ``dense_3`` derived from a type or label."""
+        stem = re.sub(r"[^A-Za-z0-9_]", "_", base).strip("_").lower() or "node"
+        if not stem[0].isalpha():
+            stem = "n_" + stem
+        used = {n.id for n in self.nodes}
+        i = 1
+        while f"{stem}_{i}" in used:
+            i += 1
+        return f"{stem}_{i}"
+
+    def would_create_cycle(self, source: str, target: str) -> bool:
+        """True when an edge source -> target closes a loop (target already reaches source)."""
+        if source == target:
+            return True
+        adj: dict[str, list[str]] = {}
+        for e in self.edges:
+            adj.setdefault(e.source, []).append(e.target)
+        stack, seen = [target], set()
+        while stack:
+            cur = stack.pop()
+            if cur == source:
+                return True
+            if cur in seen:
+                continue
+            seen.add(cur)
+            stack.extend(adj.get(cur, ()))
+        return False
+
+    # -- mutations (the app's undo commands call these) ---------------------------
+    def add_node(self, node: Node, index: int | None = None) -> None:
+        if not _ID_RE.match(node.id):
+            raise ProjectError(f"'{node.id}' is not a valid node id (letters, digits, _ and -).")
+        if self.has_node(node.id):
+            raise ProjectError(f"A node with id '{node.id}' already exists.")
+        if index is None:
+            self.nodes.append(node)
+        else:
+            self.nodes.insert(index, node)
+
+    def remove_node(self, node_id: str) -> tuple[Node, int, list[tuple[int, Edge]]]:
+        """Remove a node and its edges; returns what is needed to put them back exactly."""
+        idx = self.node_index(node_id)
+        node = self.nodes.pop(idx)
+        removed = [(i, e) for i, e in enumerate(self.edges) if node_id in (e.source, e.target)]
+        self.edges = [e for e in self.edges if node_id not in (e.source, e.target)]
+        return node, idx, removed
+
+    def add_edge(self, edge: Edge, index: int | None = None) -> None:
+        if any(e.key == edge.key for e in self.edges):
+            raise ProjectError(f"{edge.source} is already connected to {edge.target}.")
+        if index is None:
+            self.edges.append(edge)
+        else:
+            self.edges.insert(index, edge)
+
+    def remove_edge(self, edge: Edge) -> int:
+        for i, e in enumerate(self.edges):
+            if e.key == edge.key:
+                del self.edges[i]
+                return i
+        raise KeyError(edge.key)
+
+    def copy(self) -> Graph:
+        return Graph(self.name, self.role, [n.copy() for n in self.nodes], list(self.edges))
+
+
+@dataclass
+class DataConfig:
+    dataset: str = "spiral"
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class OptimizerConfig:
+    name: str = "adam"
+    lr: float = 0.001
+    momentum: float = 0.0
+    nesterov: bool = False
+    weight_decay: float = 0.0
+    schedule: str = "none"  # none | step | cosine | exponential
+    step_size: int = 10
+    gamma: float = 0.5
+
+
+@dataclass
+class EarlyStoppingConfig:
+    enabled: bool = False
+    monitor: str = "val_loss"
+    patience: int = 5
+    min_delta: float = 0.0
+    restore_best: bool = True
+
+
+@dataclass
+class TrainingConfig:
+    loss: str = "sparse_categorical_crossentropy"
+    optimizer: OptimizerConfig = field(default_factory=OptimizerConfig)
+    epochs: int = 10
+    batch_size: int = 32
+    metrics: list[str] = field(default_factory=lambda: ["accuracy"])
+    validation_split: float = 0.2
+    early_stopping: EarlyStoppingConfig = field(default_factory=EarlyStoppingConfig)
+    seed: int = 0
+    device: str = "auto"
+    mixed_precision: bool = False
+
+
+@dataclass
+class Project:
+    name: str = "Untitled"
+    graphs: list[Graph] = field(default_factory=lambda: [Graph()])
+    data: DataConfig = field(default_factory=DataConfig)
+    training: TrainingConfig = field(default_factory=TrainingConfig)
+    notes: str = ""
+
+    def graph(self, name: str | None = None) -> Graph:
+        """The named graph, or the only/first 'model' graph when no name is given."""
+        if name is None:
+            if len(self.graphs) == 1:
+                return self.graphs[0]
+            for g in self.graphs:
+                if g.role == "model":
+                    return g
+            return self.graphs[0]
+        for g in self.graphs:
+            if g.name == name:
+                return g
+        names = ", ".join(repr(g.name) for g in self.graphs)
+        raise ProjectError(f"The project has no graph named {name!r} (it has {names}).")
+
+    def copy(self) -> Project:
+        return copy.deepcopy(self)

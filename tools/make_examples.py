@@ -1,0 +1,241 @@
+"""Writes resources/examples/*.nnb: the lecture's networks as ready-to-open projects.
+
+Run after changing an example here; the files are committed so the app needs nothing at run time.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from nnbuilder.project import (  # noqa: E402
+    DataConfig,
+    EarlyStoppingConfig,
+    Edge,
+    Graph,
+    Node,
+    OptimizerConfig,
+    Project,
+    TrainingConfig,
+    save_project,
+)
+
+OUT = Path(__file__).resolve().parent.parent / "resources" / "examples"
+
+
+def chain(*layers: tuple[str, str, dict], label_map: dict[str, str] | None = None, name: str = "model",
+          role: str = "model", y: float = 0.0) -> Graph:
+    """A left-to-right chain of (id, type, params) nodes."""
+    g = Graph(name=name, role=role)
+    prev = None
+    for i, (nid, typ, params) in enumerate(layers):
+        g.add_node(Node(nid, typ, params, (i * 220.0, y), (label_map or {}).get(nid, "")))
+        if prev is not None:
+            g.add_edge(Edge(prev, nid))
+        prev = nid
+    return g
+
+
+def fashion_mnist_mlp() -> Project:
+    g = chain(
+        ("input", "Input", {"shape": [28, 28]}),
+        ("flatten", "Flatten", {}),
+        ("hiddenlayer", "Dense", {"units": 128, "activation": "relu"}),
+        ("outputlayer", "Dense", {"units": 10, "activation": "softmax"}),
+    )
+    return Project(
+        name="Fashion-MNIST MLP",
+        graphs=[g],
+        data=DataConfig("fashion_mnist", {"normalize": True}),
+        training=TrainingConfig(loss="sparse_categorical_crossentropy", optimizer=OptimizerConfig("adam", 0.001),
+                                epochs=5, batch_size=32, metrics=["accuracy"], validation_split=0.3),
+        notes="The lecture's Keras model: Flatten(28×28) → Dense(128, relu) → Dense(10, softmax), "
+              "sparse categorical cross-entropy, Adam, 5 epochs, validation split 0.3. 101,770 parameters.",
+    )
+
+
+def fashion_mnist_cnn() -> Project:
+    g = chain(
+        ("input", "Input", {"shape": [1, 28, 28]}),
+        ("conv1", "Conv2d", {"filters": 16, "kernel_size": 3, "padding": "same", "activation": "relu"}),
+        ("pool1", "MaxPool2d", {"pool_size": 2}),
+        ("conv2", "Conv2d", {"filters": 32, "kernel_size": 3, "padding": "same", "activation": "relu"}),
+        ("pool2", "MaxPool2d", {"pool_size": 2}),
+        ("flatten", "Flatten", {}),
+        ("hidden", "Dense", {"units": 64, "activation": "relu"}),
+        ("output", "Dense", {"units": 10, "activation": "softmax"}),
+    )
+    return Project(
+        name="Fashion-MNIST CNN", graphs=[g],
+        data=DataConfig("fashion_mnist", {"normalize": True, "channels": True}),
+        training=TrainingConfig(loss="sparse_categorical_crossentropy", optimizer=OptimizerConfig("adam", 0.001),
+                                epochs=3, batch_size=64, metrics=["accuracy"], validation_split=0.2),
+        notes="A small convolutional network: the filters keep where things are in the picture, "
+              "which flattening throws away.",
+    )
+
+
+def spiral() -> Project:
+    g = chain(
+        ("input", "Input", {"shape": [2]}),
+        ("hidden1", "Dense", {"units": 16, "activation": "tanh"}),
+        ("hidden2", "Dense", {"units": 16, "activation": "tanh"}),
+        ("output", "Dense", {"units": 2, "activation": "softmax"}),
+    )
+    return Project(
+        name="Playground: spiral", graphs=[g],
+        data=DataConfig("spiral", {"samples": 600, "noise": 0.1, "seed": 0}),
+        training=TrainingConfig(loss="sparse_categorical_crossentropy", optimizer=OptimizerConfig("adam", 0.01),
+                                epochs=60, batch_size=16, metrics=["accuracy"], validation_split=0.2),
+        notes="The TensorFlow Playground's hardest set: two interleaved spiral arms. Watch the decision "
+              "boundary bend as the hidden layers learn.",
+    )
+
+
+def perceptron(dataset: str, title: str, notes: str) -> Project:
+    g = chain(
+        ("input", "Input", {"shape": [2]}),
+        ("neuron", "Dense", {"units": 1, "activation": "step"}),
+    )
+    return Project(
+        name=title, graphs=[g], data=DataConfig(dataset, {"samples": 200, "seed": 0}),
+        training=TrainingConfig(loss="perceptron", optimizer=OptimizerConfig("sgd", 0.1), epochs=20,
+                                batch_size=1, metrics=["accuracy"], validation_split=0.0),
+        notes=notes,
+    )
+
+
+def linear_neuron() -> Project:
+    g = chain(
+        ("input", "Input", {"shape": [2]}),
+        ("neuron", "Dense", {"units": 1, "activation": "linear"}),
+    )
+    return Project(
+        name="Linear neuron (½·SSE)", graphs=[g], data=DataConfig("blobs", {"samples": 200, "seed": 0}),
+        training=TrainingConfig(loss="sse", optimizer=OptimizerConfig("sgd", 0.001), epochs=30, batch_size=1,
+                                metrics=["accuracy"], validation_split=0.0),
+        notes="The lecture's differentiable perceptron: z = wᵀx + b with a linear activation and the loss "
+              "J(w) = ½ Σ (y − ŷ)², trained by gradient descent. Its decision boundary is a straight line.",
+    )
+
+
+def power_lstm() -> Project:
+    g = chain(
+        ("input", "Input", {"shape": [24, 1]}),
+        ("to_channels", "Permute", {"dims": [2, 1]}),
+        ("conv-1d-1", "Conv1d", {"filters": 21, "kernel_size": 1, "padding": "same", "activation": "relu"}),
+        ("to_time", "Permute", {"dims": [2, 1]}),
+        ("lstm_layer", "LSTM", {"units": 21, "return_sequences": True}),
+        ("lstm_layer_2", "LSTM", {"units": 10}),
+        ("outputlayer", "Dense", {"units": 10, "activation": "linear"}),
+    )
+    return Project(
+        name="Household power: Conv1D + LSTM", graphs=[g],
+        data=DataConfig("household_power", {"resolution": "hourly", "window": 24, "horizon": 10,
+                                            "columns": ["Global_active_power"], "target": "Global_active_power"}),
+        training=TrainingConfig(loss="mse", optimizer=OptimizerConfig("adam", 0.001), epochs=20, batch_size=32,
+                                metrics=["mae"], validation_split=0.2,
+                                early_stopping=EarlyStoppingConfig(True, "val_loss", 6, 0.0, True)),
+        notes="The lecture's forecaster: Conv1D(21) → LSTM(21, return sequences) → LSTM(10) → Dense(10), "
+              "MSE, Adam, early stopping with patience 6 restoring the best weights. Predicts the next 10 hours "
+              "of household power from the last 24.",
+    )
+
+
+def recurrent_variant(cell: str) -> Project:
+    p = power_lstm()
+    g = chain(
+        ("input", "Input", {"shape": [24, 1]}),
+        ("rnn1", cell, {"units": 21, "return_sequences": True}),
+        ("rnn2", cell, {"units": 10}),
+        ("outputlayer", "Dense", {"units": 10, "activation": "linear"}),
+    )
+    p.graphs = [g]
+    p.name = f"Household power: {cell}"
+    p.notes = f"The LSTM forecaster with {cell} cells instead, to compare speed and accuracy."
+    return p
+
+
+def gcn(dataset: str, title: str, hidden: int, classes: int, epochs: int, notes: str) -> Project:
+    g = Graph()
+    g.add_node(Node("features", "Input", {"shape": [34 if dataset == "karate_club" else 1433]}, (0, 0)))
+    g.add_node(Node("graph", "GraphInput", {}, (0, 160)))
+    g.add_node(Node("gcn1", "GCNConv", {"units": hidden, "activation": "relu"}, (220, 0)))
+    g.add_node(Node("dropout", "Dropout", {"rate": 0.5}, (440, 0)))
+    g.add_node(Node("gcn2", "GCNConv", {"units": classes, "activation": "linear"}, (660, 0)))
+    g.add_edge(Edge("features", "gcn1"))
+    g.add_edge(Edge("graph", "gcn1", "out", "graph"))
+    g.add_edge(Edge("gcn1", "dropout"))
+    g.add_edge(Edge("dropout", "gcn2"))
+    g.add_edge(Edge("graph", "gcn2", "out", "graph"))
+    return Project(
+        name=title, graphs=[g], data=DataConfig(dataset, {}),
+        training=TrainingConfig(loss="sparse_categorical_crossentropy",
+                                optimizer=OptimizerConfig("adam", 0.01, weight_decay=5e-4), epochs=epochs,
+                                batch_size=1, metrics=["accuracy"], validation_split=0.0),
+        notes=notes,
+    )
+
+
+def skip_connection() -> Project:
+    g = Graph()
+    nodes = [
+        ("input", "Input", {"shape": [2]}, (0, 60)),
+        ("dense_a", "Dense", {"units": 16, "activation": "relu"}, (220, 0)),
+        ("dense_b", "Dense", {"units": 16, "activation": "relu"}, (440, 0)),
+        ("skip", "Dense", {"units": 16}, (330, 140)),
+        ("add", "Add", {}, (660, 60)),
+        ("concat", "Concatenate", {}, (880, 60)),
+        ("output", "Dense", {"units": 2, "activation": "softmax"}, (1100, 60)),
+    ]
+    for nid, t, params, pos in nodes:
+        g.add_node(Node(nid, t, params, pos))
+    for s, t in [("input", "dense_a"), ("dense_a", "dense_b"), ("input", "skip"), ("dense_b", "add"),
+                 ("skip", "add"), ("add", "concat"), ("dense_a", "concat"), ("concat", "output")]:
+        g.add_edge(Edge(s, t))
+    return Project(
+        name="Skip connection on moons", graphs=[g], data=DataConfig("moons", {"samples": 500, "noise": 0.15}),
+        training=TrainingConfig(loss="sparse_categorical_crossentropy", optimizer=OptimizerConfig("adam", 0.01),
+                                epochs=30, batch_size=32, metrics=["accuracy"], validation_split=0.2),
+        notes="Not every network is a chain: a residual Add and a Concatenate merge branches.",
+    )
+
+
+EXAMPLES = {
+    "fashion_mnist_mlp": fashion_mnist_mlp,
+    "fashion_mnist_cnn": fashion_mnist_cnn,
+    "spiral_playground": spiral,
+    "perceptron_blobs": lambda: perceptron(
+        "blobs", "Perceptron: separable blobs",
+        "Rosenblatt's perceptron: one Step neuron learns w ← w + η (y − ŷ) x and finds a line between "
+        "two separable clouds."),
+    "perceptron_xor": lambda: perceptron(
+        "xor", "Perceptron: XOR cannot be learned",
+        "The same single neuron on XOR never gets every point right: no straight line separates the classes. "
+        "Add a hidden layer to solve it."),
+    "linear_neuron_sse": linear_neuron,
+    "household_power_lstm": power_lstm,
+    "household_power_gru": lambda: recurrent_variant("GRU"),
+    "household_power_rnn": lambda: recurrent_variant("SimpleRNN"),
+    "karate_club_gcn": lambda: gcn(
+        "karate_club", "GCN: karate club", 16, 2, 100,
+        "Zachary's karate club split into two factions. With only the two leaders labelled, the graph "
+        "convolution spreads labels along friendships."),
+    "cora_gcn": lambda: gcn(
+        "cora", "GCN: Cora citations", 16, 7, 100,
+        "Kipf & Welling's two-layer GCN on the Cora citation graph (2,708 papers, 7 topics)."),
+    "skip_connection_moons": skip_connection,
+}
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    for name, make in EXAMPLES.items():
+        save_project(make(), OUT / f"{name}.nnb")
+        print("wrote", OUT / f"{name}.nnb")
+
+
+if __name__ == "__main__":
+    main()
