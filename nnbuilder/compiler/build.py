@@ -53,6 +53,9 @@ def build_module(graph: Graph, training: TrainingConfig | None = None, inference
     g = fx.Graph()
     values: dict[str, fx.Node] = {}
     input_names: list[str] = []
+    incoming: dict[str, list] = {}
+    for e in graph.edges:
+        incoming.setdefault(e.target, []).append(e)
     for nid in inf.inputs:
         values[nid] = g.placeholder(names[nid])
         input_names.append(names[nid])
@@ -61,11 +64,7 @@ def build_module(graph: Graph, training: TrainingConfig | None = None, inference
         spec = info.spec
         if spec is None or spec.is_source or info.input_shapes is None:
             continue
-        args = []
-        for port in spec.inputs:
-            for e in graph.edges:
-                if e.target == nid and e.target_port == port.name:
-                    args.append(values[e.source])
+        args = [values[e.source] for port in spec.inputs for e in incoming.get(nid, ()) if e.target_port == port.name]
         if spec.type == "Output":
             values[nid] = args[0]
             continue

@@ -106,6 +106,7 @@ def infer(graph: Graph, training: TrainingConfig | None = None) -> Inference:
     """
     problems: list[Problem] = []
     infos: dict[str, NodeInfo] = {}
+    by_id = {n.id: n for n in graph.nodes}
     for n in graph.nodes:
         try:
             spec = get_spec(n.type)
@@ -135,7 +136,7 @@ def infer(graph: Graph, training: TrainingConfig | None = None) -> Inference:
         if s_spec is None or t_spec is None:
             continue
         sp, tp = s_spec.output_port(e.source_port), t_spec.input_port(e.target_port)
-        name_s, name_t = graph.node(e.source).display_name, graph.node(e.target).display_name
+        name_s, name_t = by_id[e.source].display_name, by_id[e.target].display_name
         if sp is None or tp is None:
             problems.append(Problem(ERROR, f"The connection {name_s} → {name_t} uses a port that does not exist.",
                                     node=e.target, edge=e))
@@ -158,9 +159,9 @@ def infer(graph: Graph, training: TrainingConfig | None = None) -> Inference:
         assert spec is not None
         pspec = spec.input_port(port)
         if pspec is not None and not pspec.multiple and len(edges) > 1:
-            names = ", ".join(graph.node(e.source).display_name for e in edges)
+            names = ", ".join(by_id[e.source].display_name for e in edges)
             _add(infos[tid], problems, ERROR,
-                 f"{graph.node(tid).display_name} has {len(edges)} connections into '{port}' ({names}) but takes "
+                 f"{by_id[tid].display_name} has {len(edges)} connections into '{port}' ({names}) but takes "
                  "one — merge them first with Add or Concatenate.")
 
     # -- cycles (Kahn) -----------------------------------------------------------------------
@@ -179,7 +180,7 @@ def infer(graph: Graph, training: TrainingConfig | None = None) -> Inference:
     in_cycle = [nid for nid in infos if nid not in set(order)]
     for nid in in_cycle:
         _add(infos[nid], problems, ERROR,
-             f"{graph.node(nid).display_name} is part of a cycle; data must flow one way from Input to output.")
+             f"{by_id[nid].display_name} is part of a cycle; data must flow one way from Input to output.")
 
     # -- inputs, outputs, reachability ----------------------------------------------------------
     inputs = [n.id for n in graph.nodes if infos[n.id].spec is not None and infos[n.id].spec.is_source]
@@ -213,7 +214,7 @@ def infer(graph: Graph, training: TrainingConfig | None = None) -> Inference:
             _add(info, problems, WARNING,
                  f"{n.display_name} is not connected to the output, so it does not affect the result.")
     if not explicit_outputs and len(outputs) > 1:
-        names = ", ".join(graph.node(o).display_name for o in outputs)
+        names = ", ".join(by_id[o].display_name for o in outputs)
         for o in outputs:
             _add(infos[o], problems, WARNING,
                  f"The network has {len(outputs)} ends ({names}), so each becomes an output. Connect the loose "
@@ -225,7 +226,7 @@ def infer(graph: Graph, training: TrainingConfig | None = None) -> Inference:
         spec = info.spec
         if spec is None or any(p.is_error for p in info.problems):
             continue
-        name = graph.node(nid).display_name
+        name = by_id[nid].display_name
         shapes: list[Shape] = []
         missing_upstream = False
         for port in spec.inputs:
