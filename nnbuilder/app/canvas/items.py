@@ -1,0 +1,411 @@
+"""Graphics items: NodeItem (a layer), PortItem (its inputs/outputs) and EdgeItem (a connection).
+
+Items only draw and forward gestures to the scene; they never change the project. A node's face
+(title, name, key params, output shape, parameter count, problem state) is set from the latest
+inference by the scene, and nodes are cached as device pixmaps so moving one node in a large graph
+repaints quickly.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPainterPathStroker, QPen
+from PySide6.QtWidgets import (
+    QApplication,
+    QGraphicsItem,
+    QGraphicsPathItem,
+    QGraphicsSceneHoverEvent,
+    QGraphicsSceneMouseEvent,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
+
+from ...layers import LayerSpec, PortSpec
+from ...project import Edge
+from ..theme import CATEGORY_COLORS, CanvasColors
+
+if TYPE_CHECKING:
+    from .scene import NodeScene
+
+NODE_WIDTH = 176.0
+HEADER_HEIGHT = 26.0
+NODE_HEIGHT = 78.0
+PORT_RADIUS = 6.0
+PORT_HIT = 11.0
+GRID = 20.0
+
+
+def _colors(item: QGraphicsItem) -> CanvasColors:
+    scene = item.scene()
+    colors = getattr(scene, "colors", None)
+    return colors if colors is not None else CanvasColors()
+
+
+class NodeFace:
+    """What a node shows; compared by value so unchanged nodes are not repainted after an edit."""
+
+    __slots__ = ("title", "name", "details", "shape", "params", "severity", "tooltip")
+
+    def __init__(self, title: str, name: str, details: str, shape: str, params: str, severity: str | None,
+                 tooltip: str) -> None:
+        self.title, self.name, self.details = title, name, details
+        self.shape, self.params, self.severity, self.tooltip = shape, params, severity, tooltip
+
+    def key(self) -> tuple[Any, ...]:
+        return (self.title, self.name, self.details, self.shape, self.params, self.severity, self.tooltip)
+
+
+class PortItem(QGraphicsItem):
+    """A port circle on a node's left (inputs) or right (outputs) side; dragging one draws an edge."""
+
+    def __init__(self, node: NodeItem, port: PortSpec, is_output: bool, index: int, count: int) -> None:
+        super().__init__(node)
+        self.node = node
+        self.port = port
+        self.is_output = is_output
+        self.highlight: str | None = None  # "ok" | "bad" while a connection is dragged over it
+        self.show_label = count > 1
+        body = NODE_HEIGHT - HEADER_HEIGHT
+        y = HEADER_HEIGHT + body * (index + 1) / (count + 1)
+        self.setPos(NODE_WIDTH if is_output else 0.0, y)
+        self.setAcceptHoverEvents(True)
+        self.setCursor(Qt.CursorShape.CrossCursor)
+        self.setZValue(2)
+        kind = "graph" if port.kind == "graph" else "values"
+        role = "output" if is_output else "input"
+        many = " (accepts several connections)" if port.multiple else ""
+        self.setToolTip(f"{role} '{port.name}' — {kind}{many}. Drag to connect.")
+
+    @property
+    def node_id(self) -> str:
+        return self.node.node_id
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API
+        return QRectF(-PORT_HIT, -PORT_HIT, 2 * PORT_HIT, 2 * PORT_HIT)
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addEllipse(self.boundingRect())
+        return path
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        c = _colors(self)
+        edge_color = QColor(CATEGORY_COLORS.get(self.node.spec.category, "#888"))
+        fill = c.port_fill
+        if self.highlight == "ok":
+            fill, edge_color = c.ok, c.ok
+        elif self.highlight == "bad":
+            fill, edge_color = c.error, c.error
+        elif self.node.scene() is not None and self.node.port_connected(self):
+            fill = edge_color
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(edge_color, 2))
+        painter.setBrush(QBrush(fill))
+        r = PORT_RADIUS + (1.5 if self.highlight else 0)
+        if self.port.kind == "graph":
+            path = QPainterPath()
+            path.moveTo(0, -r)
+            path.lineTo(r, 0)
+            path.lineTo(0, r)
+            path.lineTo(-r, 0)
+            path.closeSubpath()
+            painter.drawPath(path)
+        else:
+            painter.drawEllipse(QPointF(0, 0), r, r)
+
+    # -- gestures are handled by the scene (it knows the other ports and the document) --------
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802 - Qt API
+        scene = self.scene()
+        if event.button() == Qt.MouseButton.LeftButton and scene is not None and not scene.locked:
+            scene.begin_connection(self, event.scenePos())
+            event.accept()
+            return
+        event.ignore()
+
+    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802 - Qt API
+        scene = self.scene()
+        if scene is not None:
+            scene.update_connection(event.scenePos())
+
+    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802 - Qt API
+        scene = self.scene()
+        if scene is not None:
+            scene.finish_connection(event.scenePos())
+
+    def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:  # noqa: N802 - Qt API
+        self.setScale(1.2)
+
+    def hoverLeaveEvent(self, event: QGraphicsSceneHoverEvent) -> None:  # noqa: N802 - Qt API
+        self.setScale(1.0)
+
+
+class NodeItem(QGraphicsItem):
+    """One layer node. Its position is the node's ``position`` (top-left corner) in the project."""
+
+    def __init__(self, node_id: str, spec: LayerSpec) -> None:
+        super().__init__()
+        self.node_id = node_id
+        self.spec = spec
+        self.face = NodeFace(spec.title, node_id, "", "", "", None, "")
+        self.edges: list[EdgeItem] = []
+        self.gradient_health: tuple[float | None, float | None] | None = None
+        self._syncing = False
+        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable | QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+                      | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.setAcceptHoverEvents(True)
+        self.setZValue(1)
+        self.inputs = [PortItem(self, p, False, i, len(spec.inputs)) for i, p in enumerate(spec.inputs)]
+        self.outputs = [PortItem(self, p, True, i, len(spec.outputs)) for i, p in enumerate(spec.outputs)]
+
+    # -- queries ---------------------------------------------------------------------------
+    def port(self, name: str, is_output: bool) -> PortItem | None:
+        for p in self.outputs if is_output else self.inputs:
+            if p.port.name == name:
+                return p
+        return None
+
+    def port_connected(self, port: PortItem) -> bool:
+        for e in self.edges:
+            if port is e.source_port or port is e.target_port:
+                return True
+        return False
+
+    # -- face --------------------------------------------------------------------------------
+    def set_face(self, face: NodeFace) -> None:
+        if face.key() == self.face.key():
+            return
+        self.face = face
+        self.setToolTip(face.tooltip)
+        self.update()
+
+    def set_gradient_health(self, norm: float | None, dead_share: float | None) -> None:
+        """Training hook: show the layer's gradient norm and share of dead units as a thin bar at the
+        bottom (green healthy, amber vanishing/mostly dead, red exploding); ``None, None`` clears it."""
+        value = None if norm is None and dead_share is None else (norm, dead_share)
+        if value != self.gradient_health:
+            self.gradient_health = value
+            self.update()
+
+    def health_color(self) -> QColor | None:
+        if self.gradient_health is None:
+            return None
+        norm, dead = self.gradient_health
+        if norm is not None and (norm != norm or norm > 1e3):
+            return QColor("#D62728")
+        if (norm is not None and norm < 1e-6) or (dead is not None and dead > 0.5):
+            return QColor("#E8A317")
+        return QColor("#2CA02C")
+
+    def set_position_silently(self, x: float, y: float) -> None:
+        """Move without snapping (document-driven moves, e.g. undo)."""
+        self._syncing = True
+        try:
+            self.setPos(x, y)
+        finally:
+            self._syncing = False
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API
+        return QRectF(-3, -3, NODE_WIDTH + 6, NODE_HEIGHT + 6)
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addRoundedRect(QRectF(0, 0, NODE_WIDTH, NODE_HEIGHT), 8, 8)
+        return path
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        c = _colors(self)
+        f = self.face
+        cat = QColor(CATEGORY_COLORS.get(self.spec.category, "#888888"))
+        rect = QRectF(0, 0, NODE_WIDTH, NODE_HEIGHT)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        border = c.node_border
+        width = 1.2
+        if f.severity == "error":
+            border, width = c.error, 2.4
+        elif f.severity == "warning":
+            border, width = c.warning, 2.4
+        if self.isSelected():
+            border, width = c.selection, 2.8
+        # body
+        painter.setPen(QPen(border, width))
+        fill = QColor(c.node_fill)
+        if f.severity == "error":
+            fill = _mix(fill, c.error, 0.10)
+        elif f.severity == "warning":
+            fill = _mix(fill, c.warning, 0.10)
+        painter.setBrush(fill)
+        painter.drawRoundedRect(rect, 8, 8)
+        # header band in the category colour
+        header = QPainterPath()
+        header.addRoundedRect(QRectF(0, 0, NODE_WIDTH, HEADER_HEIGHT + 8), 8, 8)
+        clip = QPainterPath()
+        clip.addRect(QRectF(0, 0, NODE_WIDTH, HEADER_HEIGHT))
+        painter.setPen(Qt.PenStyle.NoPen)
+        tint = QColor(cat)
+        tint.setAlpha(70 if c.dark else 45)
+        painter.setBrush(tint)
+        painter.drawPath(header.intersected(clip).translated(0, 0))
+        painter.setBrush(cat)
+        painter.drawRect(QRectF(0.6, 8, 4, NODE_HEIGHT - 16))
+        # outline again on top of the band, so the border stays crisp
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(border, width))
+        painter.drawRoundedRect(rect, 8, 8)
+
+        base = QApplication.font()
+        title_font = QFont(base)
+        title_font.setBold(True)
+        title_font.setPointSizeF(max(base.pointSizeF(), 9.0))
+        small = QFont(base)
+        small.setPointSizeF(max(base.pointSizeF() - 1.0, 7.5))
+        pad = 12.0
+        # title (type) left, name right
+        painter.setFont(title_font)
+        painter.setPen(c.text)
+        fm = QFontMetricsF(title_font)
+        title_w = fm.horizontalAdvance(f.title)
+        painter.drawText(QRectF(pad, 0, NODE_WIDTH - 2 * pad, HEADER_HEIGHT),
+                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, f.title)
+        painter.setFont(small)
+        painter.setPen(c.muted)
+        sfm = QFontMetricsF(small)
+        name_room = NODE_WIDTH - 2 * pad - title_w - 8 - (14 if f.severity in ("error", "warning") else 0)
+        name = sfm.elidedText(f.name, Qt.TextElideMode.ElideMiddle, max(name_room, 10))
+        painter.drawText(QRectF(pad, 0, NODE_WIDTH - 2 * pad - (14 if f.severity in ("error", "warning") else 0),
+                                HEADER_HEIGHT), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, name)
+        # details: key params
+        painter.setPen(c.text)
+        details = sfm.elidedText(f.details or " ", Qt.TextElideMode.ElideRight, NODE_WIDTH - 2 * pad)
+        painter.drawText(QRectF(pad, HEADER_HEIGHT + 4, NODE_WIDTH - 2 * pad, 20),
+                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, details)
+        # output shape and parameter count
+        painter.setPen(c.error if f.severity == "error" and f.shape == "?" else c.muted)
+        painter.drawText(QRectF(pad, HEADER_HEIGHT + 26, NODE_WIDTH - 2 * pad, 20),
+                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, f.shape)
+        painter.setPen(c.muted)
+        painter.drawText(QRectF(pad, HEADER_HEIGHT + 26, NODE_WIDTH - 2 * pad, 20),
+                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, f.params)
+        # gradient health (while training)
+        health = self.health_color()
+        if health is not None:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(health)
+            painter.drawRoundedRect(QRectF(10, NODE_HEIGHT - 5, NODE_WIDTH - 20, 3), 1.5, 1.5)
+        # problem badge
+        if f.severity in ("error", "warning"):
+            color = c.error if f.severity == "error" else c.warning
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(color)
+            center = QPointF(NODE_WIDTH - 12, HEADER_HEIGHT / 2)
+            painter.drawEllipse(center, 7, 7)
+            painter.setPen(QColor("white"))
+            painter.setFont(title_font)
+            painter.drawText(QRectF(center.x() - 7, center.y() - 7, 14, 14), Qt.AlignmentFlag.AlignCenter, "!")
+
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:  # noqa: N802 - Qt API
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange and not self._syncing:
+            scene = self.scene()
+            if scene is not None and getattr(scene, "snap_to_grid", False):
+                p = QPointF(value)
+                return QPointF(round(p.x() / GRID) * GRID, round(p.y() / GRID) * GRID)
+        elif change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            for e in self.edges:
+                e.update_path()
+        return super().itemChange(change, value)
+
+
+class EdgeItem(QGraphicsPathItem):
+    """A connection drawn as a cubic Bézier from an output port to an input port, with a wide hit shape."""
+
+    def __init__(self, edge: Edge, source_port: PortItem, target_port: PortItem) -> None:
+        super().__init__()
+        self.edge = edge
+        self.source_port = source_port
+        self.target_port = target_port
+        self.problem: str | None = None
+        self._hover = False
+        self._shape: QPainterPath | None = None
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setAcceptHoverEvents(True)
+        self.setZValue(0)
+        self.setToolTip("Double-click to insert a layer here.")
+        self.update_path()
+
+    def update_path(self) -> None:
+        self.set_endpoints(self.source_port.scenePos(), self.target_port.scenePos())
+
+    def set_endpoints(self, a: QPointF, b: QPointF) -> None:
+        self.setPath(bezier(a, b))
+        self._shape = None
+
+    def shape(self) -> QPainterPath:
+        if self._shape is None:
+            stroker = QPainterPathStroker()
+            stroker.setWidth(14)
+            stroker.setCapStyle(Qt.PenCapStyle.RoundCap)
+            self._shape = stroker.createStroke(self.path())
+        return self._shape
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API
+        return self.path().boundingRect().adjusted(-8, -8, 8, 8)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        c = _colors(self)
+        color = c.edge_graph if self.source_port.port.kind == "graph" else c.edge
+        width = 2.0
+        if self.problem:
+            color = c.error
+        if self._hover:
+            width = 3.0
+        if self.isSelected():
+            color, width = c.selection, 3.2
+        pen = QPen(color, width)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        if self.source_port.port.kind == "graph":
+            pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(self.path())
+
+    def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:  # noqa: N802 - Qt API
+        self._hover = True
+        self.update()
+
+    def hoverLeaveEvent(self, event: QGraphicsSceneHoverEvent) -> None:  # noqa: N802 - Qt API
+        self._hover = False
+        self.update()
+
+    def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802 - Qt API
+        scene: NodeScene | None = self.scene()  # type: ignore[assignment]
+        if scene is not None:
+            scene.request_insert(self, event.scenePos())
+        event.accept()
+
+
+def bezier(a: QPointF, b: QPointF) -> QPainterPath:
+    """A left-to-right S-curve; the handles grow with distance so back-edges loop around nicely."""
+    dx = max(50.0, abs(b.x() - a.x()) * 0.5)
+    path = QPainterPath(a)
+    path.cubicTo(QPointF(a.x() + dx, a.y()), QPointF(b.x() - dx, b.y()), b)
+    return path
+
+
+def _mix(a: QColor, b: QColor, t: float) -> QColor:
+    return QColor(int(a.red() * (1 - t) + b.red() * t), int(a.green() * (1 - t) + b.green() * t),
+                  int(a.blue() * (1 - t) + b.blue() * t))
+
+
+def node_tooltip(spec: LayerSpec, name: str, problems: list[tuple[str, str]]) -> str:
+    """Rich-text tooltip: the layer's one-line doc, then its problems coloured by severity."""
+    colors = {"error": "#D62728", "warning": "#B7791F", "info": "#2F6FB5"}
+    lines = [f"<b>{html.escape(spec.title)}</b> <i>{html.escape(name)}</i><br>{html.escape(spec.doc)}"]
+    for severity, message in problems:
+        lines.append(f"<br><span style='color:{colors.get(severity, '#000')}'><b>{severity.capitalize()}:</b> "
+                     f"{html.escape(message)}</span>")
+    return "".join(lines)

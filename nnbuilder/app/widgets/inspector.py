@@ -1,0 +1,247 @@
+"""The inspector: a form generated from the selected layer's ParamSpecs.
+
+Every editor commits through ``Document.set_param`` / ``rename_node`` (one undo step per edit).
+Spin boxes do not track the keyboard, so typing "128" is one edit, not three. When the document
+changes (undo, another panel) the editors are refreshed with their signals blocked, so refreshing
+never creates commands.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...layers import ParamSpec, fmt_shape, get_spec
+from ..document import Document, EditRefusedError
+from .fields import FloatSpinBox, ShapeEdit, make_float_spin, make_int_spin
+
+_SEVERITY_COLORS = {"error": "#D62728", "warning": "#B7791F", "info": "#2F6FB5"}
+
+
+class InspectorPanel(QWidget):
+    #: A refused edit, as a sentence (status bar).
+    message = Signal(str)
+
+    def __init__(self, document: Document, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.doc = document
+        self.node_id: str | None = None
+        self.editors: dict[str, QWidget] = {}
+        self.name_edit: QLineEdit | None = None
+        self._locked = False
+        self.title = QLabel(self)
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.title.setWordWrap(True)
+        self.doc_label = QLabel(self)
+        self.doc_label.setWordWrap(True)
+        self.doc_label.setEnabled(False)  # muted colour
+        self.form_host = QWidget(self)
+        self.form = QFormLayout(self.form_host)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.form.setContentsMargins(0, 4, 0, 4)
+        self.status = QLabel(self)
+        self.status.setTextFormat(Qt.TextFormat.RichText)
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        inner = QWidget()
+        lay = QVBoxLayout(inner)
+        lay.setContentsMargins(8, 8, 8, 8)
+        lay.addWidget(self.title)
+        lay.addWidget(self.doc_label)
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.HLine)
+        line.setFrameShadow(QFrame.Shadow.Sunken)
+        lay.addWidget(line)
+        lay.addWidget(self.form_host)
+        lay.addWidget(self.status)
+        lay.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(inner)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        document.node_changed.connect(self._on_document_node_changed)
+        document.node_removed.connect(self._on_document_node_removed)
+        document.inference_changed.connect(self._on_document_inference_changed)
+        document.project_replaced.connect(self._on_document_project_replaced)
+        document.current_graph_changed.connect(self._on_document_project_replaced)
+        self.set_selection([])
+
+    # ------------------------------------------------------------------ selection
+    def set_selection(self, node_ids: list[str]) -> None:
+        g = self.doc.current_graph
+        ids = [i for i in node_ids if g.has_node(i)]
+        self._clear_form()
+        if len(ids) != 1:
+            self.node_id = None
+            if ids:
+                names = ", ".join(html.escape(g.node(i).display_name) for i in ids[:8])
+                self.title.setText(f"<b>{len(ids)} layers selected</b>")
+                self.doc_label.setText(names + (" …" if len(ids) > 8 else ""))
+            else:
+                self.title.setText("<b>No layer selected</b>")
+                self.doc_label.setText("Select a layer on the canvas to edit its parameters, or drag one in from "
+                                       "the palette.")
+            self.status.setText("")
+            return
+        self.node_id = ids[0]
+        node = g.node(self.node_id)
+        spec = get_spec(node.type)
+        self.title.setText(f"<b>{html.escape(spec.title)}</b> <span style='color:gray'>({html.escape(spec.category)})"
+                           "</span>")
+        self.doc_label.setText(spec.doc)
+        name = QLineEdit(self.form_host)
+        name.setPlaceholderText(node.id)
+        name.setToolTip("The name shown on the canvas and used for the layer in the generated PyTorch code.")
+        name.editingFinished.connect(self._on_name_edit_editing_finished)
+        self.name_edit = name
+        self.form.addRow("Name", name)
+        for p in spec.params:
+            editor = self._make_editor(p)
+            editor.setToolTip(p.doc)
+            label = QLabel(p.label)
+            label.setToolTip(p.doc)
+            self.form.addRow(label, editor)
+            self.editors[p.name] = editor
+        self._refresh_values()
+        self.form_host.setEnabled(not self._locked)
+
+    def set_locked(self, locked: bool) -> None:
+        self._locked = locked
+        self.form_host.setEnabled(not locked)
+
+    def _clear_form(self) -> None:
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        self.editors = {}
+        self.name_edit = None
+
+    def _make_editor(self, p: ParamSpec) -> QWidget:
+        if p.kind == "int":
+            box = make_int_spin(p.minimum, p.maximum, self.form_host)
+            box.valueChanged.connect(lambda v, n=p.name: self._commit(n, int(v)))
+            return box
+        if p.kind == "float":
+            fbox = make_float_spin(p.minimum, p.maximum, self.form_host)
+            fbox.valueChanged.connect(lambda v, n=p.name: self._commit(n, float(v)))
+            return fbox
+        if p.kind == "bool":
+            check = QCheckBox(self.form_host)
+            check.toggled.connect(lambda v, n=p.name: self._commit(n, bool(v)))
+            return check
+        if p.kind == "choice":
+            combo = QComboBox(self.form_host)
+            combo.addItems(list(p.choices))
+            combo.currentTextChanged.connect(lambda v, n=p.name: self._commit(n, v))
+            return combo
+        if p.kind == "shape":
+            edit = ShapeEdit(self.form_host)
+            edit.shape_edited.connect(lambda v, n=p.name: self._commit(n, v))
+            return edit
+        line = QLineEdit(self.form_host)
+        line.editingFinished.connect(lambda n=p.name, w=line: self._commit(n, w.text()))
+        return line
+
+    # ------------------------------------------------------------------ refresh from the document
+    def _refresh_values(self) -> None:
+        if self.node_id is None:
+            return
+        g = self.doc.current_graph
+        if not g.has_node(self.node_id):
+            self.set_selection([])
+            return
+        node = g.node(self.node_id)
+        spec = get_spec(node.type)
+        params = spec.resolved_params(node.params)
+        if self.name_edit is not None and not self.name_edit.hasFocus():
+            self.name_edit.setText(node.label)
+        for name, editor in self.editors.items():
+            value = params.get(name)
+            editor.blockSignals(True)
+            try:
+                _set_editor_value(editor, value)
+            finally:
+                editor.blockSignals(False)
+        self._refresh_status()
+
+    def _refresh_status(self) -> None:
+        if self.node_id is None:
+            return
+        info = self.doc.inference().nodes.get(self.node_id)
+        if info is None:
+            return
+        rows = []
+        if info.input_shapes:
+            rows.append("Input: " + ", ".join(html.escape(fmt_shape(s)) for s in info.input_shapes))
+        if info.output_shape is not None:
+            rows.append(f"Output: <b>{html.escape(fmt_shape(info.output_shape))}</b>")
+        rows.append(f"Parameters: <b>{info.param_count:,}</b>")
+        for p in sorted(info.problems, key=lambda p: {"error": 0, "warning": 1}.get(p.severity, 2)):
+            color = _SEVERITY_COLORS.get(p.severity, "black")
+            rows.append(f"<span style='color:{color}'><b>{p.severity.capitalize()}:</b> {html.escape(p.message)}</span>")
+        self.status.setText("<br>".join(rows))
+
+    def _on_document_node_changed(self, graph: str, node_id: str) -> None:
+        if graph == self.doc.current_graph_name and node_id == self.node_id:
+            self._refresh_values()
+
+    def _on_document_node_removed(self, graph: str, node_id: str) -> None:
+        if node_id == self.node_id and graph == self.doc.current_graph_name:
+            self.set_selection([])
+
+    def _on_document_inference_changed(self, graph: str) -> None:
+        if graph == self.doc.current_graph_name:
+            self._refresh_status()
+
+    def _on_document_project_replaced(self, *args: Any) -> None:
+        self.set_selection([])
+
+    # ------------------------------------------------------------------ commits
+    def _commit(self, name: str, value: Any) -> None:
+        if self.node_id is None:
+            return
+        try:
+            self.doc.set_param(self.node_id, name, value)
+        except EditRefusedError as exc:
+            self.message.emit(str(exc))
+            self._refresh_values()
+
+    def _on_name_edit_editing_finished(self) -> None:
+        if self.node_id is None or self.name_edit is None:
+            return
+        try:
+            self.doc.rename_node(self.node_id, self.name_edit.text())
+        except EditRefusedError as exc:
+            self.message.emit(str(exc))
+            self._refresh_values()
+
+
+def _set_editor_value(editor: QWidget, value: Any) -> None:
+    if isinstance(editor, FloatSpinBox):
+        editor.setValue(float(value))
+    elif isinstance(editor, QSpinBox):
+        editor.setValue(int(value))
+    elif isinstance(editor, QCheckBox):
+        editor.setChecked(bool(value))
+    elif isinstance(editor, QComboBox):
+        editor.setCurrentText(str(value))
+    elif isinstance(editor, ShapeEdit):
+        editor.set_shape(value)
+    elif isinstance(editor, QLineEdit):
+        editor.setText(str(value))

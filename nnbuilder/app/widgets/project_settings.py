@@ -1,0 +1,194 @@
+"""Project settings: data set, loss, optimizer, learning rate, epochs, batch size, validation split,
+metrics and early stopping. Each edit is one undoable ``SetTrainingSetting``/``SetDataSetting``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...project.io import LOSSES, METRICS, OPTIMIZERS
+from ..document import Document, EditRefusedError
+from .fields import make_float_spin, make_int_spin
+
+LOSS_TITLES = {
+    "sparse_categorical_crossentropy": "Sparse categorical cross-entropy",
+    "categorical_crossentropy": "Categorical cross-entropy",
+    "binary_crossentropy": "Binary cross-entropy",
+    "mse": "Mean squared error (MSE)",
+    "mae": "Mean absolute error (MAE)",
+    "huber": "Huber",
+    "sse": "Sum of squared errors (½·SSE)",
+    "perceptron": "Perceptron rule",
+}
+OPTIMIZER_TITLES = {"sgd": "SGD", "adam": "Adam", "adamw": "AdamW", "rmsprop": "RMSprop", "adagrad": "Adagrad"}
+
+
+def dataset_choices() -> list[tuple[str, str, str]]:
+    """(id, title, description) of every data set; falls back to bare ids if the data layer is missing."""
+    try:
+        from ...data import list_datasets
+
+        return [(i.id, i.title, f"{i.category}: {i.description}") for i in list_datasets()]
+    except Exception:  # noqa: BLE001 - the data layer is optional for editing
+        ids = ("circle", "xor", "gaussians", "spiral", "moons", "blobs", "fashion_mnist", "mnist_test",
+               "household_power", "karate_club", "cora")
+        return [(i, i.replace("_", " ").capitalize(), "") for i in ids]
+
+
+class ProjectSettingsPanel(QWidget):
+    message = Signal(str)
+
+    def __init__(self, document: Document, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.doc = document
+        self.host = QWidget()
+        form = QFormLayout(self.host)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.form = form
+
+        self.dataset = QComboBox()
+        for did, title, desc in dataset_choices():
+            self.dataset.addItem(title, did)
+            self.dataset.setItemData(self.dataset.count() - 1, desc, 3)  # Qt.ToolTipRole
+        self.dataset.activated.connect(self._on_dataset_activated)
+        form.addRow("Data set", self.dataset)
+
+        self.loss = QComboBox()
+        for key in LOSSES:
+            self.loss.addItem(LOSS_TITLES.get(key, key), key)
+        self.loss.activated.connect(lambda i: self._set("loss", self.loss.itemData(i)))
+        form.addRow("Loss", self.loss)
+
+        self.optimizer = QComboBox()
+        for key in OPTIMIZERS:
+            self.optimizer.addItem(OPTIMIZER_TITLES.get(key, key), key)
+        self.optimizer.activated.connect(lambda i: self._set("optimizer.name", self.optimizer.itemData(i)))
+        form.addRow("Optimizer", self.optimizer)
+
+        self.lr = make_float_spin(1e-8, 100.0)
+        self.lr.setSingleStep(0)  # logarithmic steps (FloatSpinBox.stepBy)
+        self.lr.valueChanged.connect(lambda v: self._set("optimizer.lr", float(v)))
+        form.addRow("Learning rate", self.lr)
+
+        self.momentum = make_float_spin(0.0, 1.0)
+        self.momentum.valueChanged.connect(lambda v: self._set("optimizer.momentum", float(v)))
+        form.addRow("Momentum (SGD)", self.momentum)
+
+        self.epochs = make_int_spin(1, 100_000)
+        self.epochs.valueChanged.connect(lambda v: self._set("epochs", int(v)))
+        form.addRow("Epochs", self.epochs)
+
+        self.batch_size = make_int_spin(1, 1_000_000)
+        self.batch_size.valueChanged.connect(lambda v: self._set("batch_size", int(v)))
+        form.addRow("Batch size", self.batch_size)
+
+        self.validation_split = make_float_spin(0.0, 0.9)
+        self.validation_split.setSingleStep(0.05)
+        self.validation_split.valueChanged.connect(lambda v: self._set("validation_split", round(float(v), 6)))
+        form.addRow("Validation split", self.validation_split)
+
+        metrics_row = QWidget()
+        mlay = QHBoxLayout(metrics_row)
+        mlay.setContentsMargins(0, 0, 0, 0)
+        self.metrics: dict[str, QCheckBox] = {}
+        for m in METRICS:
+            box = QCheckBox(m)
+            box.toggled.connect(self._on_metric_toggled)
+            mlay.addWidget(box)
+            self.metrics[m] = box
+        mlay.addStretch(1)
+        form.addRow("Metrics", metrics_row)
+
+        es_row = QWidget()
+        elay = QHBoxLayout(es_row)
+        elay.setContentsMargins(0, 0, 0, 0)
+        self.early_stopping = QCheckBox("on, patience")
+        self.early_stopping.toggled.connect(lambda v: self._set("early_stopping.enabled", bool(v)))
+        self.patience = make_int_spin(0, 100_000)
+        self.patience.valueChanged.connect(lambda v: self._set("early_stopping.patience", int(v)))
+        elay.addWidget(self.early_stopping)
+        elay.addWidget(self.patience)
+        elay.addStretch(1)
+        form.addRow("Early stopping", es_row)
+
+        self.seed = make_int_spin(0, 2**31 - 1)
+        self.seed.valueChanged.connect(lambda v: self._set("seed", int(v)))
+        form.addRow("Random seed", self.seed)
+
+        note = QLabel("Training settings are saved with the project; every change can be undone.")
+        note.setWordWrap(True)
+        note.setEnabled(False)
+        form.addRow(note)
+
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(self.host)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(scroll)
+        document.settings_changed.connect(self.refresh)
+        document.project_replaced.connect(self.refresh)
+        self.refresh()
+
+    def set_locked(self, locked: bool) -> None:
+        self.host.setEnabled(not locked)
+
+    def refresh(self) -> None:
+        p = self.doc.project
+        t = p.training
+        widgets: list[Any] = [self.dataset, self.loss, self.optimizer, self.lr, self.momentum, self.epochs,
+                              self.batch_size, self.validation_split, self.early_stopping, self.patience, self.seed,
+                              *self.metrics.values()]
+        for w in widgets:
+            w.blockSignals(True)
+        try:
+            i = self.dataset.findData(p.data.dataset)
+            if i < 0:
+                self.dataset.addItem(f"{p.data.dataset} (unknown)", p.data.dataset)
+                i = self.dataset.count() - 1
+            self.dataset.setCurrentIndex(i)
+            self.loss.setCurrentIndex(max(0, self.loss.findData(t.loss)))
+            self.optimizer.setCurrentIndex(max(0, self.optimizer.findData(t.optimizer.name)))
+            self.lr.setValue(t.optimizer.lr)
+            self.momentum.setValue(t.optimizer.momentum)
+            self.epochs.setValue(t.epochs)
+            self.batch_size.setValue(t.batch_size)
+            self.validation_split.setValue(t.validation_split)
+            for m, box in self.metrics.items():
+                box.setChecked(m in t.metrics)
+            self.early_stopping.setChecked(t.early_stopping.enabled)
+            self.patience.setValue(t.early_stopping.patience)
+            self.seed.setValue(min(t.seed, 2**31 - 1))
+        finally:
+            for w in widgets:
+                w.blockSignals(False)
+
+    def _set(self, path: str, value: Any) -> None:
+        try:
+            self.doc.set_training_setting(path, value)
+        except EditRefusedError as exc:
+            self.message.emit(str(exc))
+            self.refresh()
+
+    def _on_dataset_activated(self, index: int) -> None:
+        try:
+            self.doc.set_data_setting("dataset", self.dataset.itemData(index))
+        except EditRefusedError as exc:
+            self.message.emit(str(exc))
+            self.refresh()
+
+    def _on_metric_toggled(self, checked: bool) -> None:
+        self._set("metrics", [m for m, box in self.metrics.items() if box.isChecked()])
+

@@ -1,0 +1,65 @@
+"""Gestures for the editor tests: drops from the palette, port drags and clicks as real Qt events."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from nnbuilder.app.main_window import MainWindow
+from nnbuilder.layers import get_spec
+
+
+def drop_from_palette(window: MainWindow, layer: str, view_pos: QPoint) -> str:
+    """Drag a layer from the palette onto the canvas (enter, move, drop with the palette's own mime data)."""
+    palette = window.palette_panel
+    item = palette.items[get_spec(layer).type]
+    mime = palette.tree.mimeData([item])
+    viewport = window.view.viewport()
+    before = {n.id for n in window.document.current_graph.nodes}
+    enter = QDragEnterEvent(QPointF(view_pos), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(viewport, enter)
+    assert enter.isAccepted(), "the canvas refused the drag"
+    move = QDragMoveEvent(QPointF(view_pos), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                          Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(viewport, move)
+    drop = QDropEvent(QPointF(view_pos), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(viewport, drop)
+    assert drop.isAccepted(), "the canvas refused the drop"
+    added = [n.id for n in window.document.current_graph.nodes if n.id not in before]
+    assert len(added) == 1
+    return added[0]
+
+
+def port_pos(window: MainWindow, node_id: str, port: str, output: bool) -> QPoint:
+    item = window.scene.nodes[node_id].port(port, output)
+    assert item is not None, f"{node_id} has no {'output' if output else 'input'} port {port}"
+    return window.view.mapFromScene(item.scenePos())
+
+
+def node_pos(window: MainWindow, node_id: str, dx: float = 60, dy: float = 45) -> QPoint:
+    item = window.scene.nodes[node_id]
+    return window.view.mapFromScene(item.scenePos() + QPointF(dx, dy))
+
+
+def mouse_drag(window: MainWindow, start: QPoint, end: QPoint, steps: int = 6,
+               button: Qt.MouseButton = Qt.MouseButton.LeftButton) -> None:
+    viewport = window.view.viewport()
+    QTest.mousePress(viewport, button, Qt.KeyboardModifier.NoModifier, start)
+    for i in range(1, steps + 1):
+        p = start + (end - start) * (i / steps)
+        QTest.mouseMove(viewport, p)
+    QTest.mouseRelease(viewport, button, Qt.KeyboardModifier.NoModifier, end)
+
+
+def connect_ports(window: MainWindow, source: str, target: str, source_port: str = "out",
+                  target_port: str = "in") -> None:
+    mouse_drag(window, port_pos(window, source, source_port, True), port_pos(window, target, target_port, False))
+
+
+def click_node(window: MainWindow, node_id: str) -> None:
+    QTest.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     node_pos(window, node_id))

@@ -1,0 +1,118 @@
+"""Every example opens clean; a wrong graph shows the expected problems on the expected nodes."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from nnbuilder.app.templates import TEMPLATES
+from nnbuilder.paths import examples_dir
+
+EXAMPLES = sorted(examples_dir().glob("*.nnb"))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_every_example_opens_without_errors_or_warnings(window, dialogs, path):
+    assert window.open_file(path), dialogs.calls
+    doc = window.document
+    for g in doc.project.graphs:
+        doc.set_current_graph(g.name)
+        bad = [(p.severity, p.message) for p in doc.inference(g.name).problems if p.severity != "info"]
+        assert bad == []
+        assert set(window.scene.nodes) == {n.id for n in g.nodes}
+        assert len(window.scene.edges) == len(g.edges)
+        assert all(item.face.severity in (None, "info") for item in window.scene.nodes.values())
+    assert all(row[0] == "info" for row in window.problems_panel.rows())
+    assert "valid" in window.counts_label.text()
+
+
+@pytest.mark.parametrize("name", list(TEMPLATES))
+def test_templates_are_valid(window, name):
+    assert window.new_from_template(name)
+    for g in window.document.project.graphs:
+        problems = [p for p in window.document.inference(g.name).problems if p.severity != "info"]
+        if name == "Empty":
+            assert [p.message for p in problems] == [
+                "The network is empty: drag an Input and some layers onto the canvas."]
+        else:
+            assert problems == []
+
+
+def test_gan_template_shows_a_graph_switcher(window):
+    window.new_from_template("GAN (generator + discriminator)")
+    assert window.graph_tabs.isVisibleTo(window) and window.graph_tabs.count() == 2
+    assert window.document.current_graph_name == "generator"
+    assert "noise" in window.scene.nodes
+    window.graph_tabs.setCurrentIndex(1)
+    assert window.document.current_graph_name == "discriminator"
+    assert set(window.scene.nodes) == {"image", "d_flatten", "d_hidden", "d_real"}
+    window.document.add_node("Dropout")
+    assert len(window.document.project.graph("discriminator").nodes) == 5
+    assert len(window.document.project.graph("generator").nodes) == 4
+    window.new_project()
+    assert not window.graph_tabs.isVisibleTo(window)
+
+
+def _wrong_graph(window) -> dict[str, str]:
+    doc = window.document
+    ids = {
+        "input": doc.add_node("Input", (0, 0), params={"shape": [1, 28, 28]}),
+        "dense": doc.add_node("Dense", (240, 0)),
+        "orphan": doc.add_node("Dense", (240, 200)),
+        "relu": doc.add_node("ReLU", (480, 0)),
+    }
+    doc.connect(ids["input"], "out", ids["dense"], "in")
+    doc.connect(ids["dense"], "out", ids["relu"], "in")
+    return ids
+
+
+def test_wrong_graph_shows_expected_problems_on_expected_nodes(window):
+    ids = _wrong_graph(window)
+    rows = window.problems_panel.rows()
+    by_node = {}
+    for severity, message, node, _graph in rows:
+        by_node.setdefault(node, []).append((severity, message))
+    assert any(s == "error" and "add a Flatten before it" in m for s, m in by_node[ids["dense"]])
+    assert any(s == "error" and "gets no data" in m for s, m in by_node[ids["orphan"]])
+    assert ids["input"] not in by_node
+    assert window.scene.nodes[ids["dense"]].face.severity == "error"
+    assert window.scene.nodes[ids["orphan"]].face.severity == "error"
+    assert window.scene.nodes[ids["input"]].face.severity is None
+    assert "error" in window.counts_label.text()
+    assert window.docks["problemsDock"].windowTitle().startswith("Problems (")
+
+
+def test_clicking_a_problem_selects_and_centres_its_node(window):
+    ids = _wrong_graph(window)
+    window.view.centerOn(8000, 8000)
+    tree = window.problems_panel.tree
+    row = next(i for i in range(tree.topLevelItemCount()) if tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole + 1)
+               == ids["orphan"])
+    item = tree.topLevelItem(row)
+    rect = tree.visualItemRect(item)
+    QTest.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, rect.center())
+    assert window.scene.selected_node_ids() == [ids["orphan"]]
+    centre = window.view.mapToScene(window.view.viewport().rect().center())
+    node_centre = window.scene.nodes[ids["orphan"]].sceneBoundingRect().center()
+    assert (centre - node_centre).manhattanLength() < 10
+    assert window.inspector.node_id == ids["orphan"]
+
+
+def test_fixing_the_graph_clears_the_problems(window):
+    ids = _wrong_graph(window)
+    window.document.set_param(ids["input"], "shape", [784])
+    window.document.remove_items([ids["orphan"]])
+    assert [r for r in window.problems_panel.rows() if r[0] != "info"] == []
+    assert "valid" in window.counts_label.text()
+
+
+def test_runtime_problems_api(window):
+    ids = _wrong_graph(window)
+    panel = window.problems_panel
+    panel.add_runtime_problem("The loss became NaN in epoch 3.", "error", node=ids["dense"])
+    assert panel.rows()[0] == ("error", "Training: The loss became NaN in epoch 3.", ids["dense"], "model")
+    window.document.set_param(ids["dense"], "units", 12)  # runtime problems survive edits
+    assert panel.rows()[0][1].startswith("Training:")
+    panel.clear_runtime_problems()
+    assert not any(r[1].startswith("Training:") for r in panel.rows())

@@ -1,0 +1,173 @@
+"""File workflow: open/save, bad files, title and modified mark, quitting, recent files, autosave recovery."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from nnbuilder.app.autosave import Autosaver, find_recoveries
+from nnbuilder.app.main_window import MainWindow
+from nnbuilder.app.settings import recent_files
+from nnbuilder.project import load_project, project_to_dict
+
+
+def test_corrupt_file_shows_the_error_and_changes_nothing(window, dialogs, tmp_path, examples_dir):
+    assert window.open_file(examples_dir / "fashion_mnist_mlp.nnb")
+    window.document.add_node("Dense")
+    before = project_to_dict(window.document.project)
+    path_before, count = window.document.path, window.document.undo_stack.count()
+    bad = tmp_path / "broken.nnb"
+    bad.write_text('{"format": "nnbuilder-project", "version": 1, "graphs": [', encoding="utf-8")
+    dialogs.answers["save_changes"] = "discard"
+    assert not window.open_file(bad)
+    errors = dialogs.texts("error")
+    assert len(errors) == 1 and "broken.nnb" in errors[0] and "not valid JSON" in errors[0]
+    assert project_to_dict(window.document.project) == before
+    assert window.document.path == path_before and window.document.undo_stack.count() == count
+    assert window.document.is_modified
+
+
+def test_bad_layer_type_names_the_node(window, dialogs, tmp_path, examples_dir):
+    doc = json.loads((examples_dir / "fashion_mnist_mlp.nnb").read_text(encoding="utf-8"))
+    doc["graphs"][0]["nodes"][2]["type"] = "Denseish"
+    bad = tmp_path / "typo.nnb"
+    bad.write_text(json.dumps(doc), encoding="utf-8")
+    assert not window.open_file(bad)
+    (text,) = dialogs.texts("error")
+    assert "hiddenlayer" in text and "Denseish" in text and "$.graphs[0].nodes[2].type" in text
+    assert window.document.current_graph.nodes == []
+
+
+def test_title_shows_file_name_and_modified_mark(window, dialogs, tmp_path):
+    assert window.title_text() == "Untitled — nnbuilder"
+    window.document.add_node("Input")
+    assert window.title_text() == "Untitled* — nnbuilder"
+    dialogs.answers["save_file"] = str(tmp_path / "mine")  # the .nnb suffix is added
+    assert window.save()
+    assert window.title_text() == "mine.nnb — nnbuilder"
+    assert (tmp_path / "mine.nnb").is_file()
+    window.document.undo()
+    assert window.title_text() == "mine.nnb* — nnbuilder"
+    window.document.redo()
+    assert window.title_text() == "mine.nnb — nnbuilder"
+    assert recent_files() == [str((tmp_path / "mine.nnb").resolve())]
+
+
+def test_quit_with_unsaved_changes_asks(window, dialogs, tmp_path):
+    window.document.add_node("Input")
+    dialogs.answers["save_changes"] = "cancel"
+    assert not window.close()
+    assert window.isVisible()
+    dialogs.answers["save_changes"] = "save"
+    dialogs.answers["save_file"] = None  # the user cancels the file dialog
+    assert not window.close()
+    dialogs.answers["save_file"] = str(tmp_path / "kept.nnb")
+    assert window.close()
+    assert load_project(tmp_path / "kept.nnb").graph().nodes[0].type == "Input"
+    assert [c[0] for c in dialogs.calls].count("save_changes") == 3
+
+
+def test_new_and_templates_ask_before_discarding(window, dialogs):
+    window.document.add_node("Input")
+    dialogs.answers["save_changes"] = "cancel"
+    assert not window.new_project()
+    assert len(window.document.current_graph.nodes) == 1
+    dialogs.answers["save_changes"] = "discard"
+    assert window.new_from_template("GAN (generator + discriminator)")
+    assert [g.name for g in window.document.project.graphs] == ["generator", "discriminator"]
+    assert not window.document.is_modified
+
+
+def test_examples_menu_lists_every_example_by_name(window, examples_dir):
+    files = sorted(examples_dir.glob("*.nnb"))
+    listed = window.example_files()
+    assert sorted(p for _, p in listed) == files
+    window._on_examples_menu_about_to_show()
+    names = [a.text() for a in window.examples_menu.actions()]
+    assert "Fashion-MNIST MLP" in names and len(names) == len(files)
+    action = window.examples_menu.actions()[names.index("Fashion-MNIST MLP")]
+    action.trigger()
+    assert window.document.project.name == "Fashion-MNIST MLP"
+    assert window.document.path is None  # an example opens as a copy; Save asks where
+    assert window.title_text() == "fashion_mnist_mlp.nnb — nnbuilder"
+
+
+def test_recent_menu(window, dialogs, examples_dir, tmp_path):
+    target = tmp_path / "a.nnb"
+    target.write_bytes((examples_dir / "perceptron_xor.nnb").read_bytes())
+    assert window.open_file(target)
+    window._on_recent_menu_about_to_show()
+    texts = [a.text() for a in window.recent_menu.actions()]
+    assert texts[0] == "a.nnb"
+
+
+def test_autosave_writes_a_recovery_file_and_clean_exit_removes_it(window, qtbot):
+    saver = Autosaver(window.document, interval_ms=30, parent=window)
+    window.document.add_node("Input")
+    qtbot.waitUntil(lambda: saver.path.is_file(), timeout=3000)
+    assert load_project(saver.path).graph().nodes[0].type == "Input"
+    window.document.undo_stack.setClean()
+    assert not saver.path.is_file()
+
+
+def _dead_pid() -> int:
+    proc = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True)
+    return int(proc.stdout)
+
+
+def test_recovery_after_a_crash(window, dialogs, qtbot, tmp_path, examples_dir):
+    assert window.open_file(examples_dir / "spiral_playground.nnb")
+    window.document.add_node("Dropout", (100, 300))
+    saved = window.autosaver.save_now()
+    assert saved is not None
+    edited = project_to_dict(window.document.project)
+    # Pretend that process died: the recovery note names a pid that no longer runs.
+    meta = json.loads(window.autosaver.meta_path.read_text())
+    meta["pid"] = _dead_pid()
+    window.autosaver.meta_path.write_text(json.dumps(meta))
+    crashed = window.autosaver.path
+    (found,) = find_recoveries(crashed.parent)
+    assert found.original == str(examples_dir / "spiral_playground.nnb")
+
+    second = MainWindow()
+    qtbot.addWidget(second)
+    second.show_dialog = dialogs  # type: ignore[method-assign]
+    dialogs.answers["recover"] = True
+    assert second.offer_recovery()
+    assert project_to_dict(second.document.project) == edited
+    assert second.document.is_modified
+    assert second.title_text() == "spiral_playground.nnb* — nnbuilder"
+    assert not crashed.exists()
+    assert "did not close properly" in dialogs.texts("recover")[0]
+    second.document.undo_stack.setClean()
+    second.document._extra_modified = False
+
+
+def test_declining_recovery_discards_it(window, dialogs, tmp_path):
+    window.document.add_node("Input")
+    window.autosaver.save_now()
+    meta = json.loads(window.autosaver.meta_path.read_text())
+    meta["pid"] = _dead_pid()
+    window.autosaver.meta_path.write_text(json.dumps(meta))
+    dialogs.answers["recover"] = False
+    assert not window.offer_recovery()
+    assert find_recoveries(window.autosaver.folder) == []
+
+
+def test_geometry_and_docks_are_restored(qtbot, dialogs):
+    first = MainWindow()
+    qtbot.addWidget(first)
+    first.show_dialog = dialogs  # type: ignore[method-assign]
+    first.show()
+    first.docks["codeDock"].raise_()
+    first.docks["paletteDock"].hide()
+    first.resize(700, 500)  # fits the offscreen platform's 800×600 screen
+    assert first.close()
+    second = MainWindow()
+    qtbot.addWidget(second)
+    second.restore_layout()
+    second.show()
+    assert second.docks["paletteDock"].isHidden()
+    assert abs(second.width() - 700) < 30
