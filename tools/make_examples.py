@@ -88,7 +88,7 @@ def spiral() -> Project:
         name="Playground: spiral", graphs=[g],
         data=DataConfig("spiral", {"samples": 600, "noise": 0.1, "seed": 0}),
         training=TrainingConfig(loss="sparse_categorical_crossentropy", optimizer=OptimizerConfig("adam", 0.01),
-                                epochs=60, batch_size=16, metrics=["accuracy"], validation_split=0.2),
+                                epochs=100, batch_size=16, metrics=["accuracy"], validation_split=0.2),
         notes="The TensorFlow Playground's hardest set: two interleaved spiral arms. Watch the decision "
               "boundary bend as the hidden layers learn.",
     )

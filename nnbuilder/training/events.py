@@ -20,6 +20,7 @@ class TrainingStarted:
     task: str  # classification | regression | node_classification
     metrics: list[str]
     start_epoch: int = 1  # > 1 when continuing from kept weights
+    notes: list[str] = field(default_factory=list)  # things the student should know (metric left out, no AMP on CPU)
 
 
 @dataclass

@@ -1,0 +1,180 @@
+"""``nnbuilder train`` and ``nnbuilder evaluate``: the trainer from a terminal or a script.
+
+Registered by ``nnbuilder.cli`` through ``add_commands``; importing this module does not import torch
+(the handlers do), so ``nnbuilder --help`` stays instant.
+
+Output contract for scripts (``--json``): one JSON object per line on stdout - one per epoch with
+``epoch``, ``loss``, ``val_loss``, each metric (``accuracy``, ``val_accuracy``, ...) and ``seconds``, then a
+final one with ``"final": true`` and the test metrics as ``test_loss``, ``test_accuracy``, ... The progress
+bar goes to stderr and only when stderr is a terminal, so pipes and CI logs stay clean.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from pathlib import Path
+from typing import Any, TextIO
+
+DEVICE_HELP = "auto, cpu, cuda, cuda:N or mps (default: the project's setting)"
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the ``train`` and ``evaluate`` subcommands to the main parser."""
+    t = sub.add_parser("train", help="train a project's network on its data set",
+                       description="Train a project's network on its data set and report each epoch.")
+    t.add_argument("file", help="the .nnb project file")
+    t.add_argument("--epochs", type=_positive_int, help="number of epochs (default: the project's)")
+    t.add_argument("--batch-size", type=_positive_int, help="samples per batch (default: the project's)")
+    t.add_argument("--device", help=DEVICE_HELP)
+    t.add_argument("--seed", type=int, help="random seed for weights, split and shuffling")
+    t.add_argument("--graph", help="graph to train when the project has several")
+    t.add_argument("--json", action="store_true", help="print one JSON object per epoch, then the test metrics")
+    t.add_argument("--out", metavar="WEIGHTS", help="save the trained weights here (safetensors)")
+    t.set_defaults(handler=cmd_train)
+
+    e = sub.add_parser("evaluate", help="score saved weights on the test (or another) split",
+                       description="Load trained weights into a project's network and report loss and metrics.")
+    e.add_argument("file", help="the .nnb project file")
+    e.add_argument("--weights", required=True, help="a .safetensors file saved by train --out or the app")
+    e.add_argument("--split", choices=("test", "val", "train"), default="test", help="which part of the data")
+    e.add_argument("--device", help=DEVICE_HELP)
+    e.add_argument("--graph", help="graph to evaluate when the project has several")
+    e.add_argument("--json", action="store_true", help="print the metrics as one JSON object")
+    e.set_defaults(handler=cmd_evaluate)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def _user_error(message: str) -> Exception:
+    from ..cli import UserError
+
+    return UserError(message)
+
+
+def _make_trainer(args: argparse.Namespace, callback: Any = None) -> Any:
+    from ..project import load_project
+    from .errors import TrainingError
+    from .trainer import Trainer
+
+    project = load_project(args.file)  # ProjectError -> exit 1 with its sentence
+    training = project.training
+    if getattr(args, "batch_size", None):
+        training.batch_size = args.batch_size
+    if getattr(args, "seed", None) is not None:
+        training.seed = args.seed
+    try:
+        return Trainer(project, graph=args.graph, device=args.device, callback=callback,
+                       base_dir=Path(args.file).resolve().parent)
+    except TrainingError as exc:
+        raise _user_error(exc.message) from None
+
+
+def _clean(value: Any) -> Any:
+    """JSON has no NaN: non-finite numbers become null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _fmt_logs(logs: dict[str, float]) -> str:
+    return " - ".join(f"{k}: {v:.4f}" for k, v in logs.items())
+
+
+class _Progress:
+    """Keras-style progress: a bar on a terminal's stderr, one line per epoch, a final summary."""
+
+    def __init__(self, as_json: bool, out: TextIO, err: TextIO) -> None:
+        self.as_json = as_json
+        self.out, self.err = out, err
+        self.bar = err.isatty()
+        self.epochs = 0
+        self.last_draw = 0.0
+
+    def __call__(self, event: Any) -> None:
+        from .events import BatchEnd, EpochEnd, TrainingStarted
+
+        if isinstance(event, TrainingStarted):
+            self.epochs = event.epochs
+            if not self.as_json:
+                print(f"Training on {event.device}: {event.num_train} samples, {event.num_val} for validation, "
+                      f"{event.batches_per_epoch} batches per epoch.", file=self.out, flush=True)
+            for note in event.notes:
+                print(f"note: {note}", file=self.err, flush=True)
+        elif isinstance(event, BatchEnd) and self.bar:
+            now = time.monotonic()
+            if now - self.last_draw < 0.1 and event.batch != event.batches:
+                return
+            self.last_draw = now
+            width = 24
+            done = int(width * event.batch / max(1, event.batches))
+            metrics = "".join(f" - {k}: {v:.4f}" for k, v in event.metrics.items())
+            self.err.write(f"\rEpoch {event.epoch}/{self.epochs} [{'=' * done}{'.' * (width - done)}] "
+                           f"{event.batch}/{event.batches} - loss: {event.loss:.4f}{metrics} "
+                           f"- {event.samples_per_second:,.0f} samples/s\x1b[K")
+            self.err.flush()
+        elif isinstance(event, EpochEnd):
+            if self.bar:
+                self.err.write("\r\x1b[K")
+                self.err.flush()
+            if self.as_json:
+                record = {"epoch": event.epoch, **{k: _clean(v) for k, v in event.logs.items()},
+                          "seconds": round(event.seconds, 4)}
+                print(json.dumps(record), file=self.out, flush=True)
+            else:
+                print(f"Epoch {event.epoch}/{event.epochs} - {event.seconds:.1f}s - {_fmt_logs(event.logs)}",
+                      file=self.out, flush=True)
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from .events import Failed
+
+    progress = _Progress(args.json, sys.stdout, sys.stderr)
+    trainer = _make_trainer(args, progress)
+    result = trainer.fit(epochs=args.epochs)
+    if isinstance(result, Failed):
+        raise _user_error(result.message)
+    saved = None
+    if args.out:
+        saved = trainer.save_weights(args.out)
+    test = result.test_logs or {}
+    if args.json:
+        final = {"final": True, "epochs": len(result.history), "stopped_early": result.stopped_early,
+                 "best_epoch": result.best_epoch, **{f"test_{k}": _clean(v) for k, v in test.items()}}
+        if saved is not None:
+            final["weights"] = str(saved)
+        print(json.dumps(final), flush=True)
+    else:
+        print(result.message)
+        if test:
+            print(f"Test: {_fmt_logs(test)}")
+        if saved is not None:
+            print(f"Weights saved to {saved}")
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from .errors import TrainingError
+
+    trainer = _make_trainer(args)
+    try:
+        trainer.load_weights(args.weights)
+        logs = trainer.evaluate(args.split)
+    except TrainingError as exc:
+        raise _user_error(exc.message) from None
+    if args.json:
+        print(json.dumps({"split": args.split, **{k: _clean(v) for k, v in logs.items()}}))
+    else:
+        print(f"{args.split}: {_fmt_logs(logs)}")
+    return 0

@@ -1,0 +1,90 @@
+"""Saving and loading trained weights as safetensors, with errors that name the file and the layer.
+
+safetensors holds plain tensors (no pickle, so opening a file from a classmate cannot run code);
+``.pt``/``.pth`` state dicts are read with ``weights_only=True`` for the same reason.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from .errors import TrainingError
+
+
+def _shape(t: Any) -> str:
+    return "×".join(str(int(d)) for d in t.shape) or "a single number"
+
+
+def save_state(model: torch.nn.Module, path: str | Path, metadata: dict[str, str] | None = None) -> Path:
+    """Write the model's state dict (parameters and buffers) to ``path`` as safetensors."""
+    from safetensors.torch import save_file
+
+    path = Path(path)
+    tensors = {k: v.detach().to("cpu").contiguous().clone() for k, v in model.state_dict().items()}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        save_file(tensors, str(path), metadata={k: str(v) for k, v in (metadata or {}).items()})
+    except OSError as exc:
+        raise TrainingError(f"The weights could not be written to '{path.name}': {exc.strerror or exc}.",
+                            kind="runtime") from exc
+    return path
+
+
+def read_state(path: str | Path) -> dict[str, torch.Tensor]:
+    """Tensors from a safetensors file (or a .pt/.pth state dict), or a TrainingError naming the file."""
+    path = Path(path)
+    name = f"'{path.name}'"
+    if not path.is_file():
+        raise TrainingError(f"The weights file {name} does not exist.", kind="data")
+    if path.suffix.lower() in (".pt", ".pth"):
+        try:
+            state = torch.load(str(path), map_location="cpu", weights_only=True)
+        except Exception as exc:  # noqa: BLE001 - any unreadable file gets the same sentence
+            raise TrainingError(f"{name} is not a PyTorch state dict that can be loaded safely ({exc}).",
+                                kind="data") from exc
+        if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
+            raise TrainingError(f"{name} does not hold a state dict of tensors.", kind="data")
+        return dict(state)
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file
+
+    try:
+        return load_file(str(path), device="cpu")
+    except (SafetensorError, OSError, ValueError, RuntimeError) as exc:
+        raise TrainingError(f"{name} is not a safetensors weights file ({exc}).", kind="data") from exc
+
+
+def load_state(model: torch.nn.Module, path: str | Path, layer_names: dict[str, str]) -> None:
+    """Copy the weights in ``path`` into ``model`` after checking every name and shape.
+
+    ``layer_names`` maps a top-level module name to the layer name the student sees on the canvas, so a
+    mismatch reads "the layer 'hidden' needs 128×784 but 'w.safetensors' holds 64×784".
+    """
+    path = Path(path)
+    name = f"'{path.name}'"
+    state = read_state(path)
+    own = model.state_dict()
+
+    def layer(key: str) -> str:
+        top = key.split(".", 1)[0]
+        return layer_names.get(top, top)
+
+    missing = [k for k in own if k not in state]
+    if missing:
+        raise TrainingError(f"{name} has no weights for the layer '{layer(missing[0])}' ({missing[0]}); it was "
+                            "saved from a different network.", kind="model")
+    extra = [k for k in state if k not in own]
+    if extra:
+        raise TrainingError(f"{name} has weights for a layer '{layer(extra[0])}' ({extra[0]}) that this network "
+                            "does not have; it was saved from a different network.", kind="model")
+    for key, target in own.items():
+        source = state[key]
+        if tuple(source.shape) != tuple(target.shape):
+            raise TrainingError(f"The layer '{layer(key)}' needs {key} shaped {_shape(target)} but {name} holds "
+                                f"{_shape(source)}; it was saved from a different network.", kind="model")
+    with torch.no_grad():
+        for key, target in own.items():
+            target.copy_(state[key].to(device=target.device, dtype=target.dtype))
