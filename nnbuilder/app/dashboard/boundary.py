@@ -1,0 +1,98 @@
+"""The TensorFlow Playground view: the model's class probabilities as a heatmap behind the data points.
+
+Training points are filled, held-out points (validation and test) hollow, both in their class colour, so a
+student sees at once whether the boundary fits the points it learned from and the ones it never saw.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from ..workers.messages import BoundaryUpdate, DataView
+from .style import BOUNDARY_LUT, CLASS_COLORS, PlotView, class_color, prepare_axes
+
+
+class BoundaryPanel(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.view = PlotView()
+        self.plot = self.view.addPlot(title="Decision boundary")
+        prepare_axes(self.plot)
+        self.plot.setAspectLocked(True)
+        self.plot.setLabel("bottom", "x₁")
+        self.plot.setLabel("left", "x₂")
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setZValue(-10)
+        self.plot.addItem(self.image)
+        self.train_points = pg.ScatterPlotItem(size=6, pen=pg.mkPen((40, 40, 40), width=0.6), brush=pg.mkBrush(120, 120, 120),
+                                               name="training (filled)")
+        self.held_points = pg.ScatterPlotItem(size=7, brush=pg.mkBrush("w"), pen=pg.mkPen(90, 90, 90, width=1.6), name="validation / test (hollow)")
+        self.plot.addItem(self.train_points)
+        self.plot.addItem(self.held_points)
+        self.legend = self.plot.addLegend(offset=(10, 10), labelTextSize="8pt", brush=(255, 255, 255, 210), labelTextColor="#222")
+        self.legend.addItem(self.train_points, "training (filled)")
+        self.legend.addItem(self.held_points, "validation / test (hollow)")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view)
+        self._brushes = [pg.mkBrush(c) for c in CLASS_COLORS]
+        self._pens = [pg.mkPen(c, width=1.6) for c in CLASS_COLORS]
+        self._pending: BoundaryUpdate | None = None
+        self.updates = 0  # boundary images drawn (only while the tab is visible)
+        self.received = 0  # boundary grids received from the worker
+        self.dirty = False
+        self.extent: tuple[float, float, float, float] | None = None
+
+    def set_data(self, info: DataView) -> None:
+        """Draw the points once per run; only the image behind them changes while training."""
+        self.image.clear()
+        self._pending = None
+        if info.train_points is None or info.train_labels is None:
+            self.train_points.clear()
+            self.held_points.clear()
+            return
+        n = len(self._brushes)
+        self.train_points.setData(pos=info.train_points,
+                                  brush=[self._brushes[int(c) % n] for c in info.train_labels])
+        if info.held_points is not None and info.held_labels is not None and len(info.held_points):
+            self.held_points.setData(pos=info.held_points, pen=[self._pens[int(c) % n] for c in info.held_labels],
+                                     brush=pg.mkBrush("w"))
+        else:
+            self.held_points.clear()
+        self.extent = info.extent
+        if info.extent is not None:
+            x0, x1, y0, y1 = info.extent
+            self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.02)
+        self.dirty = True
+
+    def set_boundary(self, update: BoundaryUpdate) -> None:
+        self._pending = update  # only the newest grid is worth drawing
+        self.received += 1
+        self.dirty = True
+
+    def refresh(self) -> None:
+        self.dirty = False
+        update, self._pending = self._pending, None
+        if update is None:
+            return
+        probs = update.probs
+        if probs.ndim == 2:
+            self.image.setImage(probs, levels=(0.0, 1.0), lut=BOUNDARY_LUT, autoLevels=False)
+        else:  # several classes: the winning class's colour, paler where the model is unsure
+            k = probs.shape[2]
+            colors = np.array([class_color(i) for i in range(k)], dtype=np.float32)
+            top = probs.argmax(axis=2)
+            conf = (probs.max(axis=2) - 1.0 / k) / (1.0 - 1.0 / k)
+            alpha = (0.15 + 0.55 * np.clip(conf, 0.0, 1.0))[..., None]
+            rgb = (255.0 * (1 - alpha) + colors[top] * alpha).astype(np.uint8)
+            self.image.setImage(np.ascontiguousarray(rgb), levels=(0, 255), lut=None, autoLevels=False)
+        x0, x1, y0, y1 = update.extent
+        self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
+        self.plot.setTitle(f"Decision boundary (epoch {update.epoch})")
+        self.updates += 1
+
+    def export_target(self) -> pg.GraphicsItem:
+        return self.view.ci

@@ -1,0 +1,234 @@
+"""Loss and metric curves: every run since the app opened, overlaid, per batch (smoothed) and per epoch.
+
+One plot per quantity (loss, accuracy, ...). Each run owns three curves per plot, created once when the run
+(or the plot) appears: the smoothed per-batch trace (thin, pale), the training value per epoch (solid, dots)
+and the validation value per epoch (dashed, triangles). ``refresh`` only re-sends the data of runs that
+changed since the last draw, so finished runs cost nothing per frame.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from .runs import RunRecord, plot_name
+from .style import PlotView, prepare_axes
+
+_TITLES = {"loss": "Loss", "accuracy": "Accuracy", "mae": "Mean absolute error", "mse": "Mean squared error"}
+_COLUMNS = 2
+
+
+def _title(name: str) -> str:
+    return _TITLES.get(name, name.replace("_", " ").capitalize())
+
+
+class _RunCurves:
+    """The three curves one run draws in one plot."""
+
+    def __init__(self, plot: pg.PlotItem, run: RunRecord, legend: bool) -> None:
+        color = run.color
+        self.plot = plot
+        self.batch = pg.PlotDataItem(pen=pg.mkPen((*color, 70), width=1), connect="finite")
+        self.train = pg.PlotDataItem(
+            pen=pg.mkPen(color, width=2), symbol="o", symbolSize=5, symbolBrush=color, symbolPen=None,
+            name=run.label if legend else None, connect="finite",
+        )
+        self.val = pg.PlotDataItem(
+            pen=pg.mkPen(color, width=2, style=Qt.PenStyle.DashLine), symbol="t1", symbolSize=7,
+            symbolBrush=color, symbolPen=None, connect="finite",
+        )
+        for item in (self.batch, self.train, self.val):
+            item.setClipToView(True)
+            item.setDownsampling(auto=True, method="peak")
+            plot.addItem(item)
+        self.batch.setZValue(-1)
+
+    def set_label(self, label: str, legend: pg.LegendItem | None) -> None:
+        if legend is not None:
+            legend.removeItem(self.train)
+            legend.addItem(self.train, label)
+
+
+class CurvesPanel(QWidget):
+    """The Curves tab; the dashboard calls ``refresh`` from its timer when ``dirty`` and visible."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.view = PlotView()
+        self.key = self.view.addLabel(
+            "<span style='color:#555'>thin line: each batch (smoothed) · solid ●: training, per epoch · "
+            "dashed ▲: validation, per epoch</span>", colspan=_COLUMNS, size="9pt")
+        self.view.nextRow()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view)
+        self.plots: dict[str, pg.PlotItem] = {}
+        self.legend: pg.LegendItem | None = None
+        self._curves: dict[tuple[int, str], _RunCurves] = {}
+        self._runs: list[RunRecord] = []
+        self._drawn: dict[int, tuple[int, int]] = {}  # run index -> (batches, epochs) already drawn
+        self._log_y = False
+        self._show_batches = True
+        self._x_end = 1.0
+        self._ranges: dict[str, tuple[float, float, float, float]] = {}  # plot -> x0, x1, y0, y1 last set
+        self._manual: set[str] = set()  # plots the student zoomed or panned: hands off
+        self.dirty = False
+        self.ensure_plot("loss")
+
+    # -- structure ----------------------------------------------------------------------------------------
+    def ensure_plot(self, name: str) -> pg.PlotItem:
+        """The plot for ``name``, created (once) with curves for every run already known."""
+        plot = self.plots.get(name)
+        if plot is not None:
+            return plot
+        i = len(self.plots)
+        plot = self.view.addPlot(row=1 + i // _COLUMNS, col=i % _COLUMNS, title=_title(name))
+        plot.setLabel("bottom", "epoch")
+        plot.showGrid(x=False, y=False)  # grid lines cost 2/3 of a repaint (alpha-blended over the area)
+        plot.setLogMode(False, self._log_y)
+        plot.getAxis("left").setStyle(maxTextLevel=0 if self._log_y else 2)
+        plot.disableAutoRange()
+        prepare_axes(plot)
+        plot.getViewBox().sigRangeChangedManually.connect(lambda *_a, _n=name: self._manual.add(_n))
+        if name == "loss":
+            self.legend = plot.addLegend(offset=(-10, 10), labelTextSize="8pt", brush=(255, 255, 255, 210), labelTextColor="#222")
+        self.plots[name] = plot
+        for run in self._runs:
+            self._curves[(run.index, name)] = _RunCurves(plot, run, legend=name == "loss")
+        self._drawn.clear()
+        return plot
+
+    def set_epoch_span(self, last_epoch: float) -> None:
+        """The x axis spans the whole run from its start, so it never rescales (and repaints) while training."""
+        self._x_end = max(self._x_end, float(last_epoch))
+        self.dirty = True
+
+    def add_run(self, run: RunRecord, metrics: list[str] | None = None) -> None:
+        self._manual.clear()
+        self._runs.append(run)
+        for name in ["loss", *(metrics or [])]:
+            self.ensure_plot(name)
+        for name, plot in self.plots.items():
+            self._curves[(run.index, name)] = _RunCurves(plot, run, legend=name == "loss")
+        self.dirty = True
+
+    def finish_run(self, run: RunRecord) -> None:
+        """A finished run's curves no longer change: paint each from a pixmap cache from now on.
+
+        Runs pile up (that is the point of overlaying them) and every new point of the live run repaints the
+        plot area, old curves included; from the cache that is a copy, not a re-stroke of thousands of points.
+        """
+        from PySide6.QtWidgets import QGraphicsItem
+
+        for (index, _name), curves in self._curves.items():
+            if index == run.index:
+                for item in (curves.batch, curves.train, curves.val):
+                    for part in (item.curve, item.scatter):
+                        part.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+    def set_symbols(self, run: RunRecord, on: bool) -> None:
+        """Dots on the per-epoch curves of ``run`` (off for long runs)."""
+        for (index, _name), curves in self._curves.items():
+            if index == run.index:
+                curves.train.setSymbol("o" if on else None)
+                curves.val.setSymbol("t1" if on else None)
+
+    def relabel(self, run: RunRecord) -> None:
+        curves = self._curves.get((run.index, "loss"))
+        if curves is not None:
+            curves.set_label(run.label, self.legend)
+
+    def clear_runs(self) -> None:
+        for curves in self._curves.values():
+            for item in (curves.batch, curves.train, curves.val):
+                if self.legend is not None:
+                    self.legend.removeItem(item)
+                curves.plot.removeItem(item)
+        self._curves.clear()
+        self._runs.clear()
+        self._drawn.clear()
+        self._ranges.clear()
+        self._x_end = 1.0
+        self.dirty = True
+
+    # -- options ------------------------------------------------------------------------------------------
+    def set_log_y(self, on: bool) -> None:
+        self._log_y = bool(on)
+        self._ranges.clear()
+        self.dirty = True
+        for plot in self.plots.values():
+            plot.setLogMode(False, self._log_y)
+            # on a log axis the minor labels (0.2, 0.3, ...) collide in a small plot; keep the decades
+            plot.getAxis("left").setStyle(maxTextLevel=0 if self._log_y else 2)
+
+    def set_show_batches(self, on: bool) -> None:
+        self._show_batches = bool(on)
+        for curves in self._curves.values():
+            curves.batch.setVisible(self._show_batches)
+
+    # -- drawing ------------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Send changed runs' buffers to their curves; buffers are views, so nothing is copied here."""
+        self.dirty = False
+        for run in self._runs:
+            state = (len(run.batch_x), len(run.epoch_rows))
+            if self._drawn.get(run.index) == state:
+                continue
+            for key in list(run.batch_raw) + list(run.epoch_values):
+                name = plot_name(key)
+                if name is not None and name not in self.plots:
+                    self.ensure_plot(name)
+            x = run.batch_x.view()
+            for name in self.plots:
+                curves = self._curves.get((run.index, name))
+                if curves is None:
+                    continue
+                smooth = run.batch_smooth.get(name)
+                if smooth is not None and len(smooth) == len(x):
+                    curves.batch.setData(x, smooth.view())
+                for key, item in ((name, curves.train), ("val_" + name, curves.val)):
+                    ys = run.epoch_values.get(key)
+                    if ys is not None:
+                        item.setData(run.epoch_x[key].view(), ys.view())
+            self._drawn[run.index] = state
+        for name in self.plots:
+            self._keep_range(name)
+
+    def _keep_range(self, name: str) -> None:
+        """Set the view range ourselves, only when the data leave it or fill less than half of it.
+
+        pyqtgraph's auto-range moves the axes on nearly every frame, and an axis repaint (its tick text)
+        is the costliest thing the dashboard draws: ~5 ms each, with the GIL held, which the training
+        thread then waits for. With hysteresis the axes change a few times per run.
+        """
+        if name in self._manual:
+            return
+        lo, hi = np.inf, -np.inf
+        for run in self._runs:
+            arrays = [run.epoch_values[k].view() for k in (name, "val_" + name) if k in run.epoch_values]
+            if self._show_batches and name in run.batch_smooth:
+                arrays.append(run.batch_smooth[name].view())
+            for a in arrays:
+                if self._log_y:
+                    a = a[a > 0]
+                    a = np.log10(a) if a.size else a
+                a = a[np.isfinite(a)]
+                if a.size:
+                    lo, hi = min(lo, float(a.min())), max(hi, float(a.max()))
+        if not np.isfinite(lo):
+            return
+        x0, x1 = 0.0, self._x_end
+        old = self._ranges.get(name)
+        if old is not None and old[0] == x0 and old[1] == x1:
+            span = old[3] - old[2]
+            if old[2] <= lo and hi <= old[3] and (hi - lo) > 0.5 * span:
+                return
+        span = max(hi - lo, 1e-6 if not self._log_y else 0.1)
+        y0, y1 = lo - 0.08 * span, hi + 0.08 * span
+        self._ranges[name] = (x0, x1, y0, y1)
+        self.plots[name].getViewBox().setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.0)
+
+    def export_target(self) -> pg.GraphicsItem:
+        return self.view.ci

@@ -1,0 +1,70 @@
+"""Colours and colour maps shared by the dashboard's plots.
+
+Run colours follow matplotlib's tab10 so overlaid runs stay distinguishable; the two-class maps follow the
+TensorFlow Playground (orange for class 0, blue for class 1) because students coming from the lecture know it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+
+RUN_COLORS = [
+    (31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
+    (140, 86, 75), (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207),
+]
+CLASS_COLORS = [
+    (245, 147, 34), (8, 119, 189), (44, 160, 44), (214, 39, 40), (148, 103, 189),
+    (140, 86, 75), (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207),
+]
+WRONG = "#d62728"
+RIGHT = "#2a7a2a"
+
+
+def run_color(index: int) -> tuple[int, int, int]:
+    return RUN_COLORS[index % len(RUN_COLORS)]
+
+
+def class_color(index: int) -> tuple[int, int, int]:
+    return CLASS_COLORS[int(index) % len(CLASS_COLORS)]
+
+
+def _lut(stops: list[tuple[float, tuple[int, int, int]]], n: int = 256) -> np.ndarray:
+    pos = np.array([s[0] for s in stops])
+    cols = np.array([s[1] for s in stops], dtype=np.float64)
+    t = np.linspace(0.0, 1.0, n)
+    lut = np.stack([np.interp(t, pos, cols[:, c]) for c in range(3)], axis=1)
+    return np.ascontiguousarray(lut.astype(np.uint8))
+
+
+# p(class 1) from 0 to 1: orange, through near-white, to blue, pale enough that points stay readable on top.
+BOUNDARY_LUT = _lut([(0.0, (246, 176, 107)), (0.5, (248, 248, 248)), (1.0, (120, 178, 222))])
+# Signed weights: blue negative, white zero, red positive.
+DIVERGING_LUT = _lut([(0.0, (33, 102, 172)), (0.5, (247, 247, 247)), (1.0, (178, 24, 43))])
+GREY_LUT = _lut([(0.0, (0, 0, 0)), (1.0, (255, 255, 255))])
+SEQUENTIAL_LUT = pg.colormap.get("viridis").getLookupTable(nPts=256)
+CONFUSION_LUT = _lut([(0.0, (255, 255, 255)), (1.0, (8, 69, 148))])
+
+
+def prepare_axes(plot: pg.PlotItem) -> None:
+    """Plain numbers on the axes (no "×0.001" prefixes: students read weights, not SI units), each axis
+    rendered to a pixmap and reused until its range changes.
+
+    An axis paint replays its tick text (~5 ms, GIL held); uncached, every curve update repaints all axes
+    beside it. With the cache a repaint is a pixmap copy, so the training thread keeps the GIL.
+    """
+    from PySide6.QtWidgets import QGraphicsItem
+
+    for name in ("left", "bottom", "right", "top"):
+        axis = plot.getAxis(name)
+        if axis is not None:
+            axis.enableAutoSIPrefix(False)
+            axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+
+class PlotView(pg.GraphicsLayoutWidget):
+    """The dashboard's plot canvas: a GraphicsLayoutWidget on white, like the rest of the app's panels."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setBackground("w")

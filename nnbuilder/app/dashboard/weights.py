@@ -1,0 +1,224 @@
+"""Weights and gradients: how each layer's weights spread over time, a weight matrix, the first convolution's
+filters and the gradient norm per layer.
+
+A weight histogram is one column per snapshot in an image (time to the right, weight value up), the
+TensorBoard "distributions" view: it shows weights spreading, collapsing or exploding at a glance. Histograms
+arrive with a power-of-two range per layer; when the range doubles, the stored columns are re-binned exactly
+(``merge_histogram``), so the whole image keeps one value axis.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from ..workers.messages import WeightsUpdate
+from ..workers.training_worker import merge_histogram
+from .style import DIVERGING_LUT, SEQUENTIAL_LUT, PlotView, prepare_axes, run_color
+
+MAX_COLUMNS = 400  # older snapshots are thinned (every other one dropped) beyond this
+
+
+class _LayerHistory:
+    def __init__(self, bins: int, r: float) -> None:
+        self.columns = np.zeros((0, bins), dtype=np.float32)
+        self.range = r
+
+    def add(self, counts: np.ndarray, r: float) -> None:
+        while r > self.range:
+            self.columns = merge_histogram(self.columns)
+            self.range *= 2.0
+        while counts.size and r < self.range:  # a late, narrower histogram: widen it to the stored range
+            counts = merge_histogram(counts)
+            r *= 2.0
+        self.columns = np.concatenate([self.columns, counts[None, :]], axis=0)
+        if len(self.columns) > MAX_COLUMNS:
+            self.columns = np.ascontiguousarray(self.columns[::2])
+
+    def image(self) -> np.ndarray:
+        """(bins, snapshots) float32 in [0, 1]: log counts scaled per column, so each snapshot is readable."""
+        img = np.log1p(self.columns)
+        peak = img.max(axis=1, keepdims=True)
+        img = img / np.where(peak > 0, peak, 1.0)
+        return np.ascontiguousarray(img.T, dtype=np.float32)
+
+
+class WeightsPanel(QWidget):
+    """The Weights tab; the layer picker drives the histogram and the matrix heatmap."""
+
+    layer_changed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.layer_combo = QComboBox()
+        self.layer_combo.setMinimumContentsLength(16)
+        self.layer_combo.setToolTip("The layer whose weights the histogram and the heatmap show.")
+        self.dead_label = QLabel()
+        self.dead_label.setStyleSheet("color:#555")
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Layer:"))
+        top.addWidget(self.layer_combo)
+        top.addStretch(1)
+        top.addWidget(self.dead_label)
+
+        self.view = PlotView()
+        self.hist_plot = self.view.addPlot(title="Weight distribution over time")
+        prepare_axes(self.hist_plot)
+        self.hist_plot.setLabel("bottom", "snapshot")
+        self.hist_plot.setLabel("left", "weight value")
+        self.hist_image = pg.ImageItem(axisOrder="row-major")
+        self.hist_image.setLookupTable(SEQUENTIAL_LUT)
+        self.hist_plot.addItem(self.hist_image)
+
+        self.matrix_plot = self.view.addPlot(title="Weight matrix")
+        prepare_axes(self.matrix_plot)
+        self.matrix_plot.setLabel("bottom", "input")
+        self.matrix_plot.setLabel("left", "unit")
+        self.matrix_plot.invertY(True)
+        self.matrix_image = pg.ImageItem(axisOrder="row-major")
+        self.matrix_image.setLookupTable(DIVERGING_LUT)
+        self.matrix_plot.addItem(self.matrix_image)
+        self.view.nextRow()
+
+        self.filter_plot = self.view.addPlot(title="First convolution layer's filters")
+        self.filter_plot.hideAxis("left")
+        self.filter_plot.hideAxis("bottom")
+        self.filter_plot.invertY(True)
+        self.filter_plot.setAspectLocked(True)
+        self.filter_image = pg.ImageItem(axisOrder="row-major")
+        self.filter_image.setLookupTable(DIVERGING_LUT)
+        self.filter_plot.addItem(self.filter_image)
+        self.filter_note = pg.TextItem("No convolution layer in this network.", color="#777", anchor=(0.5, 0.5))
+        self.filter_plot.addItem(self.filter_note)
+
+        self.grad_plot = self.view.addPlot(title="Gradient norm per layer")
+        prepare_axes(self.grad_plot)
+        self.grad_plot.setLabel("bottom", "epoch")
+        self.grad_plot.setLogMode(False, True)
+        self.grad_plot.getAxis("left").setStyle(maxTextLevel=0)  # decade labels only: minor ones overlap
+        self.grad_plot.showGrid(x=False, y=False)
+        self.grad_legend = self.grad_plot.addLegend(offset=(-10, 10), labelTextSize="8pt", brush=(255, 255, 255, 210), labelTextColor="#222")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.view)
+
+        self._hist: dict[str, _LayerHistory] = {}
+        self._matrices: dict[str, np.ndarray] = {}
+        self._shapes: dict[str, tuple[int, ...]] = {}
+        self._filters: np.ndarray | None = None
+        self._filters_layer = ""
+        self._grad_x: dict[str, list[float]] = {}
+        self._grad_y: dict[str, list[float]] = {}
+        self._grad_curves: dict[str, pg.PlotDataItem] = {}
+        self._dead: dict[str, float] = {}
+        self._epoch = 0
+        self.snapshots = 0
+        self.dirty = False
+        self.layer_combo.currentTextChanged.connect(self._on_layer_combo_changed)
+
+    def clear(self) -> None:
+        """Forget the previous run: weights of different runs are not comparable snapshot by snapshot."""
+        self._hist.clear()
+        self._matrices.clear()
+        self._shapes.clear()
+        self._filters = None
+        self._filters_layer = ""
+        for curve in self._grad_curves.values():
+            self.grad_legend.removeItem(curve)
+            self.grad_plot.removeItem(curve)
+        self._grad_curves.clear()
+        self._grad_x.clear()
+        self._grad_y.clear()
+        self._dead.clear()
+        self.snapshots = 0
+        self.layer_combo.blockSignals(True)
+        self.layer_combo.clear()
+        self.layer_combo.blockSignals(False)
+        self.hist_image.clear()
+        self.matrix_image.clear()
+        self.filter_image.clear()
+        self.filter_note.setVisible(True)
+        self.dead_label.clear()
+        self.dirty = True
+
+    def add(self, update: WeightsUpdate) -> None:
+        """Store one snapshot (cheap); drawing happens in ``refresh``."""
+        self.snapshots += 1
+        self._epoch = update.epoch
+        for name, counts in update.histograms.items():
+            r = update.hist_ranges.get(name, 1.0)
+            hist = self._hist.get(name)
+            if hist is None:
+                hist = self._hist[name] = _LayerHistory(len(counts), r)
+            hist.add(np.asarray(counts, dtype=np.float32), r)
+        self._matrices.update(update.matrices)
+        self._shapes.update(update.shapes)
+        if update.filters is not None:
+            self._filters, self._filters_layer = update.filters, update.filters_layer
+        for name, norm in update.grad_norms.items():
+            self._grad_x.setdefault(name, []).append(update.position)
+            self._grad_y.setdefault(name, []).append(float(norm))
+        self._dead.update(update.dead_units)
+        self.dirty = True
+
+    def refresh(self) -> None:
+        self.dirty = False
+        known = [self.layer_combo.itemText(i) for i in range(self.layer_combo.count())]
+        new = [n for n in self._hist if n not in known]
+        if new:
+            self.layer_combo.blockSignals(True)
+            self.layer_combo.addItems(new)
+            self.layer_combo.blockSignals(False)
+            if not known:  # prefer a layer with a weight matrix to start with
+                first = next((n for n in self._hist if n in self._matrices), self.layer_combo.itemText(0))
+                self.layer_combo.setCurrentText(first)
+        layer = self.layer_combo.currentText()
+        hist = self._hist.get(layer)
+        if hist is not None and len(hist.columns):
+            img = hist.image()
+            self.hist_image.setImage(img, levels=(0.0, 1.0), autoLevels=False)
+            self.hist_image.setRect(QRectF(0, -hist.range, img.shape[1], 2 * hist.range))
+            self.hist_plot.setTitle(f"Weight distribution over time: {layer} (epoch {self._epoch})")
+        matrix = self._matrices.get(layer)
+        if matrix is not None:
+            finite = matrix[np.isfinite(matrix)]
+            peak = float(np.abs(finite).max()) if finite.size else 1.0
+            peak = peak if peak > 0 else 1.0
+            self.matrix_image.setImage(matrix, levels=(-peak, peak), autoLevels=False)
+            shape = self._shapes.get(layer, matrix.shape)
+            shown = "" if tuple(shape) == matrix.shape else f", shown at {matrix.shape[0]}×{matrix.shape[1]}"
+            self.matrix_plot.setTitle(f"Weight matrix: {layer} {shape[0]}×{shape[1]} (±{peak:.2g}{shown})")
+        else:
+            self.matrix_image.clear()
+            self.matrix_plot.setTitle(f"Weight matrix: {layer or '—'} has none")
+        if self._filters is not None:
+            self.filter_note.setVisible(False)
+            self.filter_image.setImage(self._filters, levels=(-1.0, 1.0), autoLevels=False)
+            self.filter_plot.setTitle(f"Filters of {self._filters_layer}")
+        for i, (name, ys) in enumerate(self._grad_y.items()):
+            curve = self._grad_curves.get(name)
+            if curve is None:
+                color = run_color(i)
+                curve = pg.PlotDataItem(pen=pg.mkPen(color, width=2), name=name, connect="finite")
+                curve.setClipToView(True)
+                curve.setDownsampling(auto=True, method="peak")
+                self._grad_curves[name] = curve
+                self.grad_plot.addItem(curve)
+            y = np.asarray(ys, dtype=np.float32)
+            y = np.where(y > 0, y, np.nan)  # log axis: a zero gradient has no place on it
+            curve.setData(np.asarray(self._grad_x[name], dtype=np.float32), y)
+        if self._dead:
+            parts = ", ".join(f"{k} {100 * v:.0f} %" for k, v in self._dead.items())
+            self.dead_label.setText(f"Dead ReLU units: {parts}")
+
+    def _on_layer_combo_changed(self, name: str) -> None:
+        self.dirty = True
+        self.refresh()
+        self.layer_changed.emit(name)
+
+    def export_target(self) -> pg.GraphicsItem:
+        return self.view.ci

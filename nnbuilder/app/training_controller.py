@@ -1,0 +1,1053 @@
+"""Train from the app: toolbar, progress, dashboard dock, and the worker thread's whole lifecycle.
+
+The controller is the only object that knows both the window and the worker. It attaches to any main window
+that offers a small, duck-typed interface (see ``TrainingController``), so it can be built and tested before
+and apart from the real window:
+
+* ``window.document.project`` (a Project) and ``window.document.file_path`` or ``.path`` (may be None);
+* ``window.add_toolbar(toolbar)`` or QMainWindow's ``addToolBar``;
+* ``window.add_dock(widget, title[, area, object_name])`` or QMainWindow's ``addDockWidget``;
+* ``window.statusBar()``;
+* ``window.set_editing_locked(locked, reason)``;
+* ``window.report_problem(message)`` or ``window.problems_panel.add_runtime_problem(message, ...)``;
+* ``window.show_error(title, message)`` or ``window.show_dialog("error", title, message)``; questions use
+  ``window.ask_question(title, text)`` or ``window.show_dialog("question", title, text)`` when present.
+
+Choices made here, and why:
+
+* Editing is **locked** while training (not queued): the run trains a copy of the project taken at Train, and
+  a lock with a banner is easier to understand than edits that silently wait for the next run.
+* Each run gets a **fresh Trainer** built in the worker thread from that copy. "Continue training" copies the
+  previous run's weights into it (the optimizer state starts over), so learning rate or batch size may change
+  between runs and the A/B curves stay comparable; "Reset weights" drops them.
+* Dialogs are shown **after** the thread has finished, so the window is consistent (unlocked, buttons right)
+  when the student reads what went wrong, and a retry (out of memory) can start at once.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import math
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QThread, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDockWidget,
+    QDoubleSpinBox,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QSpinBox,
+    QToolBar,
+    QWidget,
+)
+
+from .dashboard import Dashboard
+from .workers import FunctionWorker, TrainingWorker, describe_exception, start_in_thread
+from .workers.messages import PredictionResult
+
+LOCK_REASON = "Training is running — stop it to edit the network."
+FAULT_TITLES = {
+    "nan": "Training diverged",
+    "oom": "Out of memory",
+    "data": "The data could not be loaded",
+    "model": "The network cannot be trained",
+    "runtime": "Training stopped with an error",
+}
+WEIGHTS_SUFFIX = ".weights.safetensors"
+
+
+# -- pure helpers ------------------------------------------------------------------------------------------
+def weights_path_for(project_path: str | Path) -> Path:
+    """``spiral.nnb`` -> ``spiral.weights.safetensors`` in the same folder."""
+    p = Path(project_path)
+    return p.with_name(p.stem + WEIGHTS_SUFFIX)
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_short(v) for v in value) + "]"
+    return str(value)
+
+
+def run_settings(project: Any, *, epochs: int, batch_size: int, lr: float, device: str) -> dict[str, str]:
+    """The settings a student may change between runs, flattened to ``name -> text`` for run labels."""
+    t = project.training
+    out: dict[str, str] = {
+        "data": str(project.data.dataset),
+        **{f"data.{k}": _short(v) for k, v in sorted(project.data.options.items())},
+        "loss": str(t.loss), "optimizer": str(t.optimizer.name), "lr": _short(float(lr)),
+        "batch": str(int(batch_size)), "epochs": str(int(epochs)), "momentum": _short(t.optimizer.momentum),
+        "weight decay": _short(t.optimizer.weight_decay), "schedule": str(t.optimizer.schedule),
+        "validation split": _short(t.validation_split), "seed": str(t.seed), "device": str(device),
+    }
+    graph = project.graph()
+    for node in graph.nodes:
+        name = node.label or node.id
+        out[name] = str(node.type)
+        for key, value in sorted(node.params.items()):
+            out[f"{name}.{key}"] = _short(value)
+    out["connections"] = str(sorted((e.source, e.target) for e in graph.edges))
+    return out
+
+
+def run_label(index: int, previous: dict[str, str] | None, current: dict[str, str], *,
+              continued: bool = False, max_changes: int = 3) -> str:
+    """Legend text for run ``index``: what changed since the previous run, e.g. "run 2: lr 0.01 → 0.001"."""
+    head = f"run {index}"
+    if previous is None:
+        return head + (" (continued)" if continued else "")
+    changes = []
+    for key, value in current.items():
+        if key == "connections":
+            continue
+        old = previous.get(key)
+        if old is None:
+            changes.append(f"+{key} {value}" if "." in key else f"+{key}")
+        elif old != value:
+            changes.append(f"{key} {old} → {value}")
+    changes += [f"−{k}" for k in previous if k not in current and "." not in k and k != "connections"]
+    if previous.get("connections") != current.get("connections") and not any(c[0] in "+−" for c in changes):
+        changes.append("connections changed")
+    parts = changes[:max_changes] + ([f"+{len(changes) - max_changes} more"] if len(changes) > max_changes else [])
+    text = ", ".join(parts) if parts else "same settings"
+    return f"{head}: {'continued, ' if continued else ''}{text}"
+
+
+def format_duration(seconds: float) -> str:
+    if not math.isfinite(seconds) or seconds < 0:
+        return "–"
+    seconds = int(round(seconds))
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def leave_a_core_for_the_gui() -> int:
+    """Cap torch's CPU threads at (cores − 1) unless the user chose a number (OMP_NUM_THREADS).
+
+    With as many compute threads as cores, the GUI thread has to steal a core from an OpenMP team whose
+    threads then wait for each other: on this 2-core machine a tiny model trained 4× slower and froze the
+    window, while one compute thread trains the Playground examples as fast as two. Returns the thread count.
+    """
+    import torch
+
+    if os.environ.get("OMP_NUM_THREADS") or os.environ.get("NNBUILDER_TORCH_THREADS"):
+        wanted = int(os.environ.get("NNBUILDER_TORCH_THREADS") or torch.get_num_threads())
+    else:
+        wanted = min(torch.get_num_threads(), max(1, (os.cpu_count() or 1) - 1))
+    if wanted != torch.get_num_threads():
+        torch.set_num_threads(wanted)
+    return wanted
+
+
+class _DeviceCombo(QComboBox):
+    """Fills itself with the real device list the first time it opens: listing CUDA devices imports torch,
+    which must not happen at app start-up."""
+
+    def __init__(self, about_to_show: Any) -> None:
+        super().__init__()
+        self._about_to_show = about_to_show
+
+    def showPopup(self) -> None:  # noqa: N802 - Qt API
+        self._about_to_show()
+        super().showPopup()
+
+
+class TrainingController(QObject):
+    """Owns the Train/Pause/Stop actions, the run settings, the progress bar and the worker thread.
+
+    ``TrainingController(window)`` attaches at once (toolbar, dashboard dock, status-bar progress, a close-event
+    filter). ``confirm_close()`` is what the window's closeEvent should call (the event filter calls it too,
+    so a window that doesn't still stops training cleanly before it closes).
+    """
+
+    running_changed = Signal(bool)
+    run_finished = Signal(object)  # Finished
+    run_failed = Signal(str, str)  # message, kind
+    gradient_health_changed = Signal(object)  # {node id: (gradient norm, dead share or None)}
+
+    def __init__(self, window: Any, *, dashboard: Dashboard | None = None, attach: bool = True) -> None:
+        super().__init__(window if isinstance(window, QObject) else None)
+        self.window = window
+        self.dashboard = dashboard or Dashboard()
+        self.trainer: Any = None  # the last run's Trainer (idle between runs): Evaluate, Predict, Continue
+        self.last_result: Any = None
+        self.last_failure: tuple[str, str] | None = None
+        self.last_timing: dict[str, float] = {}  # build_s, fit_s of the last run (benchmarks read it)
+        self.runs_started = 0
+        self._worker: TrainingWorker | None = None
+        self._thread: QThread | None = None
+        self._job: FunctionWorker | None = None
+        self._job_thread: QThread | None = None
+        self._warm = False
+        self._devices_listed = False
+        self._pending_weights: Path | None = None
+        self._known_path: Path | None = None
+        self._previous_settings: dict[str, str] | None = None
+        self._run_device = "auto"
+        self._run_data_key = ""
+        self._outcome: tuple[str, Any] | None = None
+        self._stopping = False
+        self._paused = False
+        self._run_started = 0.0
+        self._data_view: Any = None
+        self._module_to_node: dict[str, str] = {}
+        self._dataset_cache: tuple[str, Any] | None = None
+        self.torch_threads = 0
+        self._latest_update: Any = None
+        self._build_widgets()
+        self.progress_timer = QTimer(self)
+        self.progress_timer.setInterval(200)
+        self.progress_timer.timeout.connect(self._on_progress_timer_timeout)
+        self._update_actions()
+        if attach:
+            self.attach()
+
+    # ====================================================================== construction
+    def _build_widgets(self) -> None:
+        parent = self.window if isinstance(self.window, QWidget) else None
+        self.train_action = QAction("Train", parent)
+        self.train_action.setShortcut(QKeySequence("F5"))
+        self.train_action.setToolTip("Train the network on its data set (F5); the plots update as it learns.")
+        self.pause_action = QAction("Pause", parent)
+        self.pause_action.setCheckable(True)
+        self.pause_action.setToolTip("Pause training after the current batch; press again to resume.")
+        self.stop_action = QAction("Stop", parent)
+        self.stop_action.setShortcut(QKeySequence("Shift+F5"))
+        self.stop_action.setToolTip("Stop training after the current batch; the weights learned so far stay.")
+        self.reset_action = QAction("Reset weights", parent)
+        self.reset_action.setToolTip("Forget the trained weights: the next run starts from new random weights.")
+        self.continue_action = QAction("Continue training", parent)
+        self.continue_action.setCheckable(True)
+        self.continue_action.setToolTip("When on, Train goes on from the weights of the last run (or the saved "
+                                        "weights) instead of starting over.")
+        self.save_weights_action = QAction("Save weights", parent)
+        self.save_weights_action.setToolTip(f"Save the trained weights beside the project file (<name>{WEIGHTS_SUFFIX});"
+                                            " they are restored when the project is opened again.")
+
+        self.epochs_spin = QSpinBox()
+        self.epochs_spin.setRange(1, 100_000)
+        self.epochs_spin.setToolTip("How many passes over the training data.")
+        self.batch_spin = QSpinBox()
+        self.batch_spin.setRange(1, 1 << 20)
+        self.batch_spin.setToolTip("Samples per gradient step.")
+        self.lr_spin = QDoubleSpinBox()
+        self.lr_spin.setDecimals(6)
+        self.lr_spin.setRange(1e-6, 1e6)
+        self.lr_spin.setStepType(QDoubleSpinBox.StepType.AdaptiveDecimalStepType)
+        self.lr_spin.setToolTip("Learning rate: the size of each step. Too high and the loss explodes.")
+        self.device_combo = _DeviceCombo(self._on_device_combo_about_to_show)
+        self.device_combo.addItem("Auto", "auto")
+        self.device_combo.addItem("CPU", "cpu")
+        self.device_combo.setToolTip("Where to train. Auto picks a CUDA GPU, then Apple MPS, then the CPU.")
+
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setValue(0)
+        self.progress.setTextVisible(True)
+        self.progress.setFormat("Not trained")
+        self.progress.setMinimumWidth(360)
+
+        self.toolbar = QToolBar("Training")
+        self.toolbar.setObjectName("TrainingToolbar")
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for action in (self.train_action, self.pause_action, self.stop_action):
+            self.toolbar.addAction(action)
+        self.toolbar.addSeparator()
+        for text, widget in (("Epochs ", self.epochs_spin), (" Batch ", self.batch_spin), (" LR ", self.lr_spin),
+                             (" Device ", self.device_combo)):
+            self.toolbar.addWidget(QLabel(text))
+            self.toolbar.addWidget(widget)
+        self.toolbar.addSeparator()
+        for action in (self.continue_action, self.reset_action, self.save_weights_action):
+            self.toolbar.addAction(action)
+
+        self.train_action.triggered.connect(self._on_train_action_triggered)
+        self.pause_action.toggled.connect(self._on_pause_action_toggled)
+        self.stop_action.triggered.connect(self._on_stop_action_triggered)
+        self.reset_action.triggered.connect(self._on_reset_action_triggered)
+        self.save_weights_action.triggered.connect(self._on_save_weights_action_triggered)
+        self.epochs_spin.editingFinished.connect(self._on_epochs_spin_editing_finished)
+        self.batch_spin.editingFinished.connect(self._on_batch_spin_editing_finished)
+        self.lr_spin.editingFinished.connect(self._on_lr_spin_editing_finished)
+        self.dashboard.evaluate_requested.connect(self._on_dashboard_evaluate_requested)
+        self.dashboard.tabs.currentChanged.connect(self._on_dashboard_tab_changed)
+        self.dashboard.predict_requested.connect(self._on_dashboard_predict_requested)
+
+    def attach(self) -> None:
+        """Put the toolbar, the dashboard dock and the progress bar into the window and listen to it."""
+        w = self.window
+        if hasattr(w, "add_toolbar"):
+            w.add_toolbar(self.toolbar)
+        else:
+            if hasattr(w, "addToolBarBreak"):
+                w.addToolBarBreak()  # its own row: beside the editing toolbar it overflows on a laptop screen
+            w.addToolBar(self.toolbar)
+        self.dock = self._add_dock()
+        w.statusBar().addPermanentWidget(self.progress)
+        if isinstance(w, QObject):
+            w.installEventFilter(self)
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self._on_app_about_to_quit)
+        doc = getattr(w, "document", None)
+        for name, slot in (("project_replaced", self._on_document_project_replaced),
+                           ("path_changed", self._on_document_path_changed),
+                           ("settings_changed", self._on_document_settings_changed)):
+            signal = getattr(doc, name, None)
+            if signal is not None and hasattr(signal, "connect"):
+                signal.connect(slot)
+        self.load_settings_from_project()
+        self._check_document_switch()
+
+    def _add_dock(self) -> QDockWidget | None:
+        w = self.window
+        add_dock = getattr(w, "add_dock", None)
+        bottom = Qt.DockWidgetArea.BottomDockWidgetArea
+        if add_dock is not None:
+            params = inspect.signature(add_dock).parameters
+            kwargs: dict[str, Any] = {}
+            if "area" in params:
+                kwargs["area"] = bottom
+            if "object_name" in params:
+                kwargs["object_name"] = "TrainingDashboardDock"
+            dock = add_dock(self.dashboard, "Training", **kwargs)
+            dock = dock if isinstance(dock, QDockWidget) else None
+            if dock is not None and hasattr(w, "resizeDocks"):
+                w.resizeDocks([dock], [420], Qt.Orientation.Vertical)  # plots need height to be readable
+            return dock
+        dock = QDockWidget("Training", w)
+        dock.setObjectName("TrainingDashboardDock")
+        dock.setWidget(self.dashboard)
+        w.addDockWidget(bottom, dock)
+        return dock
+
+    # ====================================================================== the window, duck-typed
+    @property
+    def project(self) -> Any:
+        return self.window.document.project
+
+    @property
+    def project_path(self) -> Path | None:
+        doc = self.window.document
+        path = getattr(doc, "file_path", None) or getattr(doc, "path", None)
+        return None if path is None else Path(path)
+
+    def _document(self) -> Any:
+        return getattr(self.window, "document", None)
+
+    def status(self, text: str, timeout_ms: int = 0) -> None:
+        self.window.statusBar().showMessage(text, timeout_ms)
+
+    def show_error(self, title: str, message: str) -> None:
+        w = self.window
+        if hasattr(w, "show_error"):
+            w.show_error(title, message)
+        elif hasattr(w, "show_dialog"):
+            w.show_dialog("error", title, message)
+        else:
+            QMessageBox.critical(w if isinstance(w, QWidget) else None, title, message)
+
+    def report_problem(self, message: str) -> None:
+        w = self.window
+        if hasattr(w, "report_problem"):
+            w.report_problem(message)
+            return
+        panel = getattr(w, "problems_panel", None)
+        if panel is not None and hasattr(panel, "add_runtime_problem"):
+            panel.add_runtime_problem(message, "error")
+
+    def _clear_problems(self) -> None:
+        panel = getattr(self.window, "problems_panel", None)
+        if panel is not None and hasattr(panel, "clear_runtime_problems"):
+            panel.clear_runtime_problems("Training")
+        elif hasattr(self.window, "clear_problems"):
+            self.window.clear_problems()
+
+    def ask_question(self, title: str, text: str) -> bool:
+        """Yes/no through the window's own dialogs when it has them (tests answer there)."""
+        w = self.window
+        if hasattr(w, "ask_question"):
+            return bool(w.ask_question(title, text))
+        if hasattr(w, "show_dialog"):
+            return bool(w.show_dialog("question", title, text))
+        answer = QMessageBox.question(w if isinstance(w, QWidget) else None, title, text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def ask_oom_retry(self, message: str, batch_size: int) -> str | None:
+        """After a GPU ran out of memory: "cpu", "half" (the batch size) or None. Tests override this."""
+        w = self.window
+        if hasattr(w, "ask_choice"):
+            return w.ask_choice("Out of memory", message, {"cpu": "Retry on the CPU",
+                                                          "half": f"Retry with batch size {max(1, batch_size // 2)}"})
+        box = QMessageBox(QMessageBox.Icon.Warning, "Out of memory", message,
+                          parent=w if isinstance(w, QWidget) else None)
+        cpu = box.addButton("Retry on the CPU", QMessageBox.ButtonRole.AcceptRole)
+        half = box.addButton(f"Retry with batch size {max(1, batch_size // 2)}", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return {id(cpu): "cpu", id(half): "half"}.get(id(box.clickedButton()))
+
+    def _lock(self, locked: bool) -> None:
+        if hasattr(self.window, "set_editing_locked"):
+            self.window.set_editing_locked(locked, LOCK_REASON if locked else "")
+
+    # ====================================================================== state
+    @property
+    def is_running(self) -> bool:
+        return self._thread is not None
+
+    @property
+    def is_busy(self) -> bool:
+        return self._thread is not None or self._job_thread is not None
+
+    @property
+    def is_paused(self) -> bool:
+        return self._paused
+
+    def _update_actions(self) -> None:
+        running, busy = self.is_running, self.is_busy
+        self.train_action.setEnabled(not busy)
+        self.pause_action.setEnabled(running and not self._stopping)
+        self.stop_action.setEnabled(running and not self._stopping)
+        self.reset_action.setEnabled(not busy and (self.trainer is not None or self._pending_weights is not None))
+        self.save_weights_action.setEnabled(not busy and self.trainer is not None)
+        for widget in (self.epochs_spin, self.batch_spin, self.lr_spin, self.device_combo):
+            widget.setEnabled(not running)
+        self.continue_action.setEnabled(not running)
+
+    def load_settings_from_project(self) -> None:
+        """Show the project's epochs, batch size and learning rate in the toolbar."""
+        try:
+            t = self.project.training
+        except AttributeError:
+            return
+        for spin, value in ((self.epochs_spin, int(t.epochs)), (self.batch_spin, int(t.batch_size)),
+                            (self.lr_spin, float(t.optimizer.lr))):
+            spin.blockSignals(True)
+            spin.setValue(value)
+            spin.blockSignals(False)
+
+    def _write_setting(self, path: str, value: Any) -> None:
+        """Edit the document through its undoable command when it has one; else the toolbar value is a per-run
+        override (applied to the copy that trains)."""
+        doc = self._document()
+        setter = getattr(doc, "set_training_setting", None)
+        if setter is None or self.is_running:
+            return
+        try:
+            setter(path, value)
+        except Exception as exc:  # noqa: BLE001 - e.g. locked; the value still applies to the next run
+            self.status(f"The setting was not saved in the project: {exc}", 5000)
+
+    # ====================================================================== warm-up and devices
+    def warm_up(self) -> bool:
+        """Import torch and torch._dynamo in the GUI thread, once, before the first run.
+
+        The first optimizer import otherwise happens in the worker and holds the GIL for about a second,
+        freezing the window; here it happens while the status bar says so.
+        """
+        if self._warm:
+            return True
+        self.status("Loading PyTorch (once per session)…")
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+        try:
+            from nnbuilder.training import warm_up
+
+            warm_up()
+            self.torch_threads = leave_a_core_for_the_gui()
+        except Exception as exc:  # noqa: BLE001 - no torch, a broken install: say so, keep the editor
+            self.show_error("Training is not available", f"PyTorch could not be loaded: {exc}")
+            return False
+        finally:
+            QApplication.restoreOverrideCursor()
+        self._warm = True
+        self.refresh_devices()
+        return True
+
+    def refresh_devices(self) -> None:
+        """Fill the device picker from ``list_devices()``: CPU, each CUDA GPU by name and memory, MPS."""
+        try:
+            from nnbuilder.training import list_devices
+
+            devices = list(list_devices())
+        except Exception:  # noqa: BLE001 - keep Auto and CPU
+            return
+        current = self.device_combo.currentData()
+        self.device_combo.blockSignals(True)
+        self.device_combo.clear()
+        self.device_combo.addItem("Auto", "auto")
+        for device_id, label in devices:
+            if str(device_id) == "auto":
+                self.device_combo.setItemText(0, str(label))  # "Auto (NVIDIA H100 (80 GB))"
+            else:
+                self.device_combo.addItem(str(label), str(device_id))
+        index = self.device_combo.findData(current)
+        self.device_combo.setCurrentIndex(max(0, index))
+        self.device_combo.blockSignals(False)
+        self._devices_listed = True
+
+    def _on_device_combo_about_to_show(self) -> None:
+        if not self._devices_listed:
+            self.warm_up()
+
+    def set_device(self, device_id: str) -> None:
+        index = self.device_combo.findData(device_id)
+        if index < 0:
+            self.device_combo.addItem(device_id, device_id)
+            index = self.device_combo.count() - 1
+        self.device_combo.setCurrentIndex(index)
+
+    # ====================================================================== running
+    def train(self) -> bool:
+        """Start a run with the toolbar's settings; False when one is running or it could not start."""
+        if self.is_busy:
+            return False
+        if not self.warm_up():
+            return False
+        self._check_document_switch()
+        try:
+            project = self.project.copy()
+        except Exception as exc:  # noqa: BLE001
+            self.show_error("Nothing to train", f"The project could not be read: {exc}")
+            return False
+        epochs, batch, lr = self.epochs_spin.value(), self.batch_spin.value(), float(self.lr_spin.value())
+        project.training.epochs = epochs
+        project.training.batch_size = batch
+        project.training.optimizer.lr = lr
+        device = str(self.device_combo.currentData() or "auto")
+        self._run_device = device
+        initial: Any = None
+        if self.continue_action.isChecked():
+            initial = self.trainer if self.trainer is not None else self._pending_weights
+        settings = run_settings(project, epochs=epochs, batch_size=batch, lr=lr, device=device)
+        self.runs_started += 1
+        label = run_label(self.runs_started, self._previous_settings, settings, continued=initial is not None)
+        self._previous_settings = settings
+        self._module_to_node = self._module_names(project)
+
+        path = self.project_path
+        self._run_data_key = self._data_key(project, path)
+        cached = self._dataset_cache
+        worker = TrainingWorker(project, epochs=epochs, device=None if device == "auto" else device,
+                                base_dir=None if path is None else path.parent,
+                                continue_training=initial is not None, initial_weights=initial,
+                                dataset=cached[1] if cached and cached[0] == self._run_data_key else None)
+        worker.prepared.connect(self._on_worker_prepared)
+        worker.started.connect(self._on_worker_started)
+        worker.batches.connect(self._on_worker_batches)
+        worker.weights.connect(self._on_worker_weights)
+        worker.boundary.connect(self.dashboard.set_boundary)
+        worker.gallery.connect(self.dashboard.set_gallery)
+        worker.series.connect(self.dashboard.set_series)
+        worker.finished.connect(self._on_worker_finished)
+        worker.failed.connect(self._on_worker_failed)
+        worker.note.connect(self._on_worker_note)
+        worker.timing.connect(self._on_worker_timing)
+        worker.released.connect(self._on_worker_released)
+
+        self._outcome = None
+        self._stopping = False
+        self._paused = False
+        self.last_failure = None
+        self._data_view = None
+        self.pause_action.blockSignals(True)
+        self.pause_action.setChecked(False)
+        self.pause_action.setText("Pause")
+        self.pause_action.blockSignals(False)
+        self.progress.setValue(0)
+        self.progress.setFormat("Starting…")
+        self._clear_problems()
+        self.dashboard.begin_run(label)
+        self._lock(True)
+        self._worker = worker
+        self._on_dashboard_tab_changed()
+        self._run_started = time.perf_counter()
+        self._thread = start_in_thread(worker, on_finished=self._on_thread_finished)
+        self._latest_update = None
+        self.progress_timer.start()
+        self.status(f"{label}: building the network and loading the data…")
+        self._update_actions()
+        self.running_changed.emit(True)
+        return True
+
+    def pause(self) -> None:
+        if self._worker is not None and not self._paused:
+            self._paused = True
+            self._worker.pause()
+            self._set_pause_action(True)
+            self.progress.setFormat(self.progress.format() + " · paused")
+            self.status("Paused. Press Resume to go on.")
+
+    def resume(self) -> None:
+        if self._worker is not None and self._paused:
+            self._paused = False
+            self._worker.resume()
+            self._set_pause_action(False)
+            self.status("Training…")
+
+    def stop(self) -> None:
+        """Ask the run to stop after the current batch; returns at once (the thread ends shortly after)."""
+        if self._worker is not None and not self._stopping:
+            self._stopping = True
+            self._worker.stop()
+            self._paused = False
+            self._set_pause_action(False)
+            self.progress.setFormat(self.progress.format().split(" · ")[0] + " · stopping…")
+            self.status("Stopping after the current batch…")
+            self._update_actions()
+
+    def _set_pause_action(self, paused: bool) -> None:
+        self.pause_action.blockSignals(True)
+        self.pause_action.setChecked(paused)
+        self.pause_action.setText("Resume" if paused else "Pause")
+        self.pause_action.blockSignals(False)
+
+    def wait(self, timeout_s: float = 10.0) -> bool:
+        """Process events until the run's thread has finished (True) or the timeout passes (False).
+
+        Events must keep flowing: the worker's last signals and the thread's ``finished`` are queued to this
+        thread, and the clean-up runs from them.
+        """
+        deadline = time.perf_counter() + timeout_s
+        while self.is_busy and time.perf_counter() < deadline:
+            QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+            for thread in (self._thread, self._job_thread):
+                if thread is not None:
+                    thread.wait(5)
+        return not self.is_busy
+
+    def shutdown(self, timeout_s: float = 10.0) -> bool:
+        """Stop training (if any) and wait for every thread; used before closing."""
+        if self._worker is not None:
+            self.stop()
+        return self.wait(timeout_s)
+
+    def confirm_close(self) -> bool:
+        """Called before the window closes: asks when training runs, then stops it cleanly. True: close."""
+        if not self.is_busy:
+            return True
+        if self.is_running and not self.ask_question(
+                "Training is running", "Training is still running. Stop it and close the window?"):
+            return False
+        if not self.shutdown():
+            self.show_error("Training did not stop", "The training thread did not stop within 10 seconds; "
+                            "the window stays open so no work is lost.")
+            return False
+        return True
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if obj is self.window and event.type() == QEvent.Type.Close and self.is_busy:
+            if not self.confirm_close():
+                event.ignore()
+                return True
+        return False
+
+    # ====================================================================== worker signals
+    def _on_worker_prepared(self, info: Any) -> None:
+        self._data_view = info
+        self.dashboard.set_data_view(info)
+
+    def _on_worker_started(self, event: Any) -> None:
+        self.dashboard.on_started(event)
+        self._run_started = time.perf_counter()
+        self.progress.setFormat(f"Epoch {event.start_epoch}/{event.epochs} · starting")
+        self.status(f"Training on {event.device}: {event.num_train} training and {event.num_val} validation "
+                    f"samples, {event.batches_per_epoch} batches per epoch.")
+
+    def _on_worker_batches(self, update: Any) -> None:
+        self.dashboard.add_batches(update)
+        self._latest_update = update  # the progress bar reads it from its own, slower timer
+
+    def _on_progress_timer_timeout(self) -> None:
+        """Progress text at 5 Hz: readable, and cheap for the GIL the training thread needs."""
+        update, self._latest_update = self._latest_update, None
+        if update is None:
+            return
+        fraction = min(1.0, update.done_batches / max(1, update.total_batches))
+        self.progress.setValue(int(round(1000 * fraction)))
+        elapsed = time.perf_counter() - self._run_started
+        left = elapsed * (1 - fraction) / fraction if fraction > 0 else float("nan")
+        text = (f"Epoch {update.epoch}/{update.epochs} · batch {update.batch}/{update.batches} · "
+                f"{update.samples_per_second:,.0f} samples/s · {format_duration(left)} left")
+        if self._paused:
+            text += " · paused"
+        elif self._stopping:
+            text += " · stopping…"
+        self.progress.setFormat(text)
+
+    def _on_worker_weights(self, update: Any) -> None:
+        self.dashboard.add_weights(update)
+        health: dict[str, tuple[float | None, float | None]] = {}
+        for name, norm in update.grad_norms.items():
+            node = self._module_to_node.get(name.split(".")[0])
+            if node is not None:
+                health[node] = (float(norm), None)
+        for name, share in update.dead_units.items():
+            node = self._module_to_node.get(name.split(".")[0])
+            if node is not None:
+                norm = health.get(node, (None, None))[0]
+                health[node] = (norm, float(share))
+        if health:
+            self._show_gradient_health(health)
+            self.gradient_health_changed.emit(health)
+
+    def _show_gradient_health(self, health: dict[str, tuple[float | None, float | None]]) -> None:
+        """Badge canvas nodes when the canvas offers ``NodeItem.set_gradient_health(norm, dead_share)``."""
+        scene = getattr(self.window, "scene", None)
+        nodes = getattr(scene, "nodes", None)
+        if not isinstance(nodes, dict):
+            return
+        for node_id, (norm, dead) in health.items():
+            item = nodes.get(node_id)
+            setter = getattr(item, "set_gradient_health", None)
+            if setter is not None:
+                setter(norm, dead)
+
+    def _on_worker_finished(self, result: Any) -> None:
+        self._outcome = ("finished", result)
+
+    def _on_worker_failed(self, message: str, kind: str) -> None:
+        self._outcome = ("failed", (message, kind))
+
+    def _on_worker_note(self, text: str) -> None:
+        self.status(text, 10_000)
+
+    def _on_worker_timing(self, timing: dict[str, float]) -> None:
+        self.last_timing = dict(timing)
+
+    def _on_worker_released(self, trainer: Any) -> None:
+        if trainer is not None:
+            self.trainer = trainer
+            self._pending_weights = None
+            self._dataset_cache = (self._run_data_key, trainer.dataset)
+
+    @staticmethod
+    def _data_key(project: Any, path: Path | None) -> str:
+        """Which loaded data set a run may reuse: same id, same options, same folder for relative paths."""
+        return json.dumps([project.data.dataset, project.data.options, None if path is None else str(path.parent)],
+                          sort_keys=True, default=str)
+
+    def _on_thread_finished(self) -> None:
+        """The run is over (any way it ended): clean up, unlock, then tell the student."""
+        thread = self._thread
+        if thread is not None:
+            thread.wait(2000)  # finished is emitted from the ending thread; let it really end first
+        self._thread = None
+        self._on_progress_timer_timeout()  # the last numbers, before the outcome replaces the text
+        self.progress_timer.stop()
+        self._worker = None
+        self._stopping = False
+        self._paused = False
+        self._set_pause_action(False)
+        self._lock(False)
+        outcome = self._outcome or ("failed", ("Training ended without a result.", "runtime"))
+        sizes = self._split_sizes()
+        if outcome[0] == "finished":
+            result = outcome[1]
+            self.last_result = result
+            elapsed = format_duration(time.perf_counter() - self._run_started)
+            if result.stopped_by_user:
+                text = "stopped by you"
+            elif result.stopped_early:
+                text = f"stopped early (best epoch {result.best_epoch})"
+            else:
+                text = "finished"
+                self.progress.setValue(self.progress.maximum())
+            last = result.history[-1] if result.history else {}
+            scores = ", ".join(f"{k} {v:.4g}" for k, v in last.items() if k not in ("epoch", "lr", "seconds"))
+            n = len(result.history)
+            self.progress.setFormat(f"{text.capitalize()} · {n} epoch{'' if n == 1 else 's'} · {elapsed}")
+            self.dashboard.end_run(f"{text} ({scores})" if scores else text, self.trainer is not None, sizes)
+            self.status(f"Training {text} after {elapsed}. {scores}".strip())
+            self._update_actions()
+            self.running_changed.emit(False)
+            self.run_finished.emit(result)
+            return
+        message, kind = outcome[1]
+        self.last_failure = (message, kind)
+        self.progress.setFormat(f"Failed: {FAULT_TITLES.get(kind, 'error').lower()}")
+        self.dashboard.end_run(f"failed: {message}", self.trainer is not None, sizes)
+        self.status(f"Training stopped: {message}")
+        self._update_actions()
+        self.running_changed.emit(False)
+        self.report_problem(message)
+        if kind == "oom" and self._run_device not in ("cpu",):
+            choice = self.ask_oom_retry(message, self.batch_spin.value())
+            self.run_failed.emit(message, kind)
+            if choice == "cpu":
+                self.set_device("cpu")
+                QTimer.singleShot(0, self.train)
+            elif choice == "half":
+                self.batch_spin.setValue(max(1, self.batch_spin.value() // 2))
+                QTimer.singleShot(0, self.train)
+            return
+        self.show_error(FAULT_TITLES.get(kind, "Training stopped"), message)
+        self.run_failed.emit(message, kind)
+
+    # ====================================================================== weights with the project
+    def _check_document_switch(self, force: bool = False) -> None:
+        """Another file is open: its weights (if saved beside it) replace the last run's."""
+        path = self.project_path
+        if path == self._known_path and not force:
+            return
+        self._known_path = path
+        self.trainer = None
+        self._dataset_cache = None
+        self._previous_settings = None
+        self._pending_weights = None
+        if path is not None and weights_path_for(path).is_file():
+            self._pending_weights = weights_path_for(path)
+            self.continue_action.setChecked(True)
+            self.status(f"Trained weights found ({self._pending_weights.name}): Continue training, Evaluate and "
+                        "Predict use them; Reset weights starts over.", 10_000)
+            self.dashboard.set_model_available(True, self._split_sizes_without_trainer())
+        else:
+            self.dashboard.set_model_available(False)
+        self._update_actions()
+
+    def save_weights(self, path: str | Path | None = None) -> Path | None:
+        """Save the trained weights beside the project (``<name>.weights.safetensors``) or to ``path``."""
+        if self.trainer is None:
+            self.show_error("No trained weights", "Train the network first; then its weights can be saved.")
+            return None
+        if path is None:
+            if self.project_path is None:
+                self.show_error("Save the project first",
+                                "The weights are saved beside the project file, so the project needs a file name.")
+                return None
+            path = weights_path_for(self.project_path)
+        try:
+            self.trainer.save_weights(str(path))
+        except Exception as exc:  # noqa: BLE001
+            self.show_error("The weights were not saved", describe_exception(exc)[0])
+            return None
+        self.status(f"Weights saved to {Path(path).name}.", 8000)
+        return Path(path)
+
+    def reset_weights(self) -> None:
+        """Forget trained weights: the next run starts from fresh random weights (the seed makes them repeat)."""
+        if self.is_busy:
+            return
+        self.trainer = None
+        self._pending_weights = None
+        self._dataset_cache = None  # also a way to reload a data file that changed on disk
+        self.continue_action.setChecked(False)
+        self.dashboard.set_model_available(False)
+        self.progress.setValue(0)
+        self.progress.setFormat("Weights reset")
+        self.status("Weights reset: the next run starts from new random weights.", 8000)
+        self._update_actions()
+
+    # ====================================================================== evaluate and predict
+    @staticmethod
+    def _split_rows(trainer: Any, training: Any, split: str) -> tuple[np.ndarray, np.ndarray]:
+        dataset = trainer.dataset
+        if split == "test":
+            return dataset.x_test, dataset.y_test
+        t = training
+        train_idx, val_idx = dataset.split_indices(float(t.validation_split), int(t.seed))
+        idx = val_idx if split == "validation" else train_idx
+        return dataset.x[idx], dataset.y[idx]
+
+    def _split_sizes(self) -> dict[str, int]:
+        view = self._data_view
+        if view is None:
+            return {}
+        return {"test": view.num_test, "validation": view.num_val, "training": view.num_train}
+
+    def _split_sizes_without_trainer(self) -> dict[str, int]:
+        return {"test": 1, "validation": 1, "training": 1}  # exact counts arrive with the first trainer
+
+    def _run_job(self, fn: Any, on_result: Any, busy_text: str) -> bool:
+        if self.is_busy:
+            return False
+        job = FunctionWorker(fn)
+        job.returned.connect(on_result)
+        job.errored.connect(self._on_job_errored)
+        self._job = job
+        self._job_thread = start_in_thread(job, on_finished=self._on_job_thread_finished)
+        self.status(busy_text)
+        self._update_actions()
+        return True
+
+    def _trainer_source(self) -> Any:
+        """A callable for a job thread that returns the idle trainer, or builds one from the saved weights.
+
+        Everything it needs from the GUI side (a project copy, paths) is captured here, in the GUI thread.
+        """
+        trainer, weights = self.trainer, self._pending_weights
+        project = self.project.copy()
+        path = self.project_path
+
+        def get() -> Any:
+            if trainer is not None:
+                return trainer
+            if weights is None:
+                raise RuntimeError("Train the network first.")
+            from nnbuilder.training import Trainer
+
+            built = Trainer(project, base_dir=None if path is None else path.parent)
+            built.load_weights(str(weights))
+            return built
+
+        return get
+
+    def evaluate(self) -> bool:
+        """Score the trained model on the test split, off the GUI thread; the dashboard shows the result."""
+        if not self.warm_up():
+            return False
+
+        get_trainer = self._trainer_source()
+
+        def job() -> tuple[Any, dict[str, float]]:
+            trainer = get_trainer()
+            return trainer, dict(trainer.evaluate(split="test"))
+
+        return self._run_job(job, self._on_job_evaluated, "Evaluating on the test split…")
+
+    def _on_job_evaluated(self, result: tuple[Any, dict[str, float]]) -> None:
+        trainer, logs = result
+        self._adopt_trainer(trainer)
+        self.dashboard.show_evaluation(logs)
+        self.status("Test split: " + ", ".join(f"{k} {v:.4g}" for k, v in logs.items()), 10_000)
+
+    def predict(self, split: str, index: int) -> bool:
+        """Run one sample through the model and show its class probabilities (or value)."""
+        if not self.warm_up():
+            return False
+
+        get_trainer = self._trainer_source()
+        training = self.project.training
+
+        def job() -> tuple[Any, PredictionResult]:
+            trainer = get_trainer()
+            x, y = self._split_rows(trainer, training, split)
+            if x is None or not len(x):
+                raise RuntimeError(f"The {split} split is empty.")
+            i = int(min(max(index, 0), len(x) - 1))
+            sample = np.asarray(x[i : i + 1])
+            values = np.asarray(trainer.predict(sample), dtype=np.float32).reshape(-1)
+            regression = trainer.dataset.task == "regression"
+            target = np.asarray(y[i]).reshape(-1)
+            true: Any = float(target[0]) if regression else int(target.argmax() if target.size > 1 else target[0])
+            names = list(trainer.dataset.class_names) if trainer.dataset.class_names else None
+            return trainer, PredictionResult(split, i, values, true, names, sample[0].copy(), regression)
+
+        return self._run_job(job, self._on_job_predicted, "Predicting…")
+
+    def _on_job_predicted(self, result: tuple[Any, PredictionResult]) -> None:
+        trainer, prediction = result
+        self._adopt_trainer(trainer)
+        self.dashboard.show_prediction(prediction)
+        self.status(f"Predicted {prediction.split} sample {prediction.index}.", 5000)
+
+    def _adopt_trainer(self, trainer: Any) -> None:
+        if self.trainer is None:
+            self.trainer = trainer
+            self._pending_weights = None
+            ds = trainer.dataset
+            t = self.project.training
+            try:
+                train_idx, val_idx = ds.split_indices(float(t.validation_split), int(t.seed))
+                sizes = {"test": 0 if ds.x_test is None else len(ds.x_test), "validation": len(val_idx),
+                         "training": len(train_idx)}
+            except Exception:  # noqa: BLE001
+                sizes = {"test": 0 if ds.x_test is None else len(ds.x_test), "training": len(ds.x)}
+            self.dashboard.set_model_available(True, sizes)
+
+    def _on_job_errored(self, message: str, kind: str) -> None:
+        self.dashboard.evaluate.show_busy(message)
+        self.status(message, 10_000)
+
+    def _on_job_thread_finished(self) -> None:
+        thread = self._job_thread
+        if thread is not None:
+            thread.wait(2000)
+        self._job_thread = None
+        self._job = None
+        self._update_actions()
+
+    # ====================================================================== misc slots
+    def _module_names(self, project: Any) -> dict[str, str]:
+        try:
+            from nnbuilder.compiler import module_names
+
+            return {module: node for node, module in module_names(project.graph()).items()}
+        except Exception:  # noqa: BLE001 - only the canvas badges need it
+            return {}
+
+    def _on_train_action_triggered(self) -> None:
+        self.train()
+
+    def _on_pause_action_toggled(self, checked: bool) -> None:
+        if checked:
+            self.pause()
+        else:
+            self.resume()
+
+    def _on_stop_action_triggered(self) -> None:
+        self.stop()
+
+    def _on_reset_action_triggered(self) -> None:
+        self.reset_weights()
+
+    def _on_save_weights_action_triggered(self) -> None:
+        self.save_weights()
+
+    def _on_epochs_spin_editing_finished(self) -> None:
+        self._write_setting("epochs", int(self.epochs_spin.value()))
+
+    def _on_batch_spin_editing_finished(self) -> None:
+        self._write_setting("batch_size", int(self.batch_spin.value()))
+
+    def _on_lr_spin_editing_finished(self) -> None:
+        self._write_setting("optimizer.lr", float(self.lr_spin.value()))
+
+    def _on_dashboard_tab_changed(self, *_args: Any) -> None:
+        """Tell the worker which prediction view is on screen; hidden ones are computed at the end only."""
+        if self._worker is not None:
+            index = self.dashboard.tabs.currentIndex()
+            self._worker.set_live_views(boundary=index == Dashboard.TAB_BOUNDARY,
+                                        predictions=index in (Dashboard.TAB_IMAGES, Dashboard.TAB_PREDICTIONS))
+
+    def _on_dashboard_evaluate_requested(self) -> None:
+        self.evaluate()
+
+    def _on_dashboard_predict_requested(self, split: str, index: int) -> None:
+        self.predict(split, index)
+
+    def _on_document_project_replaced(self) -> None:
+        self._check_document_switch(force=True)
+        if not self.is_running:
+            self.load_settings_from_project()
+
+    def _on_document_path_changed(self, path: Any) -> None:
+        self._known_path = None if path is None else Path(path)  # Save As keeps the trained weights
+
+    def _on_document_settings_changed(self) -> None:
+        if not self.is_running:
+            self.load_settings_from_project()
+
+    def _on_app_about_to_quit(self) -> None:
+        self.shutdown(timeout_s=5.0)
+
+
+def install(window: Any) -> TrainingController:
+    """Entry point for ``MainWindow.load_extensions``: attach a controller and keep it on the window."""
+    controller = TrainingController(window)
+    window.training_controller = controller
+    return controller
+

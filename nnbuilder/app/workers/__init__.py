@@ -1,0 +1,35 @@
+"""Background workers: QObjects moved to QThreads so the GUI thread never runs training code.
+
+The pattern is superqt's ``new_worker_qthread``: a parentless QObject is moved to a fresh QThread, the thread's
+``started`` signal runs the worker, and the worker's ``done`` signal quits the thread and schedules both for
+deletion. Workers touch no widget; they talk to the GUI only through queued signals that carry copies.
+"""
+
+from .compat import immortalize_singletons
+from .function_worker import FunctionWorker, start_in_thread
+from .messages import (
+    BatchUpdate,
+    BoundaryUpdate,
+    DataView,
+    GalleryUpdate,
+    SeriesUpdate,
+    WeightsUpdate,
+)
+from .training_worker import TrainingWorker, describe_exception
+
+# Before any PySide6 work happens: see compat.py (PySide6 6.12 on Python 3.11 aborts otherwise).
+immortalize_singletons()
+
+__all__ = [
+    "BatchUpdate",
+    "BoundaryUpdate",
+    "DataView",
+    "FunctionWorker",
+    "GalleryUpdate",
+    "SeriesUpdate",
+    "TrainingWorker",
+    "WeightsUpdate",
+    "describe_exception",
+    "immortalize_singletons",
+    "start_in_thread",
+]

@@ -1,0 +1,127 @@
+"""What the training worker sends to the GUI thread, besides the trainer's own event dataclasses.
+
+Every field is a number, a string or a numpy array the worker no longer touches (a copy or a fresh result),
+so the GUI can keep and draw it while training continues. Arrays are float32 and C-contiguous where they end up
+in pyqtgraph, which is what its fast paths expect.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+# What kind of prediction view fits a data set; the dashboard shows the matching tab.
+VIEW_2D = "2d"  # 2-D inputs, classification: decision boundary behind the points
+VIEW_IMAGES = "images"  # image classification: gallery and confusion matrix
+VIEW_SERIES = "series"  # time-series forecasting: predictions against truth over time
+VIEW_REGRESSION = "regression"  # other regression: predicted against true values
+VIEW_CLASSES = "classes"  # other classification (tables, graphs): confusion matrix only
+VIEW_NONE = "none"
+
+
+@dataclass
+class DataView:
+    """The data set as the dashboard needs it, sent once when a run's trainer exists."""
+
+    title: str
+    task: str
+    view: str
+    input_shape: tuple[int, ...]
+    class_names: list[str] | None
+    num_train: int
+    num_val: int
+    num_test: int
+    # 2-D views: points to draw (training filled, held-out hollow) and the square the boundary grid covers.
+    train_points: np.ndarray | None = None
+    train_labels: np.ndarray | None = None
+    held_points: np.ndarray | None = None
+    held_labels: np.ndarray | None = None
+    extent: tuple[float, float, float, float] | None = None  # xmin, xmax, ymin, ymax
+
+
+@dataclass
+class BatchUpdate:
+    """All batches and epoch ends since the previous update, coalesced so the GUI gets at most ~30 of these a
+    second whatever the batch or epoch rate (a 4-sample XOR set does thousands of epochs a second)."""
+
+    epoch: int
+    batch: int
+    batches: int
+    epochs: int
+    x: np.ndarray  # position of each batch in epochs (epoch - 1 + batch / batches), float32
+    values: dict[str, np.ndarray]  # "loss" and each metric, one float32 value per batch
+    samples_per_second: float
+    done_batches: int  # batches finished in this run so far
+    total_batches: int  # batches this run will do in all
+    epochs_ended: list[Any] = field(default_factory=list)  # EpochEnd copies, oldest first
+
+
+@dataclass
+class BoundaryUpdate:
+    """Class probabilities on a regular grid over the 2-D input plane.
+
+    ``probs`` is (rows, cols) for two classes (probability of class 1) or (rows, cols, classes); row i is
+    y = ys[i], column j is x = xs[j], so it is drawn row-major with ``extent`` as its rectangle.
+    """
+
+    probs: np.ndarray
+    extent: tuple[float, float, float, float]
+    epoch: int
+    position: float  # in epochs
+
+
+@dataclass
+class WeightsUpdate:
+    """Weights and gradient health from one trainer snapshot, reduced to what the weight views draw."""
+
+    epoch: int
+    position: float  # in epochs
+    histograms: dict[str, np.ndarray] = field(default_factory=dict)  # layer -> float32 counts (HIST_BINS)
+    hist_ranges: dict[str, float] = field(default_factory=dict)  # layer -> R, bins span [-R, R]
+    matrices: dict[str, np.ndarray] = field(default_factory=dict)  # layer -> 2-D float32 weight matrix
+    shapes: dict[str, tuple[int, ...]] = field(default_factory=dict)  # layer -> the weights' real shape
+    filters: np.ndarray | None = None  # mosaic of the first convolution layer's filters (NaN between tiles)
+    filters_layer: str = ""
+    grad_norms: dict[str, float] = field(default_factory=dict)
+    dead_units: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class GalleryUpdate:
+    """Validation images with predicted and true labels, and the confusion matrix, at an epoch end."""
+
+    epoch: int
+    images: np.ndarray | None  # (n, H, W) or (n, H, W, 3) float32, n <= 25; None when inputs are not images
+    predicted: np.ndarray  # int64 (n,)
+    true: np.ndarray  # int64 (n,)
+    confidence: np.ndarray  # float32 (n,)
+    confusion: np.ndarray  # int64 (classes, classes); rows are true classes, columns predictions
+    confusion_samples: int  # how many validation samples the matrix counts
+
+
+@dataclass
+class SeriesUpdate:
+    """Predictions against truth over the validation samples (in time order for a time series)."""
+
+    epoch: int
+    x: np.ndarray  # float32 time index (series) or true values (regression scatter)
+    truth: np.ndarray  # float32
+    predicted: np.ndarray  # float32
+    scatter: bool  # True: plot predicted against true; False: both against time
+    x_label: str = "time step"
+    y_label: str = "value"
+
+
+@dataclass
+class PredictionResult:
+    """One sample run through the trained model, for the dashboard's Predict view."""
+
+    split: str
+    index: int
+    values: np.ndarray  # class probabilities (classification) or predicted values (regression), float32
+    true: float | int | None
+    class_names: list[str] | None
+    sample: np.ndarray | None = None  # the input, for showing images
+    regression: bool = False

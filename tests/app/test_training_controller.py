@@ -1,0 +1,352 @@
+"""Training from the GUI path, end to end: real Trainer, real QThread, a stand-in main window.
+
+The window double implements only the small interface the controller needs (document.project and file_path,
+add_dock, statusBar, set_editing_locked, report_problem, show_error, ask_question, and closeEvent calling
+confirm_close), so these tests pin that interface down for the real main window.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow
+
+from nnbuilder.app.dashboard import Dashboard
+from nnbuilder.app.training_controller import LOCK_REASON, TrainingController, weights_path_for
+from nnbuilder.project import Edge, Graph, Node, Project, load_project
+
+ROOT = Path(__file__).resolve().parents[2]
+SPIRAL = ROOT / "resources" / "examples" / "spiral_playground.nnb"
+
+
+class _Document:
+    def __init__(self, project: Project, file_path: Path | None) -> None:
+        self.project = project
+        self.file_path = file_path
+
+
+class WindowDouble(QMainWindow):
+    """The smallest main window the controller attaches to; records what it is asked to show."""
+
+    def __init__(self, project: Project, file_path: Path | None = None) -> None:
+        super().__init__()
+        self.document = _Document(project, file_path)
+        self.setCentralWidget(QLabel("canvas"))
+        self.errors: list[tuple[str, str]] = []
+        self.problems: list[str] = []
+        self.locks: list[tuple[bool, str]] = []
+        self.questions: list[str] = []
+        self.answer = True
+        self.controller = TrainingController(self)
+        self.resize(1200, 800)
+
+    def add_dock(self, widget: Any, title: str) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setWidget(widget)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        return dock
+
+    def set_editing_locked(self, locked: bool, reason: str) -> None:
+        self.locks.append((locked, reason))
+
+    def report_problem(self, message: str) -> None:
+        self.problems.append(message)
+
+    def show_error(self, title: str, message: str) -> None:
+        self.errors.append((title, message))
+
+    def ask_question(self, title: str, text: str) -> bool:
+        self.questions.append(title)
+        return self.answer
+
+    def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        if self.controller.confirm_close():
+            event.accept()
+        else:
+            event.ignore()
+
+
+class StallMonitor(QObject):
+    """A 10 ms timer in the GUI thread; the largest gap between its ticks is the worst freeze."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gaps: list[float] = []
+        self._last = time.perf_counter()
+        self.timer = QTimer(self)
+        self.timer.setInterval(10)
+        self.timer.timeout.connect(self._on_timer_timeout)
+        self.timer.start()
+
+    def _on_timer_timeout(self) -> None:
+        now = time.perf_counter()
+        self.gaps.append(now - self._last)
+        self._last = now
+
+    @property
+    def worst_ms(self) -> float:
+        return 1000 * max(self.gaps, default=0.0)
+
+
+def spiral(epochs: int = 60) -> Project:
+    project = load_project(SPIRAL)
+    project.training.epochs = epochs
+    return project
+
+
+def open_window(qtbot: Any, project: Project, path: Path | None = None) -> WindowDouble:
+    window = WindowDouble(project, path)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def wait_done(qtbot: Any, controller: TrainingController, timeout_ms: int = 60_000) -> None:
+    qtbot.waitUntil(lambda: not controller.is_busy, timeout=timeout_ms)
+
+
+def batches_seen(dashboard: Dashboard) -> int:
+    return 0 if dashboard.current is None else len(dashboard.current.batch_x)
+
+
+def test_train_spiral_to_the_end(qtbot: Any) -> None:
+    window = open_window(qtbot, spiral())
+    c = window.controller
+    c.warm_up()  # the GUI-thread import (seconds) is not what the stall monitor measures
+    monitor = StallMonitor()
+    tabs = c.dashboard.tabs
+    with qtbot.waitSignal(c.run_finished, timeout=60_000) as finished:
+        assert c.train()
+        assert c.is_running and window.locks == [(True, LOCK_REASON)]
+        # watch the boundary as a student would: its tab appears once the data set is known
+        qtbot.waitUntil(lambda: tabs.isTabVisible(Dashboard.TAB_BOUNDARY), timeout=30_000)
+        tabs.setCurrentIndex(Dashboard.TAB_BOUNDARY)
+        qtbot.waitUntil(lambda: c.dashboard.boundary.updates >= 1, timeout=30_000)
+        first_boundary = np.array(c.dashboard.boundary.image.image, copy=True)
+    wait_done(qtbot, c)
+    monitor.timer.stop()
+    result = finished.args[0]
+    run = c.dashboard.current
+    assert not result.stopped_by_user and len(result.history) == 60
+    assert run.batch_x.view()[-1] == 60.0 and len(run.epoch_rows) == 60  # through the last batch and epoch
+    tabs.setCurrentIndex(Dashboard.TAB_CURVES)  # a hidden tab draws when it is shown
+    curves = c.dashboard.curves._curves[(run.index, "loss")]
+    assert len(curves.train.getData()[0]) == 60 and len(curves.batch.getData()[0]) == len(run.batch_x)
+    assert run.epoch_rows[-1]["loss"] < run.epoch_rows[0]["loss"]
+    assert c.dashboard.boundary.received >= 5 and c.dashboard.boundary.updates >= 2
+    assert run.epoch_rows[-1]["accuracy"] > 0.8  # the example learns the spiral
+    assert np.abs(c.dashboard.boundary.image.image - first_boundary).max() > 0.05  # the boundary moved
+    assert c.dashboard.weights.snapshots >= 2
+    assert c.progress.value() == c.progress.maximum()  # 100 %
+    assert window.locks[-1][0] is False and window.errors == [] and window.problems == []
+    assert monitor.worst_ms < 200, f"the GUI thread stalled for {monitor.worst_ms:.0f} ms"
+    assert c.trainer is not None and c.save_weights_action.isEnabled()
+
+
+def test_pause_resume_then_stop_mid_epoch(qtbot: Any) -> None:
+    window = open_window(qtbot, spiral())
+    c = window.controller
+    c.epochs_spin.setValue(500)
+    assert c.train()
+    qtbot.waitUntil(lambda: batches_seen(c.dashboard) >= 40, timeout=30_000)
+
+    c.pause_action.trigger()
+    assert c.is_paused and c.pause_action.text() == "Resume"
+    qtbot.wait(150)  # the trainer answers at its next batch boundary (well within 100 ms here)
+    frozen = batches_seen(c.dashboard)
+    qtbot.wait(400)
+    assert batches_seen(c.dashboard) == frozen, "batches kept coming while paused"
+
+    c.pause_action.trigger()
+    assert not c.is_paused
+    qtbot.waitUntil(lambda: batches_seen(c.dashboard) >= frozen + 20, timeout=10_000)
+
+    # stop in the middle of an epoch
+    qtbot.waitUntil(lambda: batches_seen(c.dashboard) % 30 not in (0, 29), timeout=10_000)
+    with qtbot.waitSignal(c.run_finished, timeout=10_000) as finished:
+        t0 = time.perf_counter()
+        c.stop_action.trigger()
+        assert not c.stop_action.isEnabled()
+    stop_s = time.perf_counter() - t0
+    wait_done(qtbot, c)
+    assert finished.args[0].stopped_by_user
+    assert stop_s < 1.0, f"stopping took {stop_s:.2f} s"
+    assert c.progress.value() < c.progress.maximum()
+    assert window.errors == [] and window.locks[-1][0] is False
+    assert "stopped" in c.dashboard.current.outcome
+
+
+def test_stop_during_the_first_batch_and_before_it(qtbot: Any) -> None:
+    window = open_window(qtbot, spiral())
+    c = window.controller
+    # 1. Stop before the trainer even exists.
+    with qtbot.waitSignal(c.run_finished, timeout=30_000) as finished:
+        c.train()
+        c.stop()
+    wait_done(qtbot, c)
+    assert finished.args[0].stopped_by_user
+    # 2. Stop from inside the first batch: the worker's started signal fires in its thread right before
+    #    the first batch, and a direct connection runs the stop there.
+    with qtbot.waitSignal(c.run_finished, timeout=30_000) as finished:
+        c.train()
+        c._worker.started.connect(c._worker.stop, Qt.ConnectionType.DirectConnection)
+    wait_done(qtbot, c)
+    assert finished.args[0].stopped_by_user and len(finished.args[0].history) == 0
+    assert batches_seen(c.dashboard) <= 1
+    assert window.errors == [] and not c.is_running
+    # the app still trains afterwards
+    c.epochs_spin.setValue(2)
+    with qtbot.waitSignal(c.run_finished, timeout=30_000):
+        c.train()
+    wait_done(qtbot, c)
+    assert len(c.dashboard.runs) == 3
+
+
+def test_closing_the_window_while_training_asks_then_stops(qtbot: Any) -> None:
+    window = open_window(qtbot, spiral(500))
+    c = window.controller
+    assert c.train()
+    qtbot.waitUntil(lambda: batches_seen(c.dashboard) >= 10, timeout=30_000)
+    window.answer = False
+    assert not window.close()
+    assert window.isVisible() and c.is_running and window.questions == ["Training is running"]
+    window.answer = True
+    t0 = time.perf_counter()
+    assert window.close()
+    assert time.perf_counter() - t0 < 5.0
+    assert not window.isVisible() and not c.is_busy and len(window.questions) == 2
+    assert c.last_result is not None and c.last_result.stopped_by_user
+    assert window.locks[-1][0] is False and window.errors == []
+
+
+def _embedding_project() -> Project:
+    """Valid shapes, but the karate club's 0/1 features become token id 1 for a one-word vocabulary:
+    the Embedding raises (index out of range) at run time, in the first batch."""
+    project = spiral(3)
+    project.data.dataset, project.data.options = "karate_club", {}
+    graph = Graph("model", "model", [
+        Node("input", "Input", {"shape": [34], "dtype": "int64"}),
+        Node("embed", "Embedding", {"input_dim": 1, "output_dim": 2}),
+        Node("flat", "Flatten", {}),
+        Node("output", "Dense", {"units": 2, "activation": "softmax"}),
+    ], [Edge("input", "embed"), Edge("embed", "flat"), Edge("flat", "output")])
+    project.graphs = [graph]
+    return project
+
+
+def test_a_model_that_raises_at_run_time_is_reported(qtbot: Any) -> None:
+    window = open_window(qtbot, _embedding_project())
+    c = window.controller
+    with qtbot.waitSignal(c.run_failed, timeout=30_000) as failed:
+        assert c.train()
+    wait_done(qtbot, c)
+    message, kind = failed.args
+    # (the Trainer currently files torch's "index out of range" under data: it cannot tell an Embedding's
+    # index from a class id; either way the student gets a sentence that names the batch)
+    assert kind in ("runtime", "model", "data") and "epoch 1 batch 1" in message
+    assert window.errors and window.errors[0][1] == message
+    assert window.problems == [message]
+    assert window.locks[-1][0] is False and not c.is_running
+    assert c.train_action.isEnabled()
+    assert window.document.project.graph().node("embed").params["input_dim"] == 1  # project unchanged
+
+
+def test_an_exploding_learning_rate_is_caught_as_nan(qtbot: Any) -> None:
+    project = spiral(20)
+    project.training.optimizer.name = "sgd"
+    for node_id in ("hidden1", "hidden2"):  # tanh would saturate and hide the explosion
+        project.graph().node(node_id).params["activation"] = "relu"
+    window = open_window(qtbot, project)
+    c = window.controller
+    c.lr_spin.setValue(1e6)
+    with qtbot.waitSignal(c.run_failed, timeout=30_000) as failed:
+        assert c.train()
+    wait_done(qtbot, c)
+    message, kind = failed.args
+    assert kind == "nan", message
+    assert window.errors[0][0] == "Training diverged"
+    assert window.problems == [message] and "failed" in c.dashboard.current.outcome
+    assert window.document.project.training.optimizer.lr == 0.01  # the run used a copy
+
+
+def test_a_missing_data_file_is_reported(qtbot: Any, tmp_path: Path) -> None:
+    project = spiral(2)
+    project.data.dataset = "csv_table"
+    project.data.options = {"path": str(tmp_path / "nowhere.csv")}
+    window = open_window(qtbot, project, tmp_path / "p.nnb")
+    c = window.controller
+    with qtbot.waitSignal(c.run_failed, timeout=30_000) as failed:
+        assert c.train()
+    wait_done(qtbot, c)
+    message, kind = failed.args
+    assert kind == "data" and "nowhere.csv" in message
+    assert window.errors and not c.is_busy
+
+
+def test_out_of_memory_offers_a_retry_with_half_the_batch(qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No GPU here: the first fit reports what a CUDA out-of-memory run reports, the retry runs for real."""
+    from nnbuilder import training
+    from nnbuilder.training.events import Failed
+
+    real_fit = training.Trainer.fit
+    calls: list[int] = []
+
+    def fit_once_oom(self: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            return Failed("The GPU ran out of memory (CUDA out of memory).", "oom")
+        return real_fit(self, *args, **kwargs)
+
+    monkeypatch.setattr(training.Trainer, "fit", fit_once_oom)
+    window = open_window(qtbot, spiral(2))
+    c = window.controller
+    asked: list[tuple[str, int]] = []
+    c.ask_oom_retry = lambda message, batch: asked.append((message, batch)) or "half"  # type: ignore[method-assign]
+    with qtbot.waitSignal(c.run_finished, timeout=60_000):
+        assert c.train()
+    wait_done(qtbot, c)
+    assert asked and asked[0][1] == 16
+    assert c.batch_spin.value() == 8 and len(c.dashboard.runs) == 2
+    assert "batch 16 → 8" in c.dashboard.runs[1].label
+    assert window.errors == [] and window.problems  # offered instead of a plain error; still listed
+
+
+def test_weights_stay_with_the_project(qtbot: Any, tmp_path: Path) -> None:
+    path = tmp_path / "spiral.nnb"
+    window = open_window(qtbot, spiral(3), path)
+    c = window.controller
+    with qtbot.waitSignal(c.run_finished, timeout=60_000):
+        c.train()
+    wait_done(qtbot, c)
+    saved = c.save_weights()
+    assert saved == weights_path_for(path) and saved.is_file()
+
+    # "Open" the project again: the weights are found, Continue is on, Predict works without training.
+    again = open_window(qtbot, spiral(3), path)
+    c2 = again.controller
+    assert c2.continue_action.isChecked() and c2.reset_action.isEnabled()
+    assert c2.predict("training", 0)
+    wait_done(qtbot, c2)
+    assert c2.trainer is not None
+    bars = c2.dashboard.evaluate.bars.opts["height"]
+    assert len(bars) == 2 and abs(float(np.sum(bars)) - 1.0) < 1e-4
+
+    c2.epochs_spin.setValue(1)
+    with qtbot.waitSignal(c2.run_finished, timeout=60_000):
+        c2.train()
+    wait_done(qtbot, c2)
+    assert "continued" in c2.dashboard.current.label
+    first = c.dashboard.runs[0].epoch_rows[-1]["loss"]
+    assert c2.dashboard.current.epoch_rows[0]["loss"] < first * 1.5  # went on, did not start over
+
+    c2.reset_action.trigger()
+    assert not c2.continue_action.isChecked() and c2.trainer is None
+    with qtbot.waitSignal(c2.run_finished, timeout=60_000):
+        c2.train()
+    wait_done(qtbot, c2)
+    assert "continued" not in c2.dashboard.current.label

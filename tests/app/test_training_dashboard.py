@@ -1,0 +1,247 @@
+"""The dashboard on its own, fed the messages a training worker sends: drawing, tabs, exports, helpers."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nnbuilder.app.dashboard import Dashboard, GrowingArray, RunRecord
+from nnbuilder.app.training_controller import format_duration, run_label, run_settings, weights_path_for
+from nnbuilder.app.workers.messages import (
+    VIEW_2D,
+    VIEW_CLASSES,
+    VIEW_IMAGES,
+    VIEW_SERIES,
+    BatchUpdate,
+    BoundaryUpdate,
+    DataView,
+    GalleryUpdate,
+    PredictionResult,
+    SeriesUpdate,
+    WeightsUpdate,
+)
+from nnbuilder.app.workers.training_worker import (
+    HIST_BINS,
+    as_images,
+    describe_exception,
+    filter_mosaic,
+    merge_histogram,
+)
+from nnbuilder.project import load_project
+from nnbuilder.training.events import EpochEnd, TrainingStarted
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _spiral_view(n: int = 200) -> DataView:
+    rng = np.random.default_rng(0)
+    pts = rng.uniform(-6, 6, size=(n, 2)).astype(np.float32)
+    lab = (pts[:, 0] * pts[:, 1] > 0).astype(np.int64)
+    cut = n * 4 // 5
+    return DataView("Spiral", "classification", VIEW_2D, (2,), ["class 0", "class 1"], cut, n - cut, 0,
+                    pts[:cut], lab[:cut], pts[cut:], lab[cut:], (-6.0, 6.0, -6.0, 6.0))
+
+
+def _feed_run(d: Dashboard, label: str, epochs: int = 4, batches: int = 10, slope: float = 0.3) -> None:
+    d.begin_run(label)
+    d.set_data_view(_spiral_view())
+    d.on_started(TrainingStarted(epochs, batches, 160, 40, "cpu", "classification", ["accuracy"]))
+    gx, gy = np.meshgrid(np.linspace(-6, 6, 20), np.linspace(-6, 6, 20))
+    for e in range(1, epochs + 1):
+        x = (e - 1 + np.arange(1, batches + 1) / batches).astype(np.float32)
+        loss = np.exp(-slope * x).astype(np.float32)
+        logs = {"loss": float(loss.mean()), "accuracy": 1 - float(loss.mean()) / 2,
+                "val_loss": float(loss.mean()) + 0.1, "val_accuracy": 0.9 - float(loss.mean()) / 2}
+        d.add_batches(BatchUpdate(e, batches, batches, epochs, x, {"loss": loss, "accuracy": 1 - loss / 2}, 500.0,
+                                  e * batches, epochs * batches, [EpochEnd(e, epochs, logs, 0.1)]))
+        w = np.random.default_rng(e).normal(0, 0.5 * e, size=(8, 2)).astype(np.float32)
+        counts, _ = np.histogram(w, bins=HIST_BINS, range=(-4, 4))
+        d.add_weights(WeightsUpdate(
+            epoch=e, position=float(e), histograms={"hidden1": counts.astype(np.float32)}, hist_ranges={"hidden1": 4.0},
+            matrices={"hidden1": w}, shapes={"hidden1": (8, 2)}, filters=filter_mosaic(np.ones((4, 1, 3, 3), np.float32)),
+            filters_layer="conv1", grad_norms={"hidden1": 1.0 / e}, dead_units={"relu1": 0.25}))
+        probs = 1 / (1 + np.exp(-gx * gy / e))
+        d.set_boundary(BoundaryUpdate(probs.astype(np.float32), (-6.0, 6.0, -6.0, 6.0), e, float(e)))
+    d.end_run("finished")
+
+
+@pytest.fixture
+def dashboard(qtbot) -> Dashboard:
+    d = Dashboard()
+    qtbot.addWidget(d)
+    d.resize(1000, 640)
+    d.show()
+    return d
+
+
+def test_runs_overlay_with_labels_and_export_csv(dashboard: Dashboard, tmp_path: Path) -> None:
+    _feed_run(dashboard, "run 1")
+    _feed_run(dashboard, "run 2: lr 0.01 → 0.001", slope=0.1)
+    assert [r.label for r in dashboard.runs] == ["run 1", "run 2: lr 0.01 → 0.001"]
+    assert len(dashboard.runs[1].batch_x) == 40 and len(dashboard.runs[1].epoch_rows) == 4
+    dashboard.tabs.setCurrentIndex(Dashboard.TAB_CURVES)
+    dashboard.refresh_now(all_panels=True)
+    legend_texts = [label.text for _, label in dashboard.curves.legend.items]
+    assert legend_texts == ["run 1", "run 2: lr 0.01 → 0.001"]
+    # both plots exist and every run's epoch curve holds its points
+    assert set(dashboard.curves.plots) == {"loss", "accuracy"}
+    curves = dashboard.curves._curves[(2, "accuracy")]
+    assert len(curves.val.getData()[0]) == 4 and len(curves.batch.getData()[0]) == 40
+    dashboard.log_check.setChecked(True)
+    assert dashboard.curves.plots["loss"].ctrl.logYCheck.isChecked()
+
+    rows = dashboard.export_history_csv(tmp_path / "m.csv")
+    assert rows == 8
+    with open(tmp_path / "m.csv", newline="") as fh:
+        table = list(csv.DictReader(fh))
+    assert table[0]["label"] == "run 1" and table[-1]["epoch"] == "4"
+    assert {"loss", "accuracy", "val_loss", "val_accuracy"} <= set(table[0])
+
+
+def test_every_tab_exports_png_and_svg(dashboard: Dashboard, tmp_path: Path) -> None:
+    _feed_run(dashboard, "run 1")
+    for tab in (Dashboard.TAB_CURVES, Dashboard.TAB_WEIGHTS, Dashboard.TAB_BOUNDARY, Dashboard.TAB_TEST):
+        png = dashboard.export_plot(tmp_path / f"tab{tab}.png", tab=tab)
+        svg = dashboard.export_plot(tmp_path / f"tab{tab}.svg", tab=tab)
+        assert png.stat().st_size > 2000, tab
+        assert svg.read_text(encoding="utf-8").lstrip().startswith("<?xml"), tab
+
+
+def test_tabs_follow_the_data_set(dashboard: Dashboard) -> None:
+    tabs = dashboard.tabs
+    dashboard.set_view(_spiral_view())
+    assert tabs.isTabVisible(Dashboard.TAB_BOUNDARY) and not tabs.isTabVisible(Dashboard.TAB_IMAGES)
+    assert not tabs.isTabVisible(Dashboard.TAB_PREDICTIONS)
+    images = DataView("Fashion", "classification", VIEW_IMAGES, (784,), [str(i) for i in range(10)], 10, 10, 10)
+    dashboard.set_view(images)
+    assert tabs.isTabVisible(Dashboard.TAB_IMAGES) and not tabs.isTabVisible(Dashboard.TAB_BOUNDARY)
+    series = DataView("Power", "regression", VIEW_SERIES, (24, 3), None, 10, 10, 10)
+    dashboard.set_view(series)
+    assert tabs.isTabVisible(Dashboard.TAB_PREDICTIONS) and not tabs.isTabVisible(Dashboard.TAB_IMAGES)
+    table = DataView("Iris", "classification", VIEW_CLASSES, (4,), ["a", "b", "c"], 10, 10, 10)
+    dashboard.set_view(table)
+    assert tabs.isTabVisible(Dashboard.TAB_IMAGES) and tabs.tabText(Dashboard.TAB_IMAGES) == "Confusion matrix"
+
+
+def test_decision_boundary_and_weights_are_drawn(dashboard: Dashboard) -> None:
+    _feed_run(dashboard, "run 1")
+    assert dashboard.boundary.updates == 0 and dashboard.boundary.received == 4  # hidden tabs wait
+    dashboard.tabs.setCurrentIndex(Dashboard.TAB_BOUNDARY)  # drawn when shown
+    assert dashboard.boundary.updates == 1
+    img = dashboard.boundary.image.image
+    assert img.shape == (20, 20) and img.dtype == np.float32
+    assert dashboard.boundary.image.levels is not None
+    assert len(dashboard.boundary.train_points.data) == 160 and len(dashboard.boundary.held_points.data) == 40
+    dashboard.tabs.setCurrentIndex(Dashboard.TAB_WEIGHTS)
+    dashboard.weights.dirty = True
+    dashboard.refresh_now()
+    assert dashboard.weights.layer_combo.currentText() == "hidden1"
+    assert dashboard.weights.hist_image.image.shape == (HIST_BINS, 4)
+    assert dashboard.weights.matrix_image.image.shape == (8, 2)
+    assert "relu1 25 %" in dashboard.weights.dead_label.text()
+
+
+def test_gallery_marks_wrong_predictions_and_counts_confusion(dashboard: Dashboard) -> None:
+    names = [f"c{i}" for i in range(10)]
+    dashboard.begin_run("run 1")
+    dashboard.set_data_view(DataView("Digits", "classification", VIEW_IMAGES, (784,), names, 100, 100, 100))
+    predicted = np.arange(25) % 10
+    true = predicted.copy()
+    true[:3] = (true[:3] + 1) % 10
+    confusion = np.eye(10, dtype=np.int64) * 9
+    dashboard.set_gallery(GalleryUpdate(2, np.random.default_rng(0).random((25, 28, 28), dtype=np.float32),
+                                        predicted, true, np.ones(25, np.float32), confusion, 90))
+    dashboard.tabs.setCurrentIndex(Dashboard.TAB_IMAGES)
+    dashboard.refresh_now()
+    labels = [cell[0].text for cell in dashboard.images.cells]
+    assert sum("✗" in t for t in labels) == 3 and "c1 (c2)" in labels[1]
+    assert "3 wrong" in dashboard.images.gallery_title.text
+    assert dashboard.images.confusion_image.image.shape == (10, 10)
+    assert "accuracy 100.0 %" in dashboard.images.confusion_plot.titleLabel.text
+
+
+def test_series_and_prediction_views(dashboard: Dashboard) -> None:
+    dashboard.begin_run("run 1")
+    dashboard.set_data_view(DataView("Power", "regression", VIEW_SERIES, (24, 3), None, 100, 50, 20))
+    t = np.arange(50, dtype=np.float32)
+    dashboard.set_series(SeriesUpdate(1, t, np.sin(t), np.sin(t) + 0.1, scatter=False))
+    dashboard.tabs.setCurrentIndex(Dashboard.TAB_PREDICTIONS)
+    dashboard.refresh_now()
+    assert len(dashboard.predictions.predicted.getData()[0]) == 50
+    assert "MAE 0.1" in dashboard.predictions.plot.titleLabel.text
+    dashboard.end_run("finished", True, {"test": 20, "validation": 50, "training": 100})
+    assert dashboard.evaluate.evaluate_button.isEnabled()
+    dashboard.show_prediction(PredictionResult("test", 3, np.array([0.2, 0.7, 0.1], np.float32), 2, ["a", "b", "c"]))
+    assert "b" in dashboard.evaluate.predict_label.text() and "true class c" in dashboard.evaluate.predict_label.text()
+    dashboard.show_evaluation({"loss": 0.25, "accuracy": 0.875})
+    assert "87.50 %" in dashboard.evaluate.evaluate_label.text()
+
+
+def test_the_refresh_timer_bounds_drawing(dashboard: Dashboard, qtbot) -> None:
+    """Many events between two ticks become one draw; the timer runs only while a run is live."""
+    dashboard.begin_run("run 1")
+    assert dashboard.timer.isActive() and dashboard.timer.interval() >= 33
+    frames = dashboard.frames
+    for i in range(200):
+        dashboard.add_batches(BatchUpdate(1, i + 1, 200, 1, np.array([i / 200], np.float32),
+                                          {"loss": np.array([1.0], np.float32)}, 1.0, i + 1, 200))
+    assert dashboard.frames == frames  # nothing drawn from the events themselves
+    qtbot.waitUntil(lambda: dashboard.frames > frames, timeout=1000)
+    dashboard.end_run("finished")
+    assert not dashboard.timer.isActive()
+
+
+# -- helpers ----------------------------------------------------------------------------------------------
+def test_merge_histogram_is_exact() -> None:
+    rng = np.random.default_rng(1)
+    w = rng.normal(size=1000)
+    small, _ = np.histogram(w, bins=HIST_BINS, range=(-4, 4))
+    big, _ = np.histogram(w, bins=HIST_BINS, range=(-8, 8))
+    assert np.array_equal(merge_histogram(small), big)
+
+
+def test_growing_array_and_smoothing() -> None:
+    g = GrowingArray(2)
+    for i in range(10):
+        g.append(i)
+    g.extend([10, 11])
+    assert g.view().tolist() == list(range(12)) and g.view().flags["C_CONTIGUOUS"]
+    run = RunRecord(1, "run 1", (0, 0, 0))
+    run.add_batches(np.arange(3, dtype=np.float32), {"loss": np.array([1.0, 1.0, 1.0], np.float32)})
+    assert np.allclose(run.batch_smooth["loss"].view(), 1.0)  # the debiased EMA of a constant is the constant
+
+
+def test_images_are_recognised() -> None:
+    assert as_images(np.zeros((2, 784))).shape == (2, 28, 28)
+    assert as_images(np.zeros((2, 1, 28, 28))).shape == (2, 28, 28)
+    assert as_images(np.zeros((2, 3, 32, 32))).shape == (2, 32, 32, 3)
+    assert as_images(np.zeros((2, 2))) is None and as_images(np.zeros((2, 24, 3))) is None
+    mosaic = filter_mosaic(np.ones((5, 3, 3, 3), np.float32))
+    assert mosaic.shape == (7, 11) and np.isnan(mosaic).any() and np.nanmax(mosaic) == 1.0
+
+
+def test_run_labels_say_what_changed() -> None:
+    project = load_project(ROOT / "resources" / "examples" / "spiral_playground.nnb")
+    a = run_settings(project, epochs=60, batch_size=16, lr=0.01, device="auto")
+    assert run_label(1, None, a) == "run 1"
+    b = run_settings(project, epochs=60, batch_size=16, lr=0.001, device="auto")
+    assert run_label(2, a, b) == "run 2: lr 0.01 → 0.001"
+    project.graph().node("hidden1").params["units"] = 32
+    c = run_settings(project, epochs=60, batch_size=16, lr=0.001, device="auto")
+    assert run_label(3, b, c) == "run 3: hidden1.units 16 → 32"
+    assert run_label(4, c, c, continued=True) == "run 4: continued, same settings"
+    assert weights_path_for("/x/spiral.nnb") == Path("/x/spiral.weights.safetensors")
+    assert format_duration(75) == "1:15" and format_duration(float("nan")) == "–"
+
+
+def test_exceptions_become_sentences_with_a_kind() -> None:
+    class DataError(Exception):
+        pass
+
+    assert describe_exception(DataError("The file x.csv is missing."))[1] == "data"
+    assert describe_exception(RuntimeError("CUDA out of memory. Tried to allocate"))[1] == "oom"
+    message, kind = describe_exception(IndexError("index out of range in self"))
+    assert kind == "runtime" and "IndexError" in message
