@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QMimeData, QPoint, QPointF, Qt, QTimer
+from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -52,7 +52,6 @@ from .widgets.problems import ProblemsPanel
 from .widgets.project_settings import ProjectSettingsPanel
 from .widgets.summary import SummaryPanel
 
-CLIPBOARD_MIME = "application/x-nnbuilder-project"
 FILE_FILTER = "nnbuilder projects (*.nnb);;All files (*)"
 APP_NAME = "nnbuilder"
 
@@ -571,10 +570,9 @@ class MainWindow(QMainWindow):
         if not ids:
             return
         text = self.document.copy_nodes(ids)
-        data = QMimeData()
-        data.setData(CLIPBOARD_MIME, QByteArray(text.encode("utf-8")))
-        data.setText(text)
-        QGuiApplication.clipboard().setMimeData(data)
+        # Plain text (a small .nnb document): a QMimeData made in Python and handed to the clipboard is
+        # freed twice when the application exits (PySide6 crash at shutdown), and text pastes anywhere.
+        QGuiApplication.clipboard().setText(text)
         self._paste_count = 0
         self.show_message(f"Copied {len(ids)} layer{'s' if len(ids) != 1 else ''}.")
 
@@ -585,13 +583,9 @@ class MainWindow(QMainWindow):
         self.delete_selection()
 
     def paste(self) -> list[str]:
-        data = QGuiApplication.clipboard().mimeData()
-        if data is None:
+        text = QGuiApplication.clipboard().text()
+        if not text:
             return []
-        if data.hasFormat(CLIPBOARD_MIME):
-            text = bytes(data.data(CLIPBOARD_MIME).data()).decode("utf-8")
-        else:
-            text = data.text()
         self._paste_count += 1
         ids = self._run(self.document.paste, text, (40.0 * self._paste_count, 40.0 * self._paste_count)) or []
         if ids:

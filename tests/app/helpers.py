@@ -11,6 +11,15 @@ from nnbuilder.app.main_window import MainWindow
 from nnbuilder.layers import get_spec
 
 
+def _drag_event(cls, view_pos: QPoint, mime):  # type: ignore[no-untyped-def]
+    """Drag events take a QPointF in PySide6 6.12 and a QPoint before it."""
+    args = (Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    try:
+        return cls(QPointF(view_pos), *args)
+    except TypeError:
+        return cls(QPoint(view_pos), *args)
+
+
 def drop_from_palette(window: MainWindow, layer: str, view_pos: QPoint) -> str:
     """Drag a layer from the palette onto the canvas (enter, move, drop with the palette's own mime data)."""
     palette = window.palette_panel
@@ -18,15 +27,12 @@ def drop_from_palette(window: MainWindow, layer: str, view_pos: QPoint) -> str:
     mime = palette.tree.mimeData([item])
     viewport = window.view.viewport()
     before = {n.id for n in window.document.current_graph.nodes}
-    enter = QDragEnterEvent(QPointF(view_pos), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                            Qt.KeyboardModifier.NoModifier)
+    enter = _drag_event(QDragEnterEvent, view_pos, mime)
     QApplication.sendEvent(viewport, enter)
     assert enter.isAccepted(), "the canvas refused the drag"
-    move = QDragMoveEvent(QPointF(view_pos), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                          Qt.KeyboardModifier.NoModifier)
+    move = _drag_event(QDragMoveEvent, view_pos, mime)
     QApplication.sendEvent(viewport, move)
-    drop = QDropEvent(QPointF(view_pos), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                      Qt.KeyboardModifier.NoModifier)
+    drop = _drag_event(QDropEvent, view_pos, mime)
     QApplication.sendEvent(viewport, drop)
     assert drop.isAccepted(), "the canvas refused the drop"
     added = [n.id for n in window.document.current_graph.nodes if n.id not in before]

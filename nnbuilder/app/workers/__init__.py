@@ -5,7 +5,6 @@ The pattern is superqt's ``new_worker_qthread``: a parentless QObject is moved t
 deletion. Workers touch no widget; they talk to the GUI only through queued signals that carry copies.
 """
 
-from .compat import immortalize_singletons
 from .function_worker import FunctionWorker, start_in_thread
 from .messages import (
     BatchUpdate,
@@ -16,9 +15,6 @@ from .messages import (
     WeightsUpdate,
 )
 from .training_worker import TrainingWorker, describe_exception
-
-# Before any PySide6 work happens: see compat.py (PySide6 6.12 on Python 3.11 aborts otherwise).
-immortalize_singletons()
 
 __all__ = [
     "BatchUpdate",
