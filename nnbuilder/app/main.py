@@ -33,6 +33,9 @@ def run_app(path: str | None = None, argv: list[str] | None = None) -> int:
     theme = os.environ.get("NNBUILDER_THEME") or str(app_settings().value("theme", "system"))
     apply_theme(app, theme if theme in THEMES else "system")
 
+    from .workers import collect_in_gui_thread
+
+    collect_in_gui_thread()  # garbage is collected in this thread only (see workers/gui_gc.py)
     window = MainWindow()
     window.load_extensions()
     window.restore_layout()

@@ -51,7 +51,7 @@ from PySide6.QtWidgets import (
 )
 
 from .dashboard import Dashboard
-from .workers import FunctionWorker, TrainingWorker, describe_exception, start_in_thread
+from .workers import FunctionWorker, TrainingWorker, collect_in_gui_thread, describe_exception, start_in_thread
 from .workers.messages import PredictionResult
 
 LOCK_REASON = "Training is running — stop it to edit the network."
@@ -179,6 +179,7 @@ class TrainingController(QObject):
 
     def __init__(self, window: Any, *, dashboard: Dashboard | None = None, attach: bool = True) -> None:
         super().__init__(window if isinstance(window, QObject) else None)
+        collect_in_gui_thread()  # before any worker thread exists: see workers/gui_gc.py
         self.window = window
         self.dashboard = dashboard or Dashboard()
         self.trainer: Any = None  # the last run's Trainer (idle between runs): Evaluate, Predict, Continue

@@ -59,3 +59,27 @@ def examples_dir() -> Any:
     from nnbuilder.paths import examples_dir as _examples_dir
 
     return _examples_dir()
+
+
+@pytest.fixture(scope="package", autouse=True)
+def _gui_thread_collector(qapp: Any) -> Iterator[None]:
+    """As in the app: no automatic collection while these tests run; the rest of the session gets it back."""
+    import gc
+
+    from nnbuilder.app.workers import collect_in_gui_thread
+
+    collector = collect_in_gui_thread()
+    yield
+    collector.timer.stop()
+    gc.enable()
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage_in_gui_thread() -> Iterator[None]:
+    """Windows and dashboards of earlier tests are freed here, in the GUI thread, never by a collection that
+    happens to run in a training thread (see nnbuilder/app/workers/gui_gc.py)."""
+    import gc
+
+    gc.collect()
+    yield
+    gc.collect()

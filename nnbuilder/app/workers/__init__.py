@@ -6,6 +6,7 @@ deletion. Workers touch no widget; they talk to the GUI only through queued sign
 """
 
 from .function_worker import FunctionWorker, start_in_thread
+from .gui_gc import collect_in_gui_thread
 from .messages import (
     BatchUpdate,
     BoundaryUpdate,
@@ -17,6 +18,7 @@ from .messages import (
 from .training_worker import TrainingWorker, describe_exception
 
 __all__ = [
+    "collect_in_gui_thread",
     "BatchUpdate",
     "BoundaryUpdate",
     "DataView",

@@ -1,0 +1,24 @@
+"""Run Python's cyclic garbage collector in the GUI thread only.
+
+The collector runs in whichever thread happens to allocate when a threshold trips. When it frees a Qt
+wrapper in the training thread, shiboken hands the C++ deletion to the GUI thread, which then holds the GIL
+while it waits for a Qt mutex the training thread holds, and both threads stop for good (seen here: a test
+hung in ``QObject::~QObject`` called from ``runDeletionInMainThread``). So while the app runs, automatic
+collection is off and a GUI-thread timer collects instead, as pyqtgraph's GarbageCollector is designed to.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_collector: Any = None
+
+
+def collect_in_gui_thread(interval_s: float = 1.0) -> Any:
+    """Install the GUI-thread collector once (needs a running QApplication); returns it."""
+    global _collector
+    if _collector is None:
+        from pyqtgraph.util.garbage_collector import GarbageCollector
+
+        _collector = GarbageCollector(interval=interval_s)
+    return _collector
