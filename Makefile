@@ -21,12 +21,12 @@ run: setup
 
 test: setup
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
-	$(BIN)/lint-imports
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/ruff check nnbuilder tests benchmarks
 
 lint: setup
 	$(BIN)/ruff check nnbuilder tests benchmarks
-	$(BIN)/lint-imports
+	$(BIN)/lint-imports --no-cache
 
 bench: setup
 	for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done

@@ -10,13 +10,12 @@ import json
 import sys
 from collections.abc import Sequence
 
+from .errors import UserError
 from .project import ProjectError, load_project
 
 EXIT_OK, EXIT_USER, EXIT_USAGE = 0, 1, 2
 
-
-class UserError(Exception):
-    """Anything the user can fix; printed as one line."""
+__all__ = ["EXIT_OK", "EXIT_USAGE", "EXIT_USER", "UserError", "main"]
 
 
 def _parser() -> argparse.ArgumentParser:

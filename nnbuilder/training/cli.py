@@ -58,7 +58,7 @@ def _positive_int(text: str) -> int:
 
 
 def _user_error(message: str) -> Exception:
-    from ..cli import UserError
+    from ..errors import UserError
 
     return UserError(message)
 

@@ -13,7 +13,7 @@ from tests.conftest import ROOT
 def test_import_linter_contracts_hold() -> None:
     exe = shutil.which("lint-imports", path=str(Path(sys.executable).parent)) or shutil.which("lint-imports")
     assert exe, "import-linter is part of the test dependencies"
-    r = subprocess.run([exe], cwd=ROOT, capture_output=True, text=True)
+    r = subprocess.run([exe, "--no-cache"], cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "Contracts: 3 kept, 0 broken." in r.stdout
 
