@@ -51,7 +51,14 @@ from PySide6.QtWidgets import (
 )
 
 from .dashboard import Dashboard
-from .workers import FunctionWorker, TrainingWorker, collect_in_gui_thread, describe_exception, start_in_thread
+from .workers import (
+    FunctionWorker,
+    TrainingWorker,
+    collect_in_gui_thread,
+    describe_exception,
+    freeze_long_lived_objects,
+    start_in_thread,
+)
 from .workers.messages import PredictionResult
 
 LOCK_REASON = "Training is running — stop it to edit the network."
@@ -469,6 +476,7 @@ class TrainingController(QObject):
 
             warm_up()
             self.torch_threads = leave_a_core_for_the_gui()
+            freeze_long_lived_objects()
         except Exception as exc:  # noqa: BLE001 - no torch, a broken install: say so, keep the editor
             self.show_error("Training is not available", f"PyTorch could not be loaded: {exc}")
             return False

@@ -6,7 +6,7 @@ deletion. Workers touch no widget; they talk to the GUI only through queued sign
 """
 
 from .function_worker import FunctionWorker, start_in_thread
-from .gui_gc import collect_in_gui_thread
+from .gui_gc import collect_in_gui_thread, freeze_long_lived_objects
 from .messages import (
     BatchUpdate,
     BoundaryUpdate,
@@ -19,6 +19,7 @@ from .training_worker import TrainingWorker, describe_exception
 
 __all__ = [
     "collect_in_gui_thread",
+    "freeze_long_lived_objects",
     "BatchUpdate",
     "BoundaryUpdate",
     "DataView",
