@@ -123,6 +123,49 @@ def main() -> int:
     shot("editor_locked.png")
     window.set_editing_locked(False)
     doc.undo_stack.setClean()
+
+    # 7. Training the spiral from the app: the decision boundary and the curves, live.
+    import time
+
+    from nnbuilder.app.dashboard import Dashboard
+
+    window.load_extensions()
+    controller = window.training_controller
+    window.open_file(examples_dir() / "spiral_playground.nnb", ask_to_save=False)
+    window.view.fit_to_view()
+    controller.train()
+    tabs = controller.dashboard.tabs
+
+    def wait_for(cond, seconds: float = 30.0) -> None:  # type: ignore[no-untyped-def]
+        # A real event loop: QTest.qWait keeps the GIL while it sleeps and would starve the training thread.
+        from PySide6.QtCore import QEventLoop, QTimer
+
+        end = time.monotonic() + seconds
+        loop = QEventLoop()
+        timer = QTimer()
+        timer.timeout.connect(lambda: (cond() or time.monotonic() > end) and loop.quit())
+        timer.start(20)
+        if not cond():
+            loop.exec()
+        timer.stop()
+
+    wait_for(lambda: tabs.isTabVisible(Dashboard.TAB_BOUNDARY))
+    tabs.setCurrentIndex(Dashboard.TAB_BOUNDARY)
+    wait_for(lambda: controller.dashboard.boundary.updates >= 3)
+    shot("training_spiral_boundary.png")
+    wait_for(lambda: not controller.is_busy, 120)
+    tabs.setCurrentIndex(Dashboard.TAB_CURVES)
+    shot("training_spiral_curves.png")
+
+    # 8. The lecture's Fashion-MNIST model after one epoch: the validation gallery.
+    window.open_file(examples_dir() / "fashion_mnist_mlp.nnb", ask_to_save=False)
+    controller.epochs_spin.setValue(1)
+    controller.train()
+    wait_for(lambda: tabs.isTabVisible(Dashboard.TAB_IMAGES))
+    wait_for(lambda: not controller.is_busy, 120)
+    tabs.setCurrentIndex(Dashboard.TAB_IMAGES)
+    shot("training_fashion_gallery.png")
+    doc.undo_stack.setClean()
     window.close()
     return 0
 

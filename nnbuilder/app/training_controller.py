@@ -188,6 +188,7 @@ class TrainingController(QObject):
         super().__init__(window if isinstance(window, QObject) else None)
         collect_in_gui_thread()  # before any worker thread exists: see workers/gui_gc.py
         self.window = window
+        self._dock_sized = False
         self.dashboard = dashboard or Dashboard()
         self.trainer: Any = None  # the last run's Trainer (idle between runs): Evaluate, Predict, Continue
         self.last_result: Any = None
@@ -520,6 +521,21 @@ class TrainingController(QObject):
         self.device_combo.setCurrentIndex(index)
 
     # ====================================================================== running
+    def _show_dashboard(self) -> None:
+        """Bring the live plots forward when a run starts; the first time, give them room to be read."""
+        dock = self.dock
+        if dock is None:
+            return
+        dock.show()
+        dock.raise_()
+        w = self.window
+        if self._dock_sized or not hasattr(w, "resizeDocks") or dock.isFloating():
+            return
+        self._dock_sized = True
+        wanted = int(w.height() * 0.45)
+        if dock.height() < wanted:
+            w.resizeDocks([dock], [wanted], Qt.Orientation.Vertical)
+
     def train(self) -> bool:
         """Start a run with the toolbar's settings; False when one is running or it could not start."""
         if self.is_busy:
@@ -542,6 +558,7 @@ class TrainingController(QObject):
         if self.continue_action.isChecked():
             initial = self.trainer if self.trainer is not None else self._pending_weights
         settings = run_settings(project, epochs=epochs, batch_size=batch, lr=lr, device=device)
+        self._show_dashboard()
         self.runs_started += 1
         label = run_label(self.runs_started, self._previous_settings, settings, continued=initial is not None)
         self._previous_settings = settings
