@@ -818,14 +818,26 @@ class MainWindow(QMainWindow):
             self.inspector.name_edit.selectAll()
 
     def _on_about_action_triggered(self) -> None:
-        from .. import __version__
-
-        self.show_dialog("info", "About nnbuilder",
-                         f"nnbuilder {__version__} — draw neural networks, compile them to PyTorch and watch them "
-                         f"learn.\nPython {sys.version.split()[0]}")
+        self.show_dialog("info", "About nnbuilder", about_text())
 
     def _on_shortcuts_action_triggered(self) -> None:
         self.show_dialog("info", "Keyboard shortcuts", SHORTCUTS_TEXT)
+
+
+def about_text() -> str:
+    """Version, and the bundled datasets' sources and licences (their terms ask for the attribution)."""
+    from .. import __version__
+
+    lines = [f"nnbuilder {__version__} — draw neural networks, compile them to PyTorch and watch them learn.",
+             f"Python {sys.version.split()[0]}", "", "Bundled datasets:"]
+    try:
+        from ..data import list_datasets
+
+        lines += [f"• {d.attribution}" for d in list_datasets()
+                  if d.attribution and not d.attribution.startswith("Generated")]
+    except Exception as exc:  # noqa: BLE001 - the About box must open even with a broken data module
+        lines.append(f"(the dataset list could not be read: {exc})")
+    return "\n".join(lines)
 
 
 SHORTCUTS_TEXT = """Delete / Backspace — delete the selection

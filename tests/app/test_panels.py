@@ -183,3 +183,10 @@ def test_code_panel_builds_only_while_visible(window, qtbot, examples_dir):
     assert panel.builds == builds  # hidden behind the Problems tab: nothing is built
     window.docks["codeDock"].raise_()
     qtbot.waitUntil(lambda: panel.builds > builds and not panel.stale, timeout=15000)
+
+
+def test_about_box_names_every_bundled_dataset_source(window, dialogs) -> None:  # type: ignore[no-untyped-def]
+    window.about_action.trigger()
+    (text,) = dialogs.texts("info")
+    for source in ("Zalando", "LeCun", "Hebrail", "Zachary", "McCallum", "CC BY 4.0", "MIT"):
+        assert source in text, source
