@@ -79,7 +79,8 @@ def build_module(graph: Graph, training: TrainingConfig | None = None, inference
     model = fx.GraphModule(root, g, class_name=_class_name(graph.name))
     model.input_names = input_names  # type: ignore[attr-defined]
     model.output_names = [names[o] for o in inf.outputs]  # type: ignore[attr-defined]
-    model.node_modules = {nid: names[nid] for nid in inf.order if names[nid] in dict(root.named_children())}  # type: ignore[attr-defined]
+    children = set(dict(root.named_children()))
+    model.node_modules = {nid: names[nid] for nid in inf.order if names[nid] in children}  # type: ignore[attr-defined]
     model.output_activation = inf.output_activation()  # type: ignore[attr-defined]
     model.input_dtypes = [  # type: ignore[attr-defined]
         torch.long if inf.nodes[i].params.get("dtype") == "int64" else torch.float32 for i in inf.inputs
