@@ -42,6 +42,7 @@ from .autosave import Autosaver, find_recoveries
 from .canvas import CanvasView, NodeItem, NodeScene
 from .canvas.items import NODE_HEIGHT, NODE_WIDTH
 from .document import DEFAULT_LOCK_REASON, Document, EditRefusedError
+from .teach import install_teach_menu
 from .templates import TEMPLATES
 from .theme import THEMES, apply_theme
 from .widgets.code import CodePanel
@@ -118,6 +119,7 @@ class MainWindow(QMainWindow):
         # -- actions, menus, toolbar, status bar -----------------------------------------------------
         self._make_actions()
         self._make_menus()
+        install_teach_menu(self)
         self._make_toolbar()
         self.zoom_label = QLabel("100 %")
         self.counts_label = QLabel()

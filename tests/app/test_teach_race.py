@@ -1,0 +1,71 @@
+"""The optimizer race window: it draws the surface and the balls, a click moves the start, sliders re-run it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtTest import QTest
+
+from nnbuilder.app.teach.race_view import OptimizerRaceView, lr_to_slider, slider_to_lr
+from nnbuilder.teach.race import OPTIMIZERS, race
+
+
+def distinct_colors(widget) -> int:  # type: ignore[no-untyped-def]
+    image = widget.grab().toImage()
+    step = 7
+    return len({image.pixel(x, y) for x in range(0, image.width(), step) for y in range(0, image.height(), step)})
+
+
+def test_race_draws_six_balls_that_follow_torch(qtbot) -> None:  # type: ignore[no-untyped-def]
+    view = OptimizerRaceView()
+    qtbot.addWidget(view)
+    view.play_button.setChecked(True)  # paused: the test drives the steps
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_surface("rosenbrock")
+    view.advance(40)
+    expected = race("rosenbrock", view.start, steps=view.steps_spin.value())
+    for name in OPTIMIZERS:
+        np.testing.assert_allclose(view.ball_position(name), expected[name].points[40])
+        xs, ys = view.loss_curves[name].getData()
+        assert len(xs) == 41
+    assert distinct_colors(view.plots) > 40  # a shaded surface, not an empty plot
+    assert "(1 − x)²" in view.formula_label.text()
+
+
+def test_click_sets_the_start_point_and_restarts(qtbot) -> None:  # type: ignore[no-untyped-def]
+    view = OptimizerRaceView()
+    qtbot.addWidget(view)
+    view.play_button.setChecked(True)
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_surface("bowl")
+    view.advance(20)
+    vb = view.map_plot.vb
+    scene_pt = vb.mapViewToScene(QPointF(1.0, -1.0))
+    widget_pt = view.plots.mapFromScene(scene_pt)
+    QTest.mouseClick(view.plots.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     QPoint(int(widget_pt.x()), int(widget_pt.y())))
+    assert view.start == (pytest.approx(1.0, abs=0.05), pytest.approx(-1.0, abs=0.05))
+    assert view.step == 0
+    for name in OPTIMIZERS:
+        assert view.ball_position(name) == view.start
+
+
+def test_sliders_change_the_race(qtbot) -> None:  # type: ignore[no-untyped-def]
+    view = OptimizerRaceView()
+    qtbot.addWidget(view)
+    view.play_button.setChecked(True)
+    view.set_surface("elongated")
+    before = view.trajectories["Momentum"].points.copy()
+    view.momentum_slider.setValue(50)
+    assert view.momentum == 0.5
+    assert not np.array_equal(view.trajectories["Momentum"].points, before)
+    view.lr_plain_slider.setValue(lr_to_slider(2.0e-3))
+    assert view.lr_plain_label.text() == f"{slider_to_lr(lr_to_slider(2.0e-3)):g}"
+    view.checks["Adagrad"].setChecked(False)
+    assert "Adagrad" not in view.trajectories
+    view.set_surface("saddle")
+    view.advance(300)
+    assert "no bottom" in view.status_label.text()
