@@ -7,7 +7,6 @@ calls; every view also works on its own (``OptimizerRaceView()``, ``show_data_pr
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -41,25 +40,29 @@ class TeachMenu:
             action.setToolTip(tips[key])
             self.actions[key] = action
 
-    def _factories(self) -> dict[str, Callable[[], QWidget]]:
-        from .backprop_view import BackpropStepperView
-        from .data_preview import DataPreview
-        from .race_view import OptimizerRaceView
-        from .sketch_view import SketchPadView
-
+    def _make(self, key: str) -> QWidget:
         doc = self.window.document
-        return {
-            "race": lambda: OptimizerRaceView(),
-            "backprop": lambda: BackpropStepperView(doc, scene=getattr(self.window, "scene", None)),
-            "sketch": lambda: SketchPadView(doc, controller=lambda: getattr(self.window, "training_controller", None)),
-            "data": lambda: DataPreview(doc.project, base_dir=_base_dir(doc)),
-        }
+        if key == "race":
+            from .race_view import OptimizerRaceView
+
+            return OptimizerRaceView()
+        if key == "backprop":
+            from .backprop_view import BackpropStepperView
+
+            return BackpropStepperView(doc, scene=getattr(self.window, "scene", None))
+        if key == "sketch":
+            from .sketch_view import SketchPadView
+
+            return SketchPadView(doc, controller=lambda: getattr(self.window, "training_controller", None))
+        from .data_preview import DataPreview
+
+        return DataPreview(doc.project, base_dir=_base_dir(doc))
 
     def open(self, key: str) -> QWidget:
         """Show the view ``key`` (see VIEW_TITLES), creating it the first time."""
         view = self.views.get(key)
         if view is None or not _alive(view):
-            view = self._factories()[key]()
+            view = self._make(key)
             view.setParent(self.window, Qt.WindowType.Window)
             view.setWindowTitle(VIEW_TITLES[key])
             view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
