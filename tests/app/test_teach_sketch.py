@@ -1,0 +1,91 @@
+"""The sketch pad reads the project's trained weights; its probabilities are the model's predict."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+
+from nnbuilder import load_project, save_project
+from nnbuilder.app.document import Document
+from nnbuilder.app.teach.sketch_view import CELL, SketchPadView
+from nnbuilder.training import Trainer
+
+
+def draw_seven(view: SketchPadView) -> None:
+    pad = view.pad
+    points = [(6, 6), (21, 6), (15, 15), (11, 23)]
+    QTest.mousePress(pad, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     QPoint(points[0][0] * CELL, points[0][1] * CELL))
+    for x, y in points[1:]:
+        QTest.mouseMove(pad, QPoint(x * CELL, y * CELL))
+    QTest.mouseRelease(pad, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                       QPoint(points[-1][0] * CELL, points[-1][1] * CELL))
+
+
+def mnist_project(example: str, tmp_path, examples_dir):  # type: ignore[no-untyped-def]
+    project = load_project(examples_dir / example)
+    project.data.dataset = "mnist_test"
+    project.training.epochs = 1
+    project.training.validation_split = 0.1
+    path = tmp_path / "digits.nnb"
+    save_project(project, path)
+    return project, path
+
+
+def test_pad_uses_the_saved_weights_and_equals_predict(qtbot, tmp_path, examples_dir) -> None:  # type: ignore[no-untyped-def]
+    project, path = mnist_project("fashion_mnist_mlp.nnb", tmp_path, examples_dir)
+    trainer = Trainer(project)
+    result = trainer.fit()
+    assert type(result).__name__ == "Finished"
+    trainer.save_weights(tmp_path / "digits.weights.safetensors")
+    doc = Document()
+    doc.open(path)
+    view = SketchPadView(doc)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    assert view.model is not None and "digits.weights.safetensors" in view.model.source
+    assert [n.text() for n in view.names] == [str(d) for d in range(10)]
+    draw_seven(view)
+    assert view.pad.picture.max() == 1.0 and 30 < (view.pad.picture > 0.5).sum() < 300
+    expected = trainer.predict(view.pad.picture[None].astype(np.float32))[0]
+    np.testing.assert_allclose(view.probabilities, expected, atol=1e-6)
+    best = int(np.argmax(expected))
+    assert view.guess.text().startswith(f"Looks like: {best} ")
+    assert view.bars[best].value() == int(round(float(expected[best]) * 1000))
+    view.show_test_picture()  # a real test digit: a one-epoch MLP gets it right with high probability
+    assert float(view.probabilities.max()) > 0.5
+    view.pad.clear()
+    assert view.guess.text() == "Draw something"
+
+
+def test_pad_takes_a_cnn_from_the_last_run(qtbot, tmp_path, examples_dir) -> None:  # type: ignore[no-untyped-def]
+    project, path = mnist_project("fashion_mnist_cnn.nnb", tmp_path, examples_dir)
+    trainer = Trainer(project)
+    doc = Document()
+    doc.open(path)
+    view = SketchPadView(doc, controller=lambda: SimpleNamespace(trainer=trainer))
+    qtbot.addWidget(view)
+    assert view.model is not None and view.model.input_shape == (1, 28, 28)
+    assert view.model.source == "the last training run"
+    draw_seven(view)
+    expected = trainer.predict(view.pad.picture[None, None].astype(np.float32))[0]
+    np.testing.assert_allclose(view.probabilities, expected, atol=1e-6)
+
+
+def test_pad_says_what_to_do_without_weights_or_with_the_wrong_network(qtbot, tmp_path, examples_dir) -> None:  # type: ignore[no-untyped-def]
+    _project, path = mnist_project("fashion_mnist_mlp.nnb", tmp_path, examples_dir)
+    doc = Document()
+    doc.open(path)
+    view = SketchPadView(doc)
+    qtbot.addWidget(view)
+    assert view.model is None and "digits.weights.safetensors" in view.source.text()
+    assert not view.pad.isEnabled()
+    spiral = Document()
+    spiral.open(examples_dir / "spiral_playground.nnb")
+    other = SketchPadView(spiral)
+    qtbot.addWidget(other)
+    assert "draws 28×28 grey pictures" in other.source.text()
