@@ -766,8 +766,8 @@ class MainWindow(QMainWindow):
             text = ", ".join(parts)
             color = "#D62728" if errors else "#B7791F"
             self.counts_label.setText(f"<span style='color:{color}'>● {text}</span>")
-            if dock is not None:
-                dock.setWindowTitle(f"Problems ({errors + warnings})")
+            if dock is not None:  # every listed row counts, notes included, so the title matches the list
+                dock.setWindowTitle(f"Problems ({self.problems_panel.tree.topLevelItemCount()})")
         else:
             self.counts_label.setText("<span style='color:#2CA02C'>● valid</span>")
             if dock is not None:

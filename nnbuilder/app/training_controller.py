@@ -794,12 +794,21 @@ class TrainingController(QObject):
     @staticmethod
     def _split_rows(trainer: Any, training: Any, split: str) -> tuple[np.ndarray, np.ndarray]:
         dataset = trainer.dataset
+        if dataset.graph is not None:  # the nodes of the split (x and y hold every node of the graph)
+            idx = TrainingController._graph_nodes(dataset, split)
+            return dataset.x[idx], dataset.y[idx]
         if split == "test":
             return dataset.x_test, dataset.y_test
         t = training
         train_idx, val_idx = dataset.split_indices(float(t.validation_split), int(t.seed))
         idx = val_idx if split == "validation" else train_idx
         return dataset.x[idx], dataset.y[idx]
+
+    @staticmethod
+    def _graph_nodes(dataset: Any, split: str) -> np.ndarray:
+        g = dataset.graph
+        mask = {"test": g.test_mask, "validation": g.val_mask}.get(split, g.train_mask)
+        return np.flatnonzero(mask)
 
     def _split_sizes(self) -> dict[str, int]:
         view = self._data_view
@@ -878,7 +887,12 @@ class TrainingController(QObject):
                 raise RuntimeError(f"The {split} split is empty.")
             i = int(min(max(index, 0), len(x) - 1))
             sample = np.asarray(x[i : i + 1])
-            values = np.asarray(trainer.predict(sample), dtype=np.float32).reshape(-1)
+            if trainer.dataset.graph is not None:  # a node's output depends on its neighbours: run the graph
+                node = int(self._graph_nodes(trainer.dataset, split)[i])
+                values = np.asarray(trainer.predict_nodes([node]), dtype=np.float32).reshape(-1)
+                sample = np.zeros((1, 0), dtype=np.float32)  # no picture of a node's features
+            else:
+                values = np.asarray(trainer.predict(sample), dtype=np.float32).reshape(-1)
             regression = trainer.dataset.task == "regression"
             target = np.asarray(y[i]).reshape(-1)
             true: Any = float(target[0]) if regression else int(target.argmax() if target.size > 1 else target[0])
@@ -969,6 +983,13 @@ class TrainingController(QObject):
         self.predict(split, index)
 
     def _on_document_project_replaced(self) -> None:
+        """Another project: nothing of the previous one's runs, plots or numbering stays on screen."""
+        self.dashboard.clear_runs(keep_model=False)
+        self.runs_started = 0
+        self.last_result = None
+        self.last_failure = None
+        self.progress.setValue(0)
+        self.progress.setFormat("Not trained")
         self._check_document_switch(force=True)
         if not self.is_running:
             self.load_settings_from_project()

@@ -12,64 +12,13 @@ import pytest
 from PySide6.QtCore import QObject, Qt, QTimer
 
 from nnbuilder.app.dashboard import Dashboard
-from nnbuilder.app.main_window import MainWindow
 from nnbuilder.app.training_controller import LOCK_REASON, TrainingController, weights_path_for
 from nnbuilder.project import Edge, Graph, Node, Project, load_project
 
-from .conftest import FakeDialogs
+from .helpers import Harness
 
 ROOT = Path(__file__).resolve().parents[2]
 SPIRAL = ROOT / "resources" / "examples" / "spiral_playground.nnb"
-
-
-class Harness:
-    """A real MainWindow with the training controller installed, its dialogs answered from a script, and
-    what the student would have seen recorded: error dialogs, questions, Problems rows, lock changes."""
-
-    def __init__(self, project: Project, file_path: Path | None = None) -> None:
-        self.window = MainWindow()
-        self.dialogs = FakeDialogs()
-        self.dialogs.answers["question"] = True
-        self.window.show_dialog = self.dialogs  # type: ignore[method-assign]
-        self.window.load_extensions()
-        self.controller: TrainingController = self.window.training_controller
-        self.window.document.replace_project(project, file_path)
-        self.locks: list[tuple[bool, str]] = []
-        self.window.document.editing_locked_changed.connect(self._on_locked)
-        self.window.resize(1200, 800)
-
-    def _on_locked(self, locked: bool, reason: str) -> None:
-        self.locks.append((locked, reason))
-
-    @property
-    def document(self) -> Any:
-        return self.window.document
-
-    @property
-    def errors(self) -> list[tuple[str, str]]:
-        return [(title, text) for kind, title, text, _ in self.dialogs.calls if kind == "error"]
-
-    @property
-    def questions(self) -> list[str]:
-        return [title for kind, title, _, _ in self.dialogs.calls if kind == "question"]
-
-    @property
-    def problems(self) -> list[str]:
-        return [p.message for p in self.window.problems_panel.runtime]
-
-    @property
-    def answer(self) -> bool:
-        return bool(self.dialogs.answers["question"])
-
-    @answer.setter
-    def answer(self, value: bool) -> None:
-        self.dialogs.answers["question"] = value
-
-    def close(self) -> bool:
-        return self.window.close()
-
-    def isVisible(self) -> bool:  # noqa: N802 - mirrors Qt
-        return self.window.isVisible()
 
 
 class StallMonitor(QObject):
