@@ -30,45 +30,29 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from nnbuilder.app.dashboard import Dashboard  # noqa: E402
-from nnbuilder.app.training_controller import TrainingController  # noqa: E402
+from nnbuilder.app.main_window import MainWindow  # noqa: E402
 from nnbuilder.project import load_project  # noqa: E402
 
 EXAMPLES = {"spiral_playground": None, "fashion_mnist_mlp": 1}  # example -> epochs (None: the file's)
 
 
-class _Document:
-    def __init__(self, project: Any, file_path: Path) -> None:
-        self.project, self.file_path = project, file_path
-
-
-class BenchWindow(QMainWindow):
-    """The controller's window interface, as in tests/app/test_training_controller.py."""
+class BenchWindow(MainWindow):
+    """The real main window with the training tools installed; error dialogs are recorded, not shown."""
 
     def __init__(self, project: Any, path: Path) -> None:
         super().__init__()
-        self.document = _Document(project, path)
-        self.setCentralWidget(QLabel("canvas"))
         self.errors: list[tuple[str, str]] = []
-        self.controller = TrainingController(self)
+        self.load_extensions()
+        self.controller = self.training_controller
+        self.document.replace_project(project, path)
         self.resize(1280, 860)
 
-    def add_dock(self, widget: Any, title: str) -> QDockWidget:
-        dock = QDockWidget(title, self)
-        dock.setWidget(widget)
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-        return dock
-
-    def set_editing_locked(self, locked: bool, reason: str) -> None:
-        pass
-
-    def report_problem(self, message: str) -> None:
-        pass
-
-    def show_error(self, title: str, message: str) -> None:
-        self.errors.append((title, message))
+    def show_dialog(self, kind: str, title: str, text: str = "", **options: Any) -> Any:
+        self.errors.append((title, text))
+        return "discard" if kind == "save_changes" else None
 
 
 class StallMonitor(QObject):

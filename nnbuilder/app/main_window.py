@@ -186,6 +186,26 @@ class MainWindow(QMainWindow):
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
         return bar
 
+    def add_toolbar(self, toolbar: QToolBar) -> None:
+        """A controller's toolbar on its own row: beside the editing toolbar it overflows a laptop screen."""
+        self.addToolBarBreak()
+        self.addToolBar(toolbar)
+
+    def report_problem(self, message: str, source: str = "Training") -> None:
+        self.problems_panel.add_runtime_problem(message, "error", source=source)
+
+    def clear_problems(self, source: str = "Training") -> None:
+        self.problems_panel.clear_runtime_problems(source)
+
+    def show_error(self, title: str, message: str) -> None:
+        self.show_dialog("error", title, message)
+
+    def ask_question(self, title: str, text: str) -> bool:
+        return bool(self.show_dialog("question", title, text))
+
+    def ask_choice(self, title: str, text: str, choices: dict[str, str]) -> str | None:
+        return self.show_dialog("choice", title, text, choices=choices)
+
     def add_menu(self, title: str) -> QMenu:
         """A top-level menu inserted before Help."""
         menu = QMenu(title, self)
@@ -226,7 +246,8 @@ class MainWindow(QMainWindow):
     def show_dialog(self, kind: str, title: str, text: str = "", **options: Any) -> Any:
         """Every dialog of the window. Kinds and results:
 
-        ``error``/``warning``/``info`` -> None; ``question`` -> bool; ``save_changes`` -> "save" |
+        ``error``/``warning``/``info`` -> None; ``question`` -> bool; ``choice`` (option ``choices``: key ->
+        button text) -> key or None; ``save_changes`` -> "save" |
         "discard" | "cancel"; ``recover`` -> bool; ``open_file`` -> path or None; ``save_file`` (option
         ``suggested``) -> path or None. Tests replace this method to answer without blocking.
         """
@@ -242,6 +263,13 @@ class MainWindow(QMainWindow):
             box.addButton("Discard" if kind == "recover" else "No", QMessageBox.ButtonRole.RejectRole)
             box.exec()
             return box.clickedButton() is yes
+        if kind == "choice":
+            box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=self)
+            buttons = {id(box.addButton(label, QMessageBox.ButtonRole.AcceptRole)): key
+                       for key, label in options.get("choices", {}).items()}
+            box.addButton(QMessageBox.StandardButton.Cancel)
+            box.exec()
+            return buttons.get(id(box.clickedButton()))
         if kind == "save_changes":
             answer = QMessageBox.question(
                 self, title, text,
@@ -740,8 +768,8 @@ class MainWindow(QMainWindow):
             text = ", ".join(parts)
             color = "#D62728" if errors else "#B7791F"
             self.counts_label.setText(f"<span style='color:{color}'>● {text}</span>")
-            if dock is not None:
-                dock.setWindowTitle(f"Problems ({errors + warnings})")
+            if dock is not None:  # every listed row counts, notes included, so the title matches the list
+                dock.setWindowTitle(f"Problems ({self.problems_panel.tree.topLevelItemCount()})")
         else:
             self.counts_label.setText("<span style='color:#2CA02C'>● valid</span>")
             if dock is not None:

@@ -1,17 +1,8 @@
 """Train from the app: toolbar, progress, dashboard dock, and the worker thread's whole lifecycle.
 
-The controller is the only object that knows both the window and the worker. It attaches to any main window
-that offers a small, duck-typed interface (see ``TrainingController``), so it can be built and tested before
-and apart from the real window:
-
-* ``window.document.project`` (a Project) and ``window.document.file_path`` or ``.path`` (may be None);
-* ``window.add_toolbar(toolbar)`` or QMainWindow's ``addToolBar``;
-* ``window.add_dock(widget, title[, area, object_name])`` or QMainWindow's ``addDockWidget``;
-* ``window.statusBar()``;
-* ``window.set_editing_locked(locked, reason)``;
-* ``window.report_problem(message)`` or ``window.problems_panel.add_runtime_problem(message, ...)``;
-* ``window.show_error(title, message)`` or ``window.show_dialog("error", title, message)``; questions use
-  ``window.ask_question(title, text)`` or ``window.show_dialog("question", title, text)`` when present.
+The controller is the only object that knows both the window and the worker. It talks to the window only
+through ``WindowProtocol`` (window_protocol.py), which ``MainWindow`` implements, so its tests run the
+same code paths the app does.
 
 Choices made here, and why:
 
@@ -26,13 +17,12 @@ Choices made here, and why:
 
 from __future__ import annotations
 
-import inspect
 import json
 import math
 import os
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QThread, QTimer, Signal
@@ -40,10 +30,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
-    QDockWidget,
     QDoubleSpinBox,
     QLabel,
-    QMessageBox,
     QProgressBar,
     QSpinBox,
     QToolBar,
@@ -51,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from .dashboard import Dashboard
+from .window_protocol import WindowProtocol
 from .workers import (
     FunctionWorker,
     TrainingWorker,
@@ -184,8 +173,8 @@ class TrainingController(QObject):
     run_failed = Signal(str, str)  # message, kind
     gradient_health_changed = Signal(object)  # {node id: (gradient norm, dead share or None)}
 
-    def __init__(self, window: Any, *, dashboard: Dashboard | None = None, attach: bool = True) -> None:
-        super().__init__(window if isinstance(window, QObject) else None)
+    def __init__(self, window: WindowProtocol, *, dashboard: Dashboard | None = None, attach: bool = True) -> None:
+        super().__init__(cast(QObject, window))
         collect_in_gui_thread()  # before any worker thread exists: see workers/gui_gc.py
         self.window = window
         self._dock_sized = False
@@ -225,7 +214,7 @@ class TrainingController(QObject):
 
     # ====================================================================== construction
     def _build_widgets(self) -> None:
-        parent = self.window if isinstance(self.window, QWidget) else None
+        parent = cast(QWidget, self.window)
         self.train_action = QAction("Train", parent)
         self.train_action.setShortcut(QKeySequence("F5"))
         self.train_action.setToolTip("Train the network on its data set (F5); the plots update as it learns.")
@@ -297,120 +286,53 @@ class TrainingController(QObject):
     def attach(self) -> None:
         """Put the toolbar, the dashboard dock and the progress bar into the window and listen to it."""
         w = self.window
-        if hasattr(w, "add_toolbar"):
-            w.add_toolbar(self.toolbar)
-        else:
-            if hasattr(w, "addToolBarBreak"):
-                w.addToolBarBreak()  # its own row: beside the editing toolbar it overflows on a laptop screen
-            w.addToolBar(self.toolbar)
-        self.dock = self._add_dock()
+        w.add_toolbar(self.toolbar)
+        self.dock = w.add_dock(self.dashboard, "Training", Qt.DockWidgetArea.BottomDockWidgetArea,
+                               "TrainingDashboardDock")
+        w.resizeDocks([self.dock], [420], Qt.Orientation.Vertical)  # plots need height to be readable
         w.statusBar().addPermanentWidget(self.progress)
-        if isinstance(w, QObject):
-            w.installEventFilter(self)
+        cast(QObject, w).installEventFilter(self)
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self._on_app_about_to_quit)
-        doc = getattr(w, "document", None)
-        for name, slot in (("project_replaced", self._on_document_project_replaced),
-                           ("path_changed", self._on_document_path_changed),
-                           ("settings_changed", self._on_document_settings_changed)):
-            signal = getattr(doc, name, None)
-            if signal is not None and hasattr(signal, "connect"):
-                signal.connect(slot)
+        doc = w.document
+        doc.project_replaced.connect(self._on_document_project_replaced)
+        doc.path_changed.connect(self._on_document_path_changed)
+        doc.settings_changed.connect(self._on_document_settings_changed)
         self.load_settings_from_project()
         self._check_document_switch()
 
-    def _add_dock(self) -> QDockWidget | None:
-        w = self.window
-        add_dock = getattr(w, "add_dock", None)
-        bottom = Qt.DockWidgetArea.BottomDockWidgetArea
-        if add_dock is not None:
-            params = inspect.signature(add_dock).parameters
-            kwargs: dict[str, Any] = {}
-            if "area" in params:
-                kwargs["area"] = bottom
-            if "object_name" in params:
-                kwargs["object_name"] = "TrainingDashboardDock"
-            dock = add_dock(self.dashboard, "Training", **kwargs)
-            dock = dock if isinstance(dock, QDockWidget) else None
-            if dock is not None and hasattr(w, "resizeDocks"):
-                w.resizeDocks([dock], [420], Qt.Orientation.Vertical)  # plots need height to be readable
-            return dock
-        dock = QDockWidget("Training", w)
-        dock.setObjectName("TrainingDashboardDock")
-        dock.setWidget(self.dashboard)
-        w.addDockWidget(bottom, dock)
-        return dock
-
-    # ====================================================================== the window, duck-typed
+    # ====================================================================== the window
     @property
     def project(self) -> Any:
         return self.window.document.project
 
     @property
     def project_path(self) -> Path | None:
-        doc = self.window.document
-        path = getattr(doc, "file_path", None) or getattr(doc, "path", None)
-        return None if path is None else Path(path)
-
-    def _document(self) -> Any:
-        return getattr(self.window, "document", None)
+        return self.window.document.path
 
     def status(self, text: str, timeout_ms: int = 0) -> None:
         self.window.statusBar().showMessage(text, timeout_ms)
 
     def show_error(self, title: str, message: str) -> None:
-        w = self.window
-        if hasattr(w, "show_error"):
-            w.show_error(title, message)
-        elif hasattr(w, "show_dialog"):
-            w.show_dialog("error", title, message)
-        else:
-            QMessageBox.critical(w if isinstance(w, QWidget) else None, title, message)
+        self.window.show_error(title, message)
 
     def report_problem(self, message: str) -> None:
-        w = self.window
-        if hasattr(w, "report_problem"):
-            w.report_problem(message)
-            return
-        panel = getattr(w, "problems_panel", None)
-        if panel is not None and hasattr(panel, "add_runtime_problem"):
-            panel.add_runtime_problem(message, "error")
+        self.window.report_problem(message, "Training")
 
     def _clear_problems(self) -> None:
-        panel = getattr(self.window, "problems_panel", None)
-        if panel is not None and hasattr(panel, "clear_runtime_problems"):
-            panel.clear_runtime_problems("Training")
-        elif hasattr(self.window, "clear_problems"):
-            self.window.clear_problems()
+        self.window.clear_problems("Training")
 
     def ask_question(self, title: str, text: str) -> bool:
-        """Yes/no through the window's own dialogs when it has them (tests answer there)."""
-        w = self.window
-        if hasattr(w, "ask_question"):
-            return bool(w.ask_question(title, text))
-        if hasattr(w, "show_dialog"):
-            return bool(w.show_dialog("question", title, text))
-        answer = QMessageBox.question(w if isinstance(w, QWidget) else None, title, text)
-        return answer == QMessageBox.StandardButton.Yes
+        return self.window.ask_question(title, text)
 
     def ask_oom_retry(self, message: str, batch_size: int) -> str | None:
-        """After a GPU ran out of memory: "cpu", "half" (the batch size) or None. Tests override this."""
-        w = self.window
-        if hasattr(w, "ask_choice"):
-            return w.ask_choice("Out of memory", message, {"cpu": "Retry on the CPU",
-                                                          "half": f"Retry with batch size {max(1, batch_size // 2)}"})
-        box = QMessageBox(QMessageBox.Icon.Warning, "Out of memory", message,
-                          parent=w if isinstance(w, QWidget) else None)
-        cpu = box.addButton("Retry on the CPU", QMessageBox.ButtonRole.AcceptRole)
-        half = box.addButton(f"Retry with batch size {max(1, batch_size // 2)}", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.exec()
-        return {id(cpu): "cpu", id(half): "half"}.get(id(box.clickedButton()))
+        """After a GPU ran out of memory: "cpu", "half" (the batch size) or None."""
+        return self.window.ask_choice("Out of memory", message, {
+            "cpu": "Retry on the CPU", "half": f"Retry with batch size {max(1, batch_size // 2)}"})
 
     def _lock(self, locked: bool) -> None:
-        if hasattr(self.window, "set_editing_locked"):
-            self.window.set_editing_locked(locked, LOCK_REASON if locked else "")
+        self.window.set_editing_locked(locked, LOCK_REASON if locked else "")
 
     # ====================================================================== state
     @property
@@ -449,14 +371,11 @@ class TrainingController(QObject):
             spin.blockSignals(False)
 
     def _write_setting(self, path: str, value: Any) -> None:
-        """Edit the document through its undoable command when it has one; else the toolbar value is a per-run
-        override (applied to the copy that trains)."""
-        doc = self._document()
-        setter = getattr(doc, "set_training_setting", None)
-        if setter is None or self.is_running:
+        """Edit the project through the document's undoable command (the toolbar shows the project's values)."""
+        if self.is_running:
             return
         try:
-            setter(path, value)
+            self.window.document.set_training_setting(path, value)
         except Exception as exc:  # noqa: BLE001 - e.g. locked; the value still applies to the next run
             self.status(f"The setting was not saved in the project: {exc}", 5000)
 
@@ -524,12 +443,10 @@ class TrainingController(QObject):
     def _show_dashboard(self) -> None:
         """Bring the live plots forward when a run starts; the first time, give them room to be read."""
         dock = self.dock
-        if dock is None:
-            return
         dock.show()
         dock.raise_()
         w = self.window
-        if self._dock_sized or not hasattr(w, "resizeDocks") or dock.isFloating():
+        if self._dock_sized or dock.isFloating():
             return
         self._dock_sized = True
         wanted = int(w.height() * 0.45)
@@ -731,16 +648,12 @@ class TrainingController(QObject):
             self.gradient_health_changed.emit(health)
 
     def _show_gradient_health(self, health: dict[str, tuple[float | None, float | None]]) -> None:
-        """Badge canvas nodes when the canvas offers ``NodeItem.set_gradient_health(norm, dead_share)``."""
-        scene = getattr(self.window, "scene", None)
-        nodes = getattr(scene, "nodes", None)
-        if not isinstance(nodes, dict):
-            return
+        """Badge the canvas nodes with their gradient norm and share of dead units."""
+        nodes = self.window.scene.nodes
         for node_id, (norm, dead) in health.items():
             item = nodes.get(node_id)
-            setter = getattr(item, "set_gradient_health", None)
-            if setter is not None:
-                setter(norm, dead)
+            if item is not None:
+                item.set_gradient_health(norm, dead)
 
     def _on_worker_finished(self, result: Any) -> None:
         self._outcome = ("finished", result)
@@ -881,12 +794,21 @@ class TrainingController(QObject):
     @staticmethod
     def _split_rows(trainer: Any, training: Any, split: str) -> tuple[np.ndarray, np.ndarray]:
         dataset = trainer.dataset
+        if dataset.graph is not None:  # the nodes of the split (x and y hold every node of the graph)
+            idx = TrainingController._graph_nodes(dataset, split)
+            return dataset.x[idx], dataset.y[idx]
         if split == "test":
             return dataset.x_test, dataset.y_test
         t = training
         train_idx, val_idx = dataset.split_indices(float(t.validation_split), int(t.seed))
         idx = val_idx if split == "validation" else train_idx
         return dataset.x[idx], dataset.y[idx]
+
+    @staticmethod
+    def _graph_nodes(dataset: Any, split: str) -> np.ndarray:
+        g = dataset.graph
+        mask = {"test": g.test_mask, "validation": g.val_mask}.get(split, g.train_mask)
+        return np.flatnonzero(mask)
 
     def _split_sizes(self) -> dict[str, int]:
         view = self._data_view
@@ -965,7 +887,12 @@ class TrainingController(QObject):
                 raise RuntimeError(f"The {split} split is empty.")
             i = int(min(max(index, 0), len(x) - 1))
             sample = np.asarray(x[i : i + 1])
-            values = np.asarray(trainer.predict(sample), dtype=np.float32).reshape(-1)
+            if trainer.dataset.graph is not None:  # a node's output depends on its neighbours: run the graph
+                node = int(self._graph_nodes(trainer.dataset, split)[i])
+                values = np.asarray(trainer.predict_nodes([node]), dtype=np.float32).reshape(-1)
+                sample = np.zeros((1, 0), dtype=np.float32)  # no picture of a node's features
+            else:
+                values = np.asarray(trainer.predict(sample), dtype=np.float32).reshape(-1)
             regression = trainer.dataset.task == "regression"
             target = np.asarray(y[i]).reshape(-1)
             true: Any = float(target[0]) if regression else int(target.argmax() if target.size > 1 else target[0])
@@ -1056,6 +983,13 @@ class TrainingController(QObject):
         self.predict(split, index)
 
     def _on_document_project_replaced(self) -> None:
+        """Another project: nothing of the previous one's runs, plots or numbering stays on screen."""
+        self.dashboard.clear_runs(keep_model=False)
+        self.runs_started = 0
+        self.last_result = None
+        self.last_failure = None
+        self.progress.setValue(0)
+        self.progress.setFormat("Not trained")
         self._check_document_switch(force=True)
         if not self.is_running:
             self.load_settings_from_project()

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from nnbuilder.app.main_window import MainWindow
+from nnbuilder.app.training_controller import TrainingController
 from nnbuilder.layers import get_spec
+from nnbuilder.project import Project
+
+from .conftest import FakeDialogs
 
 
 def _drag_event(cls, view_pos: QPoint, mime):  # type: ignore[no-untyped-def]
@@ -69,3 +76,53 @@ def connect_ports(window: MainWindow, source: str, target: str, source_port: str
 def click_node(window: MainWindow, node_id: str) -> None:
     QTest.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                      node_pos(window, node_id))
+
+
+class Harness:
+    """A real MainWindow with the training controller installed, its dialogs answered from a script, and
+    what the student would have seen recorded: error dialogs, questions, Problems rows, lock changes."""
+
+    def __init__(self, project: Project, file_path: Path | None = None) -> None:
+        self.window = MainWindow()
+        self.dialogs = FakeDialogs()
+        self.dialogs.answers["question"] = True
+        self.window.show_dialog = self.dialogs  # type: ignore[method-assign]
+        self.window.load_extensions()
+        self.controller: TrainingController = self.window.training_controller
+        self.window.document.replace_project(project, file_path)
+        self.locks: list[tuple[bool, str]] = []
+        self.window.document.editing_locked_changed.connect(self._on_locked)
+        self.window.resize(1200, 800)
+
+    def _on_locked(self, locked: bool, reason: str) -> None:
+        self.locks.append((locked, reason))
+
+    @property
+    def document(self) -> Any:
+        return self.window.document
+
+    @property
+    def errors(self) -> list[tuple[str, str]]:
+        return [(title, text) for kind, title, text, _ in self.dialogs.calls if kind == "error"]
+
+    @property
+    def questions(self) -> list[str]:
+        return [title for kind, title, _, _ in self.dialogs.calls if kind == "question"]
+
+    @property
+    def problems(self) -> list[str]:
+        return [p.message for p in self.window.problems_panel.runtime]
+
+    @property
+    def answer(self) -> bool:
+        return bool(self.dialogs.answers["question"])
+
+    @answer.setter
+    def answer(self, value: bool) -> None:
+        self.dialogs.answers["question"] = value
+
+    def close(self) -> bool:
+        return self.window.close()
+
+    def isVisible(self) -> bool:  # noqa: N802 - mirrors Qt
+        return self.window.isVisible()

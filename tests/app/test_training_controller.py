@@ -1,9 +1,5 @@
-"""Training from the GUI path, end to end: real Trainer, real QThread, a stand-in main window.
-
-The window double implements only the small interface the controller needs (document.project and file_path,
-add_dock, statusBar, set_editing_locked, report_problem, show_error, ask_question, and closeEvent calling
-confirm_close), so these tests pin that interface down for the real main window.
-"""
+"""Training from the GUI path, end to end: real Trainer, real QThread, the real main window (its dialogs
+answered from a script), so the controller runs the code paths the app runs."""
 
 from __future__ import annotations
 
@@ -14,61 +10,15 @@ from typing import Any
 import numpy as np
 import pytest
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow
 
 from nnbuilder.app.dashboard import Dashboard
 from nnbuilder.app.training_controller import LOCK_REASON, TrainingController, weights_path_for
 from nnbuilder.project import Edge, Graph, Node, Project, load_project
 
+from .helpers import Harness
+
 ROOT = Path(__file__).resolve().parents[2]
 SPIRAL = ROOT / "resources" / "examples" / "spiral_playground.nnb"
-
-
-class _Document:
-    def __init__(self, project: Project, file_path: Path | None) -> None:
-        self.project = project
-        self.file_path = file_path
-
-
-class WindowDouble(QMainWindow):
-    """The smallest main window the controller attaches to; records what it is asked to show."""
-
-    def __init__(self, project: Project, file_path: Path | None = None) -> None:
-        super().__init__()
-        self.document = _Document(project, file_path)
-        self.setCentralWidget(QLabel("canvas"))
-        self.errors: list[tuple[str, str]] = []
-        self.problems: list[str] = []
-        self.locks: list[tuple[bool, str]] = []
-        self.questions: list[str] = []
-        self.answer = True
-        self.controller = TrainingController(self)
-        self.resize(1200, 800)
-
-    def add_dock(self, widget: Any, title: str) -> QDockWidget:
-        dock = QDockWidget(title, self)
-        dock.setWidget(widget)
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-        return dock
-
-    def set_editing_locked(self, locked: bool, reason: str) -> None:
-        self.locks.append((locked, reason))
-
-    def report_problem(self, message: str) -> None:
-        self.problems.append(message)
-
-    def show_error(self, title: str, message: str) -> None:
-        self.errors.append((title, message))
-
-    def ask_question(self, title: str, text: str) -> bool:
-        self.questions.append(title)
-        return self.answer
-
-    def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
-        if self.controller.confirm_close():
-            event.accept()
-        else:
-            event.ignore()
 
 
 class StallMonitor(QObject):
@@ -99,11 +49,11 @@ def spiral(epochs: int = 60) -> Project:
     return project
 
 
-def open_window(qtbot: Any, project: Project, path: Path | None = None) -> WindowDouble:
-    window = WindowDouble(project, path)
-    qtbot.addWidget(window)
-    window.show()
-    return window
+def open_window(qtbot: Any, project: Project, path: Path | None = None) -> Harness:
+    harness = Harness(project, path)
+    qtbot.addWidget(harness.window)
+    harness.window.show()
+    return harness
 
 
 def wait_done(qtbot: Any, controller: TrainingController, timeout_ms: int = 60_000) -> None:
@@ -305,15 +255,16 @@ def test_out_of_memory_offers_a_retry_with_half_the_batch(qtbot: Any, monkeypatc
     monkeypatch.setattr(training.Trainer, "fit", fit_once_oom)
     window = open_window(qtbot, spiral(2))
     c = window.controller
-    asked: list[tuple[str, int]] = []
-    c.ask_oom_retry = lambda message, batch: asked.append((message, batch)) or "half"  # type: ignore[method-assign]
+    window.dialogs.answers["choice"] = "half"
     with qtbot.waitSignal(c.run_finished, timeout=60_000):
         assert c.train()
     wait_done(qtbot, c)
-    assert asked and asked[0][1] == 16
+    asked = [options["choices"] for kind, _, _, options in window.dialogs.calls if kind == "choice"]
+    assert asked and asked[0]["half"] == "Retry with batch size 8"
     assert c.batch_spin.value() == 8 and len(c.dashboard.runs) == 2
     assert "batch 16 → 8" in c.dashboard.runs[1].label
-    assert window.errors == [] and window.problems  # offered instead of a plain error; still listed
+    # offered instead of a plain error; the retry that worked cleared the problem it had listed
+    assert window.errors == [] and window.problems == []
 
 
 def test_weights_stay_with_the_project(qtbot: Any, tmp_path: Path) -> None:

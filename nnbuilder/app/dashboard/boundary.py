@@ -68,6 +68,15 @@ class BoundaryPanel(QWidget):
             self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.02)
         self.dirty = True
 
+    def clear(self) -> None:
+        """Another project: its data set's points and boundary do not belong here."""
+        self.image.clear()
+        self.train_points.clear()
+        self.held_points.clear()
+        self._pending = None
+        self.extent = None
+        self.plot.setTitle("Decision boundary")
+
     def set_boundary(self, update: BoundaryUpdate) -> None:
         self._pending = update  # only the newest grid is worth drawing
         self.received += 1

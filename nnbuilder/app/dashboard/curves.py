@@ -150,7 +150,12 @@ class CurvesPanel(QWidget):
         self._runs.clear()
         self._drawn.clear()
         self._ranges.clear()
+        self._manual.clear()
         self._x_end = 1.0
+        # metric plots belong to a task (an accuracy plot means nothing for a regression): start from loss
+        for name in [n for n in self.plots if n != "loss"]:
+            self.view.removeItem(self.plots.pop(name))
+        self.plots["loss"].getViewBox().setRange(xRange=(0, 1), yRange=(0, 1), padding=0.0)
         self.dirty = True
 
     # -- options ------------------------------------------------------------------------------------------

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from nnbuilder.training.events import EpochEnd, TrainingStarted
 
+from ..widgets.elided_label import ElidedLabel
 from ..workers.messages import (
     VIEW_2D,
     VIEW_CLASSES,
@@ -56,6 +56,7 @@ from .weights import WeightsPanel
 # (the spiral: 0.3 ms per batch) drawing at a fixed 30 Hz cost it ~80 % of its speed.
 FRAME_BUDGET = 0.08
 SLOWEST_INTERVAL_MS = 250  # never fewer than 4 frames a second
+IDLE_STATUS = "No training yet. Press Train (F5) to start."
 
 
 class Dashboard(QWidget):
@@ -94,7 +95,7 @@ class Dashboard(QWidget):
             self.tabs.setTabToolTip(index, tip)
         self._panels = [self.curves, self.weights, self.boundary, self.images, self.predictions, self.evaluate]
 
-        self.status_label = QLabel("No training yet. Press Train to start.")
+        self.status_label = ElidedLabel(IDLE_STATUS)  # never widens the window, whatever the run reports
         self.log_check = QCheckBox("Log scale")
         self.log_check.setToolTip("Show the curves on a logarithmic y axis (loss often spans decades).")
         self.batch_check = QCheckBox("Per batch")
@@ -163,6 +164,7 @@ class Dashboard(QWidget):
     def set_data_view(self, info: DataView) -> None:
         self.data_view = info
         self.set_view(info)
+        self.images.validation_samples = self.predictions.validation_samples = int(info.num_val)
         if info.view == VIEW_2D:
             self.boundary.set_data(info)
         if info.view in (VIEW_IMAGES, VIEW_CLASSES):
@@ -295,12 +297,30 @@ class Dashboard(QWidget):
         self.curves.set_show_batches(on)
 
     def _on_clear_button_clicked(self) -> None:
+        self.clear_runs()
+
+    def clear_runs(self, keep_model: bool = True) -> None:
+        """Forget the runs shown (a running one stays); with no run going, every view goes blank.
+
+        ``keep_model=False`` (another project was opened) also forgets that a trained model exists.
+        """
         keep = self.current if self.current is not None and not self.current.finished else None
         self.curves.clear_runs()
         self.runs = []
         if keep is not None:
             self.runs.append(keep)
             self.curves.add_run(keep)
+            return
+        self.current = None
+        for panel in (self.weights, self.predictions, self.images, self.boundary):
+            panel.clear()
+        self.evaluate.clear_answers()
+        if not keep_model:
+            self.evaluate.set_available(False, {})
+            self.data_view = None
+            self.set_view(None)
+        self._set_status(IDLE_STATUS)
+        self.refresh_now(all_panels=True)
 
     # -- export --------------------------------------------------------------------------------------------
     def export_plot(self, path: str | Path, tab: int | None = None) -> Path:

@@ -10,7 +10,7 @@ import html
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -44,6 +44,8 @@ class EvaluatePanel(QWidget):
         self.predict_button.setToolTip("Run the chosen sample through the trained model and show its output.")
         self.predict_label = QLabel()
         self.predict_label.setWordWrap(True)
+        for label in (self.evaluate_label, self.predict_label):  # their texts are escaped HTML, always
+            label.setTextFormat(Qt.TextFormat.RichText)
 
         row1 = QHBoxLayout()
         row1.addWidget(self.evaluate_button)
@@ -96,8 +98,19 @@ class EvaluatePanel(QWidget):
         self.predict_button.setEnabled(on and bool(self._sizes))
         if on and self._sizes.get("test", 0) == 0:
             self.evaluate_label.setText("This data set has no test split; the validation scores are in the curves.")
-        elif not on:
+        elif on:
+            self.evaluate_label.setText(f"The trained model is ready: evaluate it on the {self._sizes['test']:,} "
+                                        "test samples it has never seen, or predict one sample below.")
+        else:
             self.evaluate_label.setText("Train a model first.")
+
+    def clear_answers(self) -> None:
+        """Forget the last evaluation and prediction (another project, Clear runs)."""
+        self.predict_label.clear()
+        self.sample_image.clear()
+        self.bars.setOpts(x=[], height=[], width=0.7)
+        self.bar_plot.setTitle("Class probabilities")
+        self.set_available(self.predict_button.isEnabled())
 
     def show_busy(self, text: str) -> None:
         self.evaluate_label.setText(html.escape(text))

@@ -55,6 +55,7 @@ class ImagesPanel(QWidget):
         layout.addWidget(self.gallery, 3)
         layout.addWidget(self.confusion_view, 2)
         self.class_names: list[str] | None = None
+        self.validation_samples = 0  # the run's whole validation split (the matrix may count a subsample)
         self._pending: GalleryUpdate | None = None
         self.updates = 0
         self.dirty = False
@@ -93,6 +94,19 @@ class ImagesPanel(QWidget):
         for label, _, image in self.cells:
             label.setText("")
             image.clear()
+
+    def clear(self) -> None:
+        """Another project or Clear runs: no picture or count of an earlier run stays."""
+        self._pending = None
+        self.validation_samples = 0
+        for label, _, image in self.cells:
+            label.setText("")
+            image.clear()
+        for text in self._cell_texts:
+            text.setText("")
+        self.confusion_image.clear()
+        self.gallery_title.setText("Validation images: predicted (true)", size="10pt", color="#222")
+        self.confusion_plot.setTitle("Confusion matrix")
 
     def set_gallery(self, update: GalleryUpdate) -> None:
         self._pending = update
@@ -146,9 +160,13 @@ class ImagesPanel(QWidget):
                 text.setColor("w" if share.flat[i] > 0.55 else "#222")
         acc = float(np.trace(update.confusion)) / max(1, int(update.confusion.sum()))
         self.confusion_plot.setRange(xRange=(0, k), yRange=(0, k), padding=0.02)
+        counted = int(update.confusion_samples)
+        whole = self.validation_samples
+        samples = (f"the first {counted:,} of {whole:,} validation samples (a subsample: the curves' val_accuracy "
+                   f"uses all of them)" if whole > counted else f"{counted:,} validation samples")
         self.confusion_plot.setTitle(
             f"Confusion matrix, epoch {update.epoch}<br><span style='font-size:8pt'>"
-            f"{update.confusion_samples:,} validation samples, accuracy {100 * acc:.1f} %</span>")
+            f"{samples}, accuracy {100 * acc:.1f} %</span>")
         self.updates += 1
 
     def export_target(self) -> pg.GraphicsItem:

@@ -33,6 +33,7 @@ class PredictionsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)
+        self.validation_samples = 0  # the whole validation split; the plot may show every n-th sample
         self._pending: SeriesUpdate | None = None
         self._zoomed = False  # the first series of a run opens on its last WINDOW steps
         self.updates = 0
@@ -43,6 +44,8 @@ class PredictionsPanel(QWidget):
             item.clear()
         self._pending = None
         self._zoomed = False
+        self.validation_samples = 0
+        self.plot.setTitle("Predictions on the validation period")
 
     def set_series(self, update: SeriesUpdate) -> None:
         self._pending = update
@@ -55,6 +58,12 @@ class PredictionsPanel(QWidget):
             return
         err = update.predicted - update.truth
         mae = float(np.nanmean(np.abs(err))) if err.size else float("nan")
+        shown = len(update.truth)
+        whole = self.validation_samples
+        of = f"{shown:,} of {whole:,} validation samples, " if whole > shown else ""
+        units = (f"MAE {mae:.3g} in the units of {update.y_label.removeprefix('predicted ')} (the curves' val_mae "
+                 "is on the standardised target the network learns)" if update.unscaled else f"MAE {mae:.3g}")
+        note = f"<br><span style='font-size:8pt'>{of}{units}</span>"
         if update.scatter:
             self.truth.clear()
             self.predicted.clear()
@@ -64,7 +73,7 @@ class PredictionsPanel(QWidget):
             if finite.size:
                 lo, hi = float(finite.min()), float(finite.max())
                 self.diagonal.setData([lo, hi], [lo, hi])
-            self.plot.setTitle(f"Predicted against true values, epoch {update.epoch} (MAE {mae:.3g})")
+            self.plot.setTitle(f"Predicted against true values, epoch {update.epoch}{note}")
         else:
             self.points.clear()
             self.diagonal.clear()
@@ -77,7 +86,7 @@ class PredictionsPanel(QWidget):
                     self.plot.setXRange(float(update.x[-WINDOW]), float(update.x[-1]), padding=0.01)
                     self.plot.enableAutoRange(y=True)
                     self._zoomed = True
-            self.plot.setTitle(f"Predictions on the validation period, epoch {update.epoch} (MAE {mae:.3g}){hint}")
+            self.plot.setTitle(f"Predictions on the validation period, epoch {update.epoch}{hint}{note}")
         self.plot.setLabel("bottom", update.x_label)
         self.plot.setLabel("left", update.y_label)
         self.updates += 1

@@ -2,7 +2,7 @@
 
 It only reads ``Document.inference(...)``; clicking a row asks the window to select and centre the
 node. Run-time problems (e.g. a training failure reported by the training controller) are added with
-``add_runtime_problem`` and stay until ``clear_runtime_problems``.
+``add_runtime_problem`` and stay until ``clear_runtime_problems`` or the next edit.
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ class ProblemsPanel(QWidget):
         lay.addWidget(self.empty)
         self.tree.itemClicked.connect(self._on_tree_item_clicked)
         self.tree.itemActivated.connect(self._on_tree_item_clicked)
-        document.project_changed.connect(self.refresh)
+        document.project_changed.connect(self._on_document_project_changed)
         document.current_graph_changed.connect(self.refresh)
         self.refresh()
 
@@ -90,6 +90,12 @@ class ProblemsPanel(QWidget):
 
     def clear_runtime_problems(self, source: str | None = None) -> None:
         self.runtime = [p for p in self.runtime if source is not None and p.source != source]
+        self.refresh()
+
+    def _on_document_project_changed(self) -> None:
+        """A run-time problem describes the network as it was trained; any edit (or another project) makes it
+        stale, and a stale "cannot be built" would contradict the valid network on screen."""
+        self.runtime = []
         self.refresh()
 
     # ------------------------------------------------------------------ listing

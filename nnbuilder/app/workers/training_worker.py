@@ -320,6 +320,7 @@ class TrainingWorker(QObject):
         if isinstance(result, Failed):
             self.failed.emit(result.message, result.kind)
             return
+        self._final_snapshot(trainer)
         if not result.stopped_by_user:
             self._final_views(trainer)
         self.finished.emit(result)
@@ -612,7 +613,8 @@ class TrainingWorker(QObject):
             truth = yv.reshape(len(yv), -1)[:, 0].astype(np.float32)
             extra = self.trainer.dataset.extra
             y_label = "value"
-            if extra.get("standardized") and "target_std" in extra:  # back to the units the student knows
+            unscaled = bool(extra.get("standardized") and "target_std" in extra)
+            if unscaled:  # back to the units the student knows
                 mean, std = float(extra.get("target_mean", 0.0)), float(extra["target_std"])
                 pred, truth = pred * std + mean, truth * std + mean
             if extra.get("target"):
@@ -621,13 +623,25 @@ class TrainingWorker(QObject):
                 x = (self._series_x[::step] if self._series_x is not None
                      else np.arange(len(rows), dtype=np.float32) * step)
                 update = SeriesUpdate(epoch, np.ascontiguousarray(x, dtype=np.float32), truth, pred, scatter=False,
-                                      x_label="time step (row)", y_label=y_label)
+                                      x_label="time step (row)", y_label=y_label, unscaled=unscaled)
             else:
                 update = SeriesUpdate(epoch, truth.copy(), truth, pred, scatter=True, x_label=f"true {y_label}",
-                                      y_label=f"predicted {y_label}")
+                                      y_label=f"predicted {y_label}", unscaled=unscaled)
             self.series.emit(update)
         except Exception as exc:  # noqa: BLE001
             self._view_failed("prediction", exc)
+
+    def _final_snapshot(self, trainer: Any) -> None:
+        """The weights as the run left them: on a short run the last periodic snapshot may be many epochs old."""
+        epoch = int(self._position)
+        if epoch <= 0 or trainer.model is None:
+            return
+        from nnbuilder.training.snapshot import take_snapshot
+
+        try:
+            self._on_trainer_snapshot(take_snapshot(trainer.model, None, epoch, 0))
+        except Exception as exc:  # noqa: BLE001
+            self._view_failed("weights", exc)
 
     def _final_views(self, trainer: Any) -> None:
         """One last update of the prediction views, so the dashboard shows the trained model exactly."""

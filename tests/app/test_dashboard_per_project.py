@@ -1,0 +1,153 @@
+"""The training dashboard as a student meets it in the real window: it belongs to the open project, its panels
+say what they show, and it never pushes the window off the screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PySide6.QtWidgets import QApplication
+
+from nnbuilder.app.dashboard import Dashboard
+from nnbuilder.app.dashboard.images import ImagesPanel
+from nnbuilder.app.dashboard.predictions import PredictionsPanel
+from nnbuilder.app.workers.messages import GalleryUpdate, SeriesUpdate
+from nnbuilder.project import load_project
+
+from .helpers import Harness
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "resources" / "examples"
+
+
+def open_window(qtbot: Any, example: str, epochs: int | None = None) -> Harness:
+    project = load_project(EXAMPLES / example)
+    if epochs is not None:
+        project.training.epochs = epochs
+    harness = Harness(project)
+    qtbot.addWidget(harness.window)
+    harness.window.resize(1360, 860)
+    harness.window.show()
+    qtbot.waitExposed(harness.window)
+    return harness
+
+
+def train(qtbot: Any, harness: Harness, timeout_ms: int = 60_000) -> Any:
+    c = harness.controller
+    with qtbot.waitSignal(c.run_finished, timeout=timeout_ms) as finished:
+        assert c.train()
+    qtbot.waitUntil(lambda: not c.is_busy, timeout=timeout_ms)
+    return finished.args[0]
+
+
+def test_a_long_status_line_never_widens_the_window(qtbot: Any) -> None:
+    h = open_window(qtbot, "spiral_playground.nnb")
+    w = h.window
+    qtbot.waitUntil(lambda: w.width() == 1360)
+    dashboard = h.controller.dashboard
+    long = "run 7: lr 0.01 → 0.001, batch 32 → 8, +hidden3.units 64 +4 more: failed: " + "a long reason " * 40
+    dashboard._set_status(long)
+    dashboard.status_label.setText(long)
+    QApplication.processEvents()
+    assert w.minimumSizeHint().width() < 1360 and w.minimumWidth() < 1360
+    QApplication.processEvents()
+    assert w.width() == 1360, "the status sentence widened the window"
+    label = dashboard.status_label
+    assert label.full_text() == long and label.toolTip() == long  # nothing is lost: the tooltip has it all
+    assert label.shown_text().endswith("…") and len(label.shown_text()) < len(long)
+
+
+def test_opening_another_example_leaves_nothing_of_the_previous_run(qtbot: Any) -> None:
+    h = open_window(qtbot, "spiral_playground.nnb", epochs=3)
+    train(qtbot, h)
+    d = h.controller.dashboard
+    d.tabs.setCurrentIndex(Dashboard.TAB_WEIGHTS)
+    d.refresh_now(all_panels=True)
+    assert d.runs and "accuracy" in d.curves.plots and d.weights.layer_combo.count() > 0
+
+    h.window.open_example(EXAMPLES / "household_power_lstm.nnb")
+    assert d.runs == [] and d.current is None
+    assert list(d.curves.plots) == ["loss"], "an accuracy plot stayed for a regression task"
+    assert d.curves._x_end == 1.0  # the next run's axis is its own, not the previous 100 epochs
+    assert d.weights.layer_combo.count() == 0  # no layer of the spiral's network is listed
+    assert d.status_label.full_text().startswith("No training yet")
+    assert not d.tabs.isTabVisible(Dashboard.TAB_BOUNDARY)
+    assert d.evaluate.evaluate_label.text() == "Train a model first."
+    assert not d.evaluate.predict_button.isEnabled()
+    assert h.controller.progress.format() == "Not trained" and h.controller.runs_started == 0
+    # the next run is numbered from 1 again
+    h.window.open_example(EXAMPLES / "spiral_playground.nnb")
+    h.controller.epochs_spin.setValue(1)
+    train(qtbot, h)
+    assert [r.label for r in d.runs] == ["run 1"]
+
+
+def test_the_test_tab_and_clear_runs_after_training(qtbot: Any) -> None:
+    h = open_window(qtbot, "fashion_mnist_mlp.nnb", epochs=1)
+    train(qtbot, h, timeout_ms=120_000)
+    d = h.controller.dashboard
+    text = d.evaluate.evaluate_label.text()
+    assert "Train a model first" not in text and "test samples" in text, text
+    assert d.evaluate.evaluate_button.isEnabled()
+
+    d.clear_button.click()
+    d.refresh_now(all_panels=True)
+    assert d.runs == [] and list(d.curves.plots) == ["loss"]
+    assert d.status_label.full_text().startswith("No training yet")
+    assert d.images.confusion_image.image is None and d.weights.layer_combo.count() == 0
+    assert d.evaluate.evaluate_button.isEnabled()  # the trained model itself stays
+
+
+def test_weights_tab_shows_the_state_the_run_ended_in(qtbot: Any) -> None:
+    h = open_window(qtbot, "karate_club_gcn.nnb")  # 100 full-graph epochs in well under a second
+    result = train(qtbot, h)
+    d = h.controller.dashboard
+    d.tabs.setCurrentIndex(Dashboard.TAB_WEIGHTS)
+    d.refresh_now()
+    last = len(result.history)
+    assert last == 100
+    assert f"(epoch {last})" in d.weights.hist_plot.titleLabel.text
+
+
+def test_predict_a_node_of_the_karate_club_from_the_test_tab(qtbot: Any) -> None:
+    h = open_window(qtbot, "karate_club_gcn.nnb", epochs=20)
+    train(qtbot, h)
+    panel = h.controller.dashboard.evaluate
+    assert panel.predict_button.isEnabled()
+    panel.split_combo.setCurrentText("validation")
+    panel.index_spin.setValue(2)
+    panel.predict_button.click()
+    qtbot.waitUntil(lambda: not h.controller.is_busy, timeout=30_000)
+    text = panel.predict_label.text()
+    assert "validation #2" in text and "%" in text and "predict_nodes" not in text, text
+    bars = panel.bars.opts["height"]
+    assert len(bars) == 2 and abs(float(np.sum(bars)) - 1.0) < 1e-4
+    assert "&#x27;" not in panel.evaluate_label.text()
+
+
+def test_a_subsampled_confusion_matrix_says_so(qtbot: Any) -> None:
+    panel = ImagesPanel()
+    qtbot.addWidget(panel)
+    panel.set_classes([str(i) for i in range(3)])
+    panel.validation_samples = 18_000
+    confusion = np.array([[3000, 200, 100], [100, 3000, 300], [200, 100, 3000]])
+    panel.set_gallery(GalleryUpdate(epoch=5, images=None, predicted=np.zeros(0, np.int64), true=np.zeros(0, np.int64),
+                                    confidence=np.zeros(0, np.float32), confusion=confusion,
+                                    confusion_samples=int(confusion.sum())))
+    panel.refresh()
+    title = panel.confusion_plot.titleLabel.text
+    assert "10,000 of 18,000 validation samples" in title and "subsample" in title
+
+
+def test_the_forecast_title_says_its_units_and_its_subsample(qtbot: Any) -> None:
+    panel = PredictionsPanel()
+    qtbot.addWidget(panel)
+    panel.validation_samples = 3000
+    truth = np.linspace(0, 2, 1000, dtype=np.float32)
+    panel.set_series(SeriesUpdate(3, np.arange(1000, dtype=np.float32), truth, truth + 0.5, scatter=False,
+                                  x_label="time step (row)", y_label="Global_active_power", unscaled=True))
+    panel.refresh()
+    title = panel.plot.titleLabel.text
+    assert "1,000 of 3,000 validation samples" in title
+    assert "MAE 0.5 in the units of Global_active_power" in title and "standardised" in title
