@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..fileio import atomic_write
 from .errors import ProjectError
 from .model import (
     FORMAT_NAME,
@@ -27,6 +28,7 @@ from .model import (
     OptimizerConfig,
     Project,
     TrainingConfig,
+    valid_id,
 )
 
 LOSSES = ("sparse_categorical_crossentropy", "categorical_crossentropy", "binary_crossentropy", "mse", "mae",
@@ -35,6 +37,16 @@ OPTIMIZERS = ("sgd", "adam", "adamw", "rmsprop", "adagrad")
 SCHEDULES = ("none", "step", "cosine", "exponential")
 METRICS = ("accuracy", "mae", "mse", "rmse")
 DEVICES_PREFIXES = ("auto", "cpu", "cuda", "mps")
+#: What early stopping can watch: the loss and every metric, on the training or the validation split.
+MONITORS = ("loss", "val_loss", *METRICS, *(f"val_{m}" for m in METRICS), "acc", "val_acc")
+
+# Limits far above any drawn network, so a damaged or hostile file is refused with a sentence instead of
+# filling memory or taking hours: a project file is read only up to MAX_PROJECT_BYTES.
+MAX_PROJECT_BYTES = 64 * 1024 * 1024
+MAX_GRAPHS = 64
+MAX_NODES = 50_000
+MAX_EDGES = 200_000
+MAX_OPTIONS_DEPTH = 32
 
 #: version -> function turning a document of that version into the next version.
 #: Add an entry here whenever FORMAT_VERSION is raised; old files then keep opening.
@@ -71,9 +83,9 @@ class _Ctx:
         if isinstance(value, bool) or not isinstance(value, int):
             raise self.fail(path, f"expected a whole number, found {_kind(value)}.")
         if lo is not None and value < lo:
-            raise self.fail(path, f"must be at least {lo}, found {value}.")
+            raise self.fail(path, f"must be at least {lo}, found {_kind(value)}.")
         if hi is not None and value > hi:
-            raise self.fail(path, f"must be at most {hi}, found {value}.")
+            raise self.fail(path, f"must be at most {hi}, found {_kind(value)}.")
         return value
 
     def number(self, value: Any, path: str, lo: float | None = None, hi: float | None = None,
@@ -81,10 +93,13 @@ class _Ctx:
         if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
             raise self.fail(path, f"expected a number, found {_kind(value)}.")
         if lo is not None and (value < lo or (lo_open and value == lo)):
-            raise self.fail(path, f"must be {'above' if lo_open else 'at least'} {lo}, found {value}.")
+            raise self.fail(path, f"must be {'above' if lo_open else 'at least'} {lo}, found {_kind(value)}.")
         if hi is not None and value > hi:
-            raise self.fail(path, f"must be at most {hi}, found {value}.")
-        return float(value)
+            raise self.fail(path, f"must be at most {hi}, found {_kind(value)}.")
+        try:
+            return float(value)
+        except OverflowError:
+            raise self.fail(path, f"is too large ({_kind(value)}).") from None
 
     def boolean(self, value: Any, path: str) -> bool:
         if not isinstance(value, bool):
@@ -92,8 +107,8 @@ class _Ctx:
         return value
 
     def choice(self, value: Any, path: str, choices: tuple[str, ...]) -> str:
-        if value not in choices:
-            raise self.fail(path, f"must be one of {', '.join(choices)}, found {value!r}.")
+        if not isinstance(value, str) or value not in choices:
+            raise self.fail(path, f"must be one of {', '.join(choices)}, found {_kind(value)}.")
         return value
 
     def known_keys(self, d: dict[str, Any], path: str, allowed: set[str]) -> None:
@@ -104,10 +119,69 @@ class _Ctx:
 
 
 def _kind(value: Any) -> str:
+    """How a JSON value reads in a message: the number itself, the text itself (shortened), or its kind."""
     if value is None:
         return "null"
-    return {bool: "true/false", int: "a number", float: "a number", str: f"text {value!r}",
-            list: "a list", dict: "an object"}.get(type(value), type(value).__name__)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "NaN"
+        if math.isinf(value):
+            return "Infinity" if value > 0 else "-Infinity"
+        return repr(value)
+    if isinstance(value, int):
+        if abs(value) >= 10**15:
+            digits = len(str(abs(value)))
+            return f"{'-' if value < 0 else ''}a number with {digits} digits"
+        return str(value)
+    if isinstance(value, str):
+        return f"text {value[:60] + '…' if len(value) > 60 else value!r}"
+    return {list: "a list", dict: "an object"}.get(type(value), type(value).__name__)
+
+
+def _check_text(value: Any, path: str, ctx: _Ctx, numbers: bool = False) -> None:
+    """Refuse what JSON cannot carry back out as UTF-8: lone surrogates, in keys and values, anywhere
+    (and, with ``numbers``, NaN and infinities too).
+
+    Checked before a document is interpreted and before one is written, so whatever loads can be saved.
+    """
+    stack: list[tuple[Any, str]] = [(value, path)]
+    while stack:
+        v, p = stack.pop()
+        if isinstance(v, str):
+            _check_str(v, p, ctx)
+        elif numbers and isinstance(v, float) and not math.isfinite(v):
+            raise ctx.fail(p, f"expected a number, found {_kind(v)} (JSON has no such number).")
+        elif isinstance(v, dict):
+            for k, item in v.items():
+                _check_str(k, p, ctx, key=True)
+                stack.append((item, f"{p}.{k}"))
+        elif isinstance(v, list):
+            stack.extend((item, f"{p}[{i}]") for i, item in enumerate(v))
+
+
+def _check_str(text: str, path: str, ctx: _Ctx, key: bool = False) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        what = "a field name" if key else "the text"
+        raise ctx.fail(path, f"{what} holds an invalid character (a lone UTF-16 surrogate "
+                             f"{text[exc.start]!a}); replace it with the character meant.") from None
+
+
+def _check_options(value: Any, path: str, ctx: _Ctx, depth: int = 0) -> None:
+    """Data options are free-form, so check them as strictly as JSON writing would: finite numbers only."""
+    if depth > MAX_OPTIONS_DEPTH:
+        raise ctx.fail(path, f"is nested more than {MAX_OPTIONS_DEPTH} levels deep.")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ctx.fail(path, f"expected a number, found {_kind(value)} (JSON has no such number).")
+    if isinstance(value, dict):
+        for k, item in value.items():
+            _check_options(item, f"{path}.{k}", ctx, depth + 1)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _check_options(item, f"{path}[{i}]", ctx, depth + 1)
 
 
 # ---------------------------------------------------------------------------- reading
@@ -116,12 +190,25 @@ def _kind(value: Any) -> str:
 def loads_project(text: str, file: str | None = None) -> Project:
     """Parse a project from JSON text; ``file`` only names the source in error messages."""
     ctx = _Ctx(file)
+    if not isinstance(text, str):
+        raise ProjectError(f"expected project text, found {type(text).__name__}.", file=file)
+    if len(text) > MAX_PROJECT_BYTES:
+        raise ProjectError(f"is larger than {MAX_PROJECT_BYTES // (1024 * 1024)} MB; that is not a project "
+                           "nnbuilder wrote.", file=file)
+    text = text.removeprefix("\ufeff")  # a byte-order mark some editors add
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ProjectError(f"is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); "
                            "the file may be truncated or edited by hand.", file=file) from None
+    except RecursionError:
+        raise ProjectError("is nested too deeply to be a project file (lists or objects inside each other "
+                           "hundreds of levels deep).", file=file) from None
+    except ValueError as exc:  # a number with more digits than Python converts (4,300)
+        what = "holds a number with thousands of digits" if "digits" in str(exc) else f"cannot be read ({exc})"
+        raise ProjectError(f"{what}; that is not a project nnbuilder wrote.", file=file) from None
     doc = ctx.obj(doc, "$")
+    _check_text(doc, "$", ctx)
     doc = migrate(doc, ctx)
     return _project_from_dict(doc, ctx)
 
@@ -130,15 +217,30 @@ def load_project(path: str | os.PathLike[str]) -> Project:
     """Read a ``.nnb`` file; raises ProjectError (never anything else) for bad input."""
     p = Path(path)
     try:
-        raw = p.read_bytes()
+        info = p.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(info.st_mode):
+            raise ProjectError("is not a regular file (it is a device, pipe or socket), so it cannot be a "
+                               "project.", file=str(p))
+        if info.st_size > MAX_PROJECT_BYTES:
+            raise ProjectError(f"is {info.st_size / (1024 * 1024):,.0f} MB; a project file is at most "
+                               f"{MAX_PROJECT_BYTES // (1024 * 1024)} MB, so this is not one nnbuilder wrote.",
+                               file=str(p))
+        with p.open("rb") as fh:
+            raw = fh.read(MAX_PROJECT_BYTES + 1)
     except FileNotFoundError:
         raise ProjectError("no such file.", file=str(p)) from None
     except IsADirectoryError:
         raise ProjectError("is a folder, not a project file.", file=str(p)) from None
     except OSError as exc:
-        raise ProjectError(f"cannot be read ({exc.strerror}).", file=str(p)) from None
+        raise ProjectError(f"cannot be read ({exc.strerror or exc}).", file=str(p)) from None
+    except ValueError as exc:  # e.g. a path with a NUL character
+        raise ProjectError(f"is not a usable file name ({exc}).", file=str(p)) from None
+    if len(raw) > MAX_PROJECT_BYTES:
+        raise ProjectError(f"grew past {MAX_PROJECT_BYTES // (1024 * 1024)} MB while being read.", file=str(p))
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ProjectError("is not a text (UTF-8) file; is it really an nnbuilder project?", file=str(p)) from None
     return loads_project(text, str(p))
@@ -153,8 +255,8 @@ def migrate(doc: dict[str, Any], ctx: _Ctx | None = None) -> dict[str, Any]:
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise ctx.fail("$.version", f"expected a positive whole number, found {_kind(version)}.")
     if version > FORMAT_VERSION:
-        raise ctx.fail("$.version", f"the file was written by a newer nnbuilder (format version {version}; this "
-                       f"version reads up to {FORMAT_VERSION}). Update nnbuilder to open it.")
+        raise ctx.fail("$.version", f"the file was written by a newer nnbuilder (format version {_kind(version)}; "
+                       f"this version reads up to {FORMAT_VERSION}). Update nnbuilder to open it.")
     while version < FORMAT_VERSION:
         step = MIGRATIONS.get(version)
         if step is None:
@@ -171,6 +273,8 @@ def _project_from_dict(doc: dict[str, Any], ctx: _Ctx) -> Project:
     graphs_raw = ctx.arr(doc.get("graphs"), "$.graphs")
     if not graphs_raw:
         raise ctx.fail("$.graphs", "a project needs at least one graph.")
+    if len(graphs_raw) > MAX_GRAPHS:
+        raise ctx.fail("$.graphs", f"has {len(graphs_raw):,} graphs; a project holds at most {MAX_GRAPHS}.")
     graphs = [_graph_from_dict(g, f"$.graphs[{i}]", ctx) for i, g in enumerate(graphs_raw)]
     seen: set[str] = set()
     for i, g in enumerate(graphs):
@@ -189,8 +293,12 @@ def _graph_from_dict(raw: Any, path: str, ctx: _Ctx) -> Graph:
     ctx.known_keys(d, path, {"name", "role", "nodes", "edges"})
     g = Graph(name=ctx.string(d.get("name", "model"), f"{path}.name", allow_empty=False),
               role=ctx.choice(d.get("role", "model"), f"{path}.role", ("model", "generator", "discriminator")))
+    nodes_raw = ctx.arr(d.get("nodes", []), f"{path}.nodes")
+    if len(nodes_raw) > MAX_NODES:
+        raise ctx.fail(f"{path}.nodes", f"has {len(nodes_raw):,} nodes; a graph holds at most {MAX_NODES:,}.")
     ids: set[str] = set()
-    for i, nraw in enumerate(ctx.arr(d.get("nodes", []), f"{path}.nodes")):
+    types: dict[str, str] = {}
+    for i, nraw in enumerate(nodes_raw):
         npath = f"{path}.nodes[{i}]"
         n = ctx.obj(nraw, npath)
         ctx.known_keys(n, npath, {"id", "type", "params", "position", "label", "trainable"})
@@ -223,11 +331,16 @@ def _graph_from_dict(raw: Any, path: str, ctx: _Ctx) -> Graph:
         node = Node(id=nid, type=spec.type, params=params, position=position,
                     label=ctx.string(n.get("label", ""), f"{npath}.label"),
                     trainable=ctx.boolean(n.get("trainable", True), f"{npath}.trainable"))
-        try:
-            g.add_node(node)
-        except ProjectError as exc:
-            raise ctx.fail(f"{npath}.id", exc.detail) from None
-    for i, eraw in enumerate(ctx.arr(d.get("edges", []), f"{path}.edges")):
+        if not valid_id(nid):
+            raise ctx.fail(f"{npath}.id", f"{nid!r} is not a valid node id (a letter or _ first, then letters, "
+                           "digits, _ and -).")
+        g.nodes.append(node)  # ids were checked above; Graph.add_node would rescan every node (quadratic)
+        types[nid] = spec.type
+    edges_raw = ctx.arr(d.get("edges", []), f"{path}.edges")
+    if len(edges_raw) > MAX_EDGES:
+        raise ctx.fail(f"{path}.edges", f"has {len(edges_raw):,} connections; a graph holds at most {MAX_EDGES:,}.")
+    keys: set[tuple[str, str, str, str]] = set()
+    for i, eraw in enumerate(edges_raw):
         epath = f"{path}.edges[{i}]"
         e = ctx.obj(eraw, epath)
         ctx.known_keys(e, epath, {"source", "source_port", "target", "target_port"})
@@ -238,23 +351,26 @@ def _graph_from_dict(raw: Any, path: str, ctx: _Ctx) -> Graph:
                 raise ctx.fail(f"{epath}.{end}", f"edge points to node {nid!r}, which does not exist.")
         sport = ctx.string(e.get("source_port", "out"), f"{epath}.source_port", allow_empty=False)
         tport = ctx.string(e.get("target_port", "in"), f"{epath}.target_port", allow_empty=False)
-        sspec, tspec = get_spec(g.node(src).type), get_spec(g.node(dst).type)
+        sspec, tspec = get_spec(types[src]), get_spec(types[dst])
         if sspec.output_port(sport) is None:
             raise ctx.fail(f"{epath}.source_port", f"{sspec.title} node {src!r} has no output port {sport!r}.")
         if tspec.input_port(tport) is None:
             raise ctx.fail(f"{epath}.target_port", f"{tspec.title} node {dst!r} has no input port {tport!r}.")
-        try:
-            g.add_edge(Edge(src, dst, sport, tport))
-        except ProjectError as exc:
-            raise ctx.fail(epath, exc.detail) from None
+        edge = Edge(src, dst, sport, tport)
+        if edge.key in keys:
+            raise ctx.fail(epath, f"{src} is already connected to {dst}.")
+        keys.add(edge.key)
+        g.edges.append(edge)
     return g
 
 
 def _data_from_dict(raw: Any, ctx: _Ctx) -> DataConfig:
     d = ctx.obj(raw, "$.data")
     ctx.known_keys(d, "$.data", {"dataset", "options"})
+    options = dict(ctx.obj(d.get("options", {}), "$.data.options"))
+    _check_options(options, "$.data.options", ctx)
     return DataConfig(dataset=ctx.string(d.get("dataset", DataConfig.dataset), "$.data.dataset", allow_empty=False),
-                      options=dict(ctx.obj(d.get("options", {}), "$.data.options")))
+                      options=options)
 
 
 def _training_from_dict(raw: Any, ctx: _Ctx) -> TrainingConfig:
@@ -269,7 +385,7 @@ def _training_from_dict(raw: Any, ctx: _Ctx) -> TrainingConfig:
     ctx.known_keys(o, op, {"name", "lr", "momentum", "nesterov", "weight_decay", "schedule", "step_size", "gamma"})
     oc = OptimizerConfig()
     t.optimizer = OptimizerConfig(
-        name=ctx.choice(str(o.get("name", oc.name)).lower(), f"{op}.name", OPTIMIZERS),
+        name=ctx.choice(_lower(o.get("name", oc.name)), f"{op}.name", OPTIMIZERS),
         lr=ctx.number(o.get("lr", oc.lr), f"{op}.lr", 0.0, 100.0, lo_open=True),
         momentum=ctx.number(o.get("momentum", oc.momentum), f"{op}.momentum", 0.0, 1.0),
         nesterov=ctx.boolean(o.get("nesterov", oc.nesterov), f"{op}.nesterov"),
@@ -290,7 +406,7 @@ def _training_from_dict(raw: Any, ctx: _Ctx) -> TrainingConfig:
     ec = EarlyStoppingConfig()
     t.early_stopping = EarlyStoppingConfig(
         enabled=ctx.boolean(es.get("enabled", ec.enabled), f"{ep}.enabled"),
-        monitor=ctx.string(es.get("monitor", ec.monitor), f"{ep}.monitor", allow_empty=False),
+        monitor=ctx.choice(es.get("monitor", ec.monitor), f"{ep}.monitor", MONITORS),
         patience=ctx.integer(es.get("patience", ec.patience), f"{ep}.patience", 0, 100_000),
         min_delta=ctx.number(es.get("min_delta", ec.min_delta), f"{ep}.min_delta", 0.0),
         restore_best=ctx.boolean(es.get("restore_best", ec.restore_best), f"{ep}.restore_best"),
@@ -302,6 +418,10 @@ def _training_from_dict(raw: Any, ctx: _Ctx) -> TrainingConfig:
     t.device = device
     t.mixed_precision = ctx.boolean(d.get("mixed_precision", t.mixed_precision), f"{p}.mixed_precision")
     return t
+
+
+def _lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
 
 
 # ---------------------------------------------------------------------------- writing
@@ -370,24 +490,24 @@ def _sorted(d: dict[str, Any]) -> dict[str, Any]:
 
 
 def dumps_project(project: Project) -> str:
-    return json.dumps(project_to_dict(project), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    """The file's text; ProjectError (naming the field) when something in the project cannot be written."""
+    doc = project_to_dict(project)
+    ctx = _Ctx(None)
+    _check_text(doc, "$", ctx, numbers=True)
+    _check_options(doc["data"]["options"], "$.data.options", ctx)
+    try:
+        return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise ProjectError(f"The project cannot be written as JSON ({exc}).") from None
 
 
 def save_project(project: Project, path: str | os.PathLike[str]) -> None:
-    """Write atomically: a crash mid-save leaves the old file intact, never half a file."""
+    """Write atomically: a crash mid-save leaves the old file intact, never half a file.
+
+    Raises ProjectError when the project holds something a file cannot carry (nothing is written then)
+    and OSError when the file cannot be written; the old file is intact either way.
+    """
     p = Path(path)
     text = dumps_project(project)
     p.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=str(p.parent))
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, p)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    atomic_write(p, text.encode("utf-8"))

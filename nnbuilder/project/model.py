@@ -17,7 +17,13 @@ from .errors import ProjectError
 FORMAT_NAME = "nnbuilder-project"
 FORMAT_VERSION = 1
 
-_ID_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
+# \Z, not $: "$" also matches before a final newline, which would let the id "hidden1\n" through.
+_ID_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*\Z")
+
+
+def valid_id(node_id: str) -> bool:
+    """Letters, digits, _ and - with a letter or _ first (ids appear in code and JSON paths)."""
+    return isinstance(node_id, str) and _ID_RE.match(node_id) is not None
 
 
 @dataclass
@@ -109,7 +115,7 @@ class Graph:
 
     # -- mutations (the app's undo commands call these) ---------------------------
     def add_node(self, node: Node, index: int | None = None) -> None:
-        if not _ID_RE.match(node.id):
+        if not valid_id(node.id):
             raise ProjectError(f"'{node.id}' is not a valid node id (letters, digits, _ and -).")
         if self.has_node(node.id):
             raise ProjectError(f"A node with id '{node.id}' already exists.")

@@ -60,7 +60,7 @@ def test_save_is_atomic_and_leaves_no_temp_files(tmp_path: Path) -> None:
 
     # a failure while serialising must leave the old file untouched
     p.notes = float("nan")  # type: ignore[assignment]
-    with pytest.raises(ValueError):
+    with pytest.raises(ProjectError, match=r"at \$\.notes: expected a number, found NaN"):
         save_project(p, target)
     assert target.read_text() == "old content"
     assert [x.name for x in tmp_path.iterdir()] == ["p.nnb"]
