@@ -11,11 +11,12 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from ..workers.messages import BoundaryUpdate, DataView
+from ..workers.messages import BoundaryUpdate, DataView, ViewFrame
+from .panel import ViewPanel
 from .style import BOUNDARY_LUT, CLASS_COLORS, PlotView, class_color, prepare_axes
 
 
-class BoundaryPanel(QWidget):
+class BoundaryPanel(ViewPanel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.view = PlotView()
@@ -67,6 +68,9 @@ class BoundaryPanel(QWidget):
             x0, x1, y0, y1 = info.extent
             self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.02)
         self.dirty = True
+
+    def add_frame(self, frame: ViewFrame) -> None:
+        self.set_boundary(frame.payload)
 
     def set_boundary(self, update: BoundaryUpdate) -> None:
         self._pending = update  # only the newest grid is worth drawing

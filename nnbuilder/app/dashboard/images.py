@@ -13,14 +13,15 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
-from ..workers.messages import GalleryUpdate
+from ..workers.messages import VIEW_IMAGES, DataView, GalleryUpdate, ViewFrame
+from .panel import ViewPanel
 from .style import CONFUSION_LUT, GREY_LUT, RIGHT, WRONG, PlotView, prepare_axes
 
 GRID = 5
 MAX_CELL_TEXT_CLASSES = 20
 
 
-class ImagesPanel(QWidget):
+class ImagesPanel(ViewPanel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.gallery = PlotView()
@@ -93,6 +94,16 @@ class ImagesPanel(QWidget):
         for label, _, image in self.cells:
             label.setText("")
             image.clear()
+
+    def set_data(self, info: DataView) -> None:
+        self.set_classes(info.class_names)
+        self.show_gallery(info.view == VIEW_IMAGES)
+
+    def tab_title(self, info: DataView | None) -> str | None:
+        return "Images" if info is None or info.view == VIEW_IMAGES else "Confusion matrix"
+
+    def add_frame(self, frame: ViewFrame) -> None:
+        self.set_gallery(frame.payload)
 
     def set_gallery(self, update: GalleryUpdate) -> None:
         self._pending = update
