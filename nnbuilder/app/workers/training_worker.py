@@ -346,6 +346,10 @@ class TrainingWorker(QObject):
         # Finished and Failed also come back from fit(); they are handled there.
 
     def _on_trainer_started(self, event: TrainingStarted) -> None:
+        with self._lock:
+            stop = self._early_stop
+        if stop:  # asked between the trainer's construction and its run: the loop only stops a running run
+            self.trainer.stop()
         self._epochs_total = max(1, int(event.epochs))
         self._start_epoch = int(event.start_epoch or 1)
         self._batches_per_epoch = max(1, int(event.batches_per_epoch))
