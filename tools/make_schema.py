@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from nnbuilder.layers import all_specs  # noqa: E402
+from nnbuilder.project.format_v2 import GAN_LOSSES  # noqa: E402
 from nnbuilder.project.io import LOSSES, METRICS, OPTIMIZERS, SCHEDULES  # noqa: E402
 
 
@@ -21,8 +22,8 @@ def build() -> dict:
     num = {"type": "number"}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://nnbuilder.invalid/schema/project-v1.json",
-        "title": "nnbuilder project (.nnb), format version 1",
+        "$id": "https://nnbuilder.invalid/schema/project-v2.json",
+        "title": "nnbuilder project (.nnb), format version 2",
         "description": "Structure of an nnbuilder project file. Layer parameters are checked against the layer "
         "catalog when the file is opened; this schema checks the structure around them. Layer types may also "
         "be written by their aliases (e.g. Linear for Dense).",
@@ -43,6 +44,7 @@ def build() -> dict:
             "graph": {"type": "object", "additionalProperties": False, "properties": {
                 "name": {"type": "string", "minLength": 1},
                 "role": {"enum": ["model", "generator", "discriminator"]},
+                "optimizer": {"$ref": "#/$defs/optimizer"},
                 "nodes": {"type": "array", "items": {"$ref": "#/$defs/node"}},
                 "edges": {"type": "array", "items": {"$ref": "#/$defs/edge"}}}},
             "node": {"type": "object", "required": ["id", "type"], "additionalProperties": False, "properties": {
@@ -57,15 +59,7 @@ def build() -> dict:
                                     "target": {"type": "string"}, "target_port": {"type": "string"}}},
             "training": {"type": "object", "additionalProperties": False, "properties": {
                 "loss": {"enum": list(LOSSES)},
-                "optimizer": {"type": "object", "additionalProperties": False, "properties": {
-                    "name": {"enum": list(OPTIMIZERS)},
-                    "lr": {"type": "number", "exclusiveMinimum": 0, "maximum": 100},
-                    "momentum": {"type": "number", "minimum": 0, "maximum": 1},
-                    "nesterov": {"type": "boolean"},
-                    "weight_decay": {"type": "number", "minimum": 0, "maximum": 10},
-                    "schedule": {"enum": list(SCHEDULES)},
-                    "step_size": {"type": "integer", "minimum": 1},
-                    "gamma": {"type": "number", "exclusiveMinimum": 0, "maximum": 1}}},
+                "optimizer": {"$ref": "#/$defs/optimizer"},
                 "epochs": {"type": "integer", "minimum": 1, "maximum": 100000},
                 "batch_size": {"type": "integer", "minimum": 1},
                 "metrics": {"type": "array", "items": {"enum": list(METRICS)}},
@@ -76,7 +70,22 @@ def build() -> dict:
                     "restore_best": {"type": "boolean"}}},
                 "seed": {"type": "integer", "minimum": 0},
                 "device": {"type": "string", "pattern": "^(auto|cpu|mps|cuda(:[0-9]+)?)$"},
-                "mixed_precision": {"type": "boolean"}}},
+                "mixed_precision": {"type": "boolean"},
+                "gan": {"type": "object", "additionalProperties": False, "properties": {
+                    "d_steps": {"type": "integer", "minimum": 1, "maximum": 100},
+                    "loss": {"enum": list(GAN_LOSSES)},
+                    "label_smoothing": {"type": "number", "minimum": 0, "maximum": 0.5}}}}},
+            "optimizer": {"type": "object", "additionalProperties": False, "properties": {
+                "name": {"enum": list(OPTIMIZERS)},
+                "lr": {"type": "number", "exclusiveMinimum": 0, "maximum": 100},
+                "momentum": {"type": "number", "minimum": 0, "maximum": 1},
+                "nesterov": {"type": "boolean"},
+                "weight_decay": {"type": "number", "minimum": 0, "maximum": 10},
+                "schedule": {"enum": list(SCHEDULES)},
+                "step_size": {"type": "integer", "minimum": 1},
+                "gamma": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
+                "beta1": {"type": "number", "minimum": 0, "exclusiveMaximum": 1},
+                "beta2": {"type": "number", "minimum": 0, "exclusiveMaximum": 1}}},
         },
     }
 

@@ -48,7 +48,7 @@ from .workers import (
     freeze_long_lived_objects,
     start_in_thread,
 )
-from .workers.messages import PredictionResult
+from .workers.messages import STREAM_CURVES, STREAM_GAN_LAB, STREAM_WEIGHTS, PredictionResult
 
 LOCK_REASON = "Training is running — stop it to edit the network."
 FAULT_TITLES = {
@@ -118,6 +118,17 @@ def run_label(index: int, previous: dict[str, str] | None, current: dict[str, st
     parts = changes[:max_changes] + ([f"+{len(changes) - max_changes} more"] if len(changes) > max_changes else [])
     text = ", ".join(parts) if parts else "same settings"
     return f"{head}: {'continued, ' if continued else ''}{text}"
+
+
+def run_split(trainer: Any, training: Any) -> Any:
+    """The train/validation rows of ``trainer``'s run: the core's own split (``trainer.split``), or for a
+    trainer that has not prepared its data yet, the core's rule applied to the same settings."""
+    split = getattr(trainer, "split", None)
+    if split is not None:
+        return split
+    from nnbuilder.training.split import compute_split
+
+    return compute_split(trainer.dataset, float(training.validation_split), int(training.seed))
 
 
 def format_duration(seconds: float) -> str:
@@ -280,7 +291,8 @@ class TrainingController(QObject):
         self.batch_spin.editingFinished.connect(self._on_batch_spin_editing_finished)
         self.lr_spin.editingFinished.connect(self._on_lr_spin_editing_finished)
         self.dashboard.evaluate_requested.connect(self._on_dashboard_evaluate_requested)
-        self.dashboard.tabs.currentChanged.connect(self._on_dashboard_tab_changed)
+        self.dashboard.visible_views_changed.connect(self._on_dashboard_visible_views_changed)
+        self.dashboard.command_requested.connect(self._on_dashboard_command_requested)
         self.dashboard.predict_requested.connect(self._on_dashboard_predict_requested)
 
     def attach(self) -> None:
@@ -490,11 +502,7 @@ class TrainingController(QObject):
                                 dataset=cached[1] if cached and cached[0] == self._run_data_key else None)
         worker.prepared.connect(self._on_worker_prepared)
         worker.started.connect(self._on_worker_started)
-        worker.batches.connect(self._on_worker_batches)
-        worker.weights.connect(self._on_worker_weights)
-        worker.boundary.connect(self.dashboard.set_boundary)
-        worker.gallery.connect(self.dashboard.set_gallery)
-        worker.series.connect(self.dashboard.set_series)
+        worker.frame.connect(self._on_worker_frame)
         worker.finished.connect(self._on_worker_finished)
         worker.failed.connect(self._on_worker_failed)
         worker.note.connect(self._on_worker_note)
@@ -516,7 +524,7 @@ class TrainingController(QObject):
         self.dashboard.begin_run(label)
         self._lock(True)
         self._worker = worker
-        self._on_dashboard_tab_changed()
+        worker.set_visible_views(self.dashboard.visible_streams())
         self._run_started = time.perf_counter()
         self._thread = start_in_thread(worker, on_finished=self._on_thread_finished)
         self._latest_update = None
@@ -531,6 +539,7 @@ class TrainingController(QObject):
             self._paused = True
             self._worker.pause()
             self._set_pause_action(True)
+            self.dashboard.set_paused(True)
             self.progress.setFormat(self.progress.format() + " · paused")
             self.status("Paused. Press Resume to go on.")
 
@@ -539,6 +548,7 @@ class TrainingController(QObject):
             self._paused = False
             self._worker.resume()
             self._set_pause_action(False)
+            self.dashboard.set_paused(False)
             self.status("Training…")
 
     def stop(self) -> None:
@@ -610,9 +620,24 @@ class TrainingController(QObject):
         self.status(f"Training on {event.device}: {event.num_train} training and {event.num_val} validation "
                     f"samples, {event.batches_per_epoch} batches per epoch.")
 
-    def _on_worker_batches(self, update: Any) -> None:
-        self.dashboard.add_batches(update)
-        self._latest_update = update  # the progress bar reads it from its own, slower timer
+    def _on_worker_frame(self, frame: Any) -> None:
+        """Every view's frames come this way; the dashboard routes them to the panel of their name."""
+        self.dashboard.add_frame(frame)
+        if frame.name == STREAM_CURVES:
+            self._latest_update = frame.payload  # the progress bar reads it from its own, slower timer
+        elif frame.name == STREAM_WEIGHTS:
+            self._on_worker_weights(frame.payload)
+
+    def step_once(self, which: str) -> bool:
+        """One training step by hand while paused ("D", "G" or "both" for a GAN: GAN Lab's step buttons)."""
+        if self._worker is None or not self._paused:
+            self.status("Pause the training first; then each press trains one step.", 5000)
+            return False
+        if not self._worker.step_once(which):
+            return False
+        self.status({"D": "One step of the discriminator.", "G": "One step of the generator."}.get(
+            which, "One training step."), 3000)
+        return True
 
     def _on_progress_timer_timeout(self) -> None:
         """Progress text at 5 Hz: readable, and cheap for the GIL the training thread needs."""
@@ -799,9 +824,8 @@ class TrainingController(QObject):
             return dataset.x[idx], dataset.y[idx]
         if split == "test":
             return dataset.x_test, dataset.y_test
-        t = training
-        train_idx, val_idx = dataset.split_indices(float(t.validation_split), int(t.seed))
-        idx = val_idx if split == "validation" else train_idx
+        core = run_split(trainer, training)
+        idx = core.val if split == "validation" else core.train
         return dataset.x[idx], dataset.y[idx]
 
     @staticmethod
@@ -914,9 +938,9 @@ class TrainingController(QObject):
             ds = trainer.dataset
             t = self.project.training
             try:
-                train_idx, val_idx = ds.split_indices(float(t.validation_split), int(t.seed))
-                sizes = {"test": 0 if ds.x_test is None else len(ds.x_test), "validation": len(val_idx),
-                         "training": len(train_idx)}
+                core = run_split(trainer, t)
+                sizes = {"test": 0 if ds.x_test is None else len(ds.x_test), "validation": core.num_val,
+                         "training": core.num_train}
             except Exception:  # noqa: BLE001
                 sizes = {"test": 0 if ds.x_test is None else len(ds.x_test), "training": len(ds.x)}
             self.dashboard.set_model_available(True, sizes)
@@ -969,12 +993,14 @@ class TrainingController(QObject):
     def _on_lr_spin_editing_finished(self) -> None:
         self._write_setting("optimizer.lr", float(self.lr_spin.value()))
 
-    def _on_dashboard_tab_changed(self, *_args: Any) -> None:
-        """Tell the worker which prediction view is on screen; hidden ones are computed at the end only."""
+    def _on_dashboard_visible_views_changed(self, names: set[str]) -> None:
+        """Tell the worker which views are on screen; costly hidden ones are computed at the end only."""
         if self._worker is not None:
-            index = self.dashboard.tabs.currentIndex()
-            self._worker.set_live_views(boundary=index == Dashboard.TAB_BOUNDARY,
-                                        predictions=index in (Dashboard.TAB_IMAGES, Dashboard.TAB_PREDICTIONS))
+            self._worker.set_visible_views(names)
+
+    def _on_dashboard_command_requested(self, view: str, command: str) -> None:
+        if view == STREAM_GAN_LAB:
+            self.step_once(command)
 
     def _on_dashboard_evaluate_requested(self) -> None:
         self.evaluate()

@@ -186,7 +186,7 @@ def infer(graph: Graph, training: TrainingConfig | None = None) -> Inference:
     inputs = [n.id for n in graph.nodes if infos[n.id].spec is not None and infos[n.id].spec.is_source]
     if not graph.nodes:
         problems.append(Problem(ERROR, "The network is empty: drag an Input and some layers onto the canvas."))
-    elif not any(infos[i].spec.type == "Input" for i in inputs):  # type: ignore[union-attr]
+    elif not any(infos[i].spec.type in ("Input", "Noise") for i in inputs):  # type: ignore[union-attr]
         problems.append(Problem(ERROR, "The network has no Input layer: add one and connect it to the first layer."))
     explicit_outputs = [n.id for n in graph.nodes if infos[n.id].spec is not None
                         and infos[n.id].spec.type == "Output"]

@@ -1,4 +1,4 @@
-"""Core layers: Input, Dense, Flatten, Reshape, Dropout, normalisation, Embedding, Output."""
+"""Core layers: Input, Noise, Dense, Flatten, Reshape, Dropout, normalisation, Embedding, Output."""
 
 from __future__ import annotations
 
@@ -10,6 +10,10 @@ from .spec import LayerSpec, ParamSpec, Shape, ShapeError, fmt_shape
 
 def _input_infer(inputs: list[Shape], p: dict[str, Any]) -> list[Shape]:
     return [tuple(p["shape"])]
+
+
+def _noise_infer(inputs: list[Shape], p: dict[str, Any]) -> list[Shape]:
+    return [(int(p["latent"]),)]
 
 
 def _build_none(p: dict[str, Any], inputs: list[Shape]) -> Any:
@@ -180,6 +184,18 @@ SPECS = [
                       choices=("float32", "int64")),
         ),
         inputs=(), aliases=("InputLayer",), key_params=("shape",), is_source=True,
+    ),
+    LayerSpec(
+        "Noise", "Noise", "Core",
+        "Where a generator starts: a fresh random vector per sample (the latent code z), not data.",
+        _noise_infer, _build_none,
+        params=(
+            ParamSpec("latent", "int", 100, "Length of the random vector z.", 1, 100_000, title="Latent size"),
+            ParamSpec("distribution", "choice", "normal", "normal: z ~ N(0, 1); uniform: z ~ U(-1, 1).",
+                      choices=("normal", "uniform")),
+        ),
+        inputs=(), aliases=("Latent", "LatentInput", "NoiseInput"), key_params=("latent", "distribution"),
+        is_source=True,
     ),
     LayerSpec(
         "Dense", "Dense", "Core",

@@ -8,6 +8,7 @@ from .model import (
     DataConfig,
     EarlyStoppingConfig,
     Edge,
+    GANConfig,
     Graph,
     Node,
     OptimizerConfig,
@@ -16,7 +17,7 @@ from .model import (
 )
 
 __all__ = [
-    "FORMAT_NAME", "FORMAT_VERSION", "DataConfig", "Edge", "EarlyStoppingConfig", "Graph", "Node",
+    "FORMAT_NAME", "FORMAT_VERSION", "DataConfig", "Edge", "EarlyStoppingConfig", "GANConfig", "Graph", "Node",
     "OptimizerConfig", "Project", "ProjectError", "TrainingConfig", "dumps_project", "load_project",
     "loads_project", "project_to_dict", "save_project",
 ]

@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from ..fileio import atomic_write
+from . import format_v2
 from .errors import ProjectError
+from .migrate import v1_to_v2
 from .model import (
     FORMAT_NAME,
     FORMAT_VERSION,
@@ -50,7 +52,7 @@ MAX_OPTIONS_DEPTH = 32
 
 #: version -> function turning a document of that version into the next version.
 #: Add an entry here whenever FORMAT_VERSION is raised; old files then keep opening.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: v1_to_v2}
 
 
 class _Ctx:
@@ -290,12 +292,13 @@ def _graph_from_dict(raw: Any, path: str, ctx: _Ctx) -> Graph:
     from ..layers import get_spec  # the registry is pure Python; imported late to keep io light
 
     d = ctx.obj(raw, path)
-    ctx.known_keys(d, path, {"name", "role", "nodes", "edges"})
+    ctx.known_keys(d, path, {"name", "role", "nodes", "edges", "optimizer"})
     g = Graph(name=ctx.string(d.get("name", "model"), f"{path}.name", allow_empty=False),
               role=ctx.choice(d.get("role", "model"), f"{path}.role", ("model", "generator", "discriminator")))
     nodes_raw = ctx.arr(d.get("nodes", []), f"{path}.nodes")
     if len(nodes_raw) > MAX_NODES:
         raise ctx.fail(f"{path}.nodes", f"has {len(nodes_raw):,} nodes; a graph holds at most {MAX_NODES:,}.")
+    g.optimizer = format_v2.read_graph_optimizer(d.get("optimizer"), f"{path}.optimizer", ctx)
     ids: set[str] = set()
     types: dict[str, str] = {}
     for i, nraw in enumerate(nodes_raw):
@@ -377,12 +380,12 @@ def _training_from_dict(raw: Any, ctx: _Ctx) -> TrainingConfig:
     p = "$.training"
     d = ctx.obj(raw, p)
     ctx.known_keys(d, p, {"loss", "optimizer", "epochs", "batch_size", "metrics", "validation_split",
-                          "early_stopping", "seed", "device", "mixed_precision"})
+                          "early_stopping", "seed", "device", "mixed_precision", "gan"})
     t = TrainingConfig()
     t.loss = ctx.choice(d.get("loss", t.loss), f"{p}.loss", LOSSES)
     o = ctx.obj(d.get("optimizer", {}), f"{p}.optimizer")
     op = f"{p}.optimizer"
-    ctx.known_keys(o, op, {"name", "lr", "momentum", "nesterov", "weight_decay", "schedule", "step_size", "gamma"})
+    ctx.known_keys(o, op, format_v2.OPTIMIZER_KEYS)
     oc = OptimizerConfig()
     t.optimizer = OptimizerConfig(
         name=ctx.choice(_lower(o.get("name", oc.name)), f"{op}.name", OPTIMIZERS),
@@ -394,6 +397,8 @@ def _training_from_dict(raw: Any, ctx: _Ctx) -> TrainingConfig:
         step_size=ctx.integer(o.get("step_size", oc.step_size), f"{op}.step_size", 1),
         gamma=ctx.number(o.get("gamma", oc.gamma), f"{op}.gamma", 0.0, 1.0, lo_open=True),
     )
+    format_v2.read_betas(o, op, ctx, t.optimizer)
+    t.gan = format_v2.read_gan(d.get("gan", {}), f"{p}.gan", ctx)
     t.epochs = ctx.integer(d.get("epochs", t.epochs), f"{p}.epochs", 1, 100_000)
     t.batch_size = ctx.integer(d.get("batch_size", t.batch_size), f"{p}.batch_size", 1, 1_000_000)
     metrics = ctx.arr(d.get("metrics", t.metrics), f"{p}.metrics")
@@ -441,6 +446,7 @@ def project_to_dict(project: Project) -> dict[str, Any]:
             {
                 "name": g.name,
                 "role": g.role,
+                **format_v2.graph_optimizer_dict(g),
                 "nodes": [_node_dict(n) for n in g.nodes],
                 "edges": [
                     {"source": e.source, "source_port": e.source_port, "target": e.target,
@@ -453,9 +459,7 @@ def project_to_dict(project: Project) -> dict[str, Any]:
         "data": {"dataset": project.data.dataset, "options": _sorted(project.data.options)},
         "training": {
             "loss": t.loss,
-            "optimizer": {"name": o.name, "lr": o.lr, "momentum": o.momentum, "nesterov": o.nesterov,
-                          "weight_decay": o.weight_decay, "schedule": o.schedule, "step_size": o.step_size,
-                          "gamma": o.gamma},
+            "optimizer": format_v2.optimizer_dict(o),
             "epochs": t.epochs,
             "batch_size": t.batch_size,
             "metrics": list(t.metrics),
@@ -465,6 +469,7 @@ def project_to_dict(project: Project) -> dict[str, Any]:
             "seed": t.seed,
             "device": t.device,
             "mixed_precision": t.mixed_precision,
+            "gan": format_v2.gan_dict(t.gan),
         },
     }
 

@@ -15,7 +15,7 @@ from typing import Any
 from .errors import ProjectError
 
 FORMAT_NAME = "nnbuilder-project"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: per-graph optimizers, optimizer betas, GAN settings, Noise layers
 
 # \Z, not $: "$" also matches before a final newline, which would let the id "hidden1\n" through.
 _ID_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*\Z")
@@ -58,9 +58,10 @@ class Edge:
 @dataclass
 class Graph:
     name: str = "model"
-    role: str = "model"
+    role: str = "model"  # model | generator | discriminator
     nodes: list[Node] = field(default_factory=list)
     edges: list[Edge] = field(default_factory=list)
+    optimizer: OptimizerConfig | None = None  # this graph's own optimizer (a GAN's G and D); None: the project's
 
     # -- queries -------------------------------------------------------------
     def node(self, node_id: str) -> Node:
@@ -148,7 +149,8 @@ class Graph:
         raise KeyError(edge.key)
 
     def copy(self) -> Graph:
-        return Graph(self.name, self.role, [n.copy() for n in self.nodes], list(self.edges))
+        return Graph(self.name, self.role, [n.copy() for n in self.nodes], list(self.edges),
+                     copy.deepcopy(self.optimizer))
 
 
 @dataclass
@@ -167,6 +169,8 @@ class OptimizerConfig:
     schedule: str = "none"  # none | step | cosine | exponential
     step_size: int = 10
     gamma: float = 0.5
+    beta1: float = 0.9  # Adam/AdamW moment decay rates (a DCGAN uses beta1 = 0.5)
+    beta2: float = 0.999
 
 
 @dataclass
@@ -176,6 +180,15 @@ class EarlyStoppingConfig:
     patience: int = 5
     min_delta: float = 0.0
     restore_best: bool = True
+
+
+@dataclass
+class GANConfig:
+    """How a generator and a discriminator graph train against each other."""
+
+    d_steps: int = 1  # discriminator updates per generator update
+    loss: str = "non_saturating"  # non_saturating | least_squares
+    label_smoothing: float = 0.0  # one-sided: real targets become 1 - this value
 
 
 @dataclass
@@ -190,6 +203,7 @@ class TrainingConfig:
     seed: int = 0
     device: str = "auto"
     mixed_precision: bool = False
+    gan: GANConfig = field(default_factory=GANConfig)
 
 
 @dataclass
@@ -214,6 +228,15 @@ class Project:
                 return g
         names = ", ".join(repr(g.name) for g in self.graphs)
         raise ProjectError(f"The project has no graph named {name!r} (it has {names}).")
+
+    def role_graph(self, role: str) -> Graph | None:
+        """The first graph with ``role`` (generator, discriminator), or None."""
+        return next((g for g in self.graphs if g.role == role), None)
+
+    @property
+    def is_gan(self) -> bool:
+        """A generator and a discriminator graph: training pits them against each other."""
+        return self.role_graph("generator") is not None and self.role_graph("discriminator") is not None
 
     def copy(self) -> Project:
         return copy.deepcopy(self)

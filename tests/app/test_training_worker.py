@@ -17,7 +17,7 @@ import shiboken6
 from PySide6.QtCore import QObject
 
 from nnbuilder.app.workers import TrainingWorker, start_in_thread
-from nnbuilder.app.workers.messages import BatchUpdate, BoundaryUpdate, DataView, WeightsUpdate
+from nnbuilder.app.workers.messages import BatchUpdate, BoundaryUpdate, DataView, ViewFrame, WeightsUpdate
 from nnbuilder.project import Graph, Node, load_project
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,9 +39,7 @@ class Recorder(QObject):
         self.threads: set[int] = set()
         worker.prepared.connect(self._on_worker_prepared)
         worker.started.connect(self._on_worker_started)
-        worker.batches.connect(self._on_worker_batches)
-        worker.weights.connect(self._on_worker_weights)
-        worker.boundary.connect(self._on_worker_boundary)
+        worker.frame.connect(self._on_worker_frame)
         worker.finished.connect(self._on_worker_finished)
         worker.released.connect(self._on_worker_released)
         worker.failed.connect(self._on_worker_failed)
@@ -53,14 +51,9 @@ class Recorder(QObject):
     def _on_worker_started(self, value: Any) -> None:
         self._record("started", value)
 
-    def _on_worker_batches(self, value: Any) -> None:
-        self._record("batches", value)
-
-    def _on_worker_weights(self, value: Any) -> None:
-        self._record("weights", value)
-
-    def _on_worker_boundary(self, value: Any) -> None:
-        self._record("boundary", value)
+    def _on_worker_frame(self, frame: ViewFrame) -> None:
+        """Every view arrives as a ViewFrame; record its payload under the view's name."""
+        self._record(frame.name, frame.payload)
 
     def _on_worker_finished(self, value: Any) -> None:
         self._record("finished", value)
@@ -101,7 +94,7 @@ def test_signals_are_coalesced_complete_and_plain_data(qtbot: Any) -> None:
     (info,) = rec.of("prepared")
     assert isinstance(info, DataView) and info.view == "2d" and info.train_points.dtype == np.float32
     assert len(info.train_points) == 480 and len(info.held_points) == 120
-    updates: list[BatchUpdate] = rec.of("batches")
+    updates: list[BatchUpdate] = rec.of("curves")
     xs = np.concatenate([u.x for u in updates])
     assert np.all(np.diff(xs) > 0) and xs[-1] == 30.0  # in order, through the last batch of the last epoch
     assert [e.epoch for u in updates for e in u.epochs_ended] == list(range(1, 31))  # none lost to coalescing
@@ -152,4 +145,4 @@ def test_stop_before_start_and_controls_are_thread_safe(qtbot: Any) -> None:
     assert worker.stop_requested
     rec, _ = run_worker(qtbot, worker)
     (result,) = rec.of("finished")
-    assert result.stopped_by_user and rec.of("batches") == []
+    assert result.stopped_by_user and rec.of("curves") == []

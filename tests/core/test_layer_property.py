@@ -26,6 +26,8 @@ def case(draw, type_id: str):  # type: ignore[no-untyped-def]
     if type_id == "Input":
         shape = list(draw(any_shape()))
         return {"shape": shape}, []
+    if type_id == "Noise":
+        return {"latent": draw(st.integers(1, 64)), "distribution": draw(st.sampled_from(["normal", "uniform"]))}, []
     if type_id == "Dense":
         return ({"units": draw(small), "activation": draw(acts), "use_bias": draw(st.booleans())},
                 [draw(any_shape(1, 2))])

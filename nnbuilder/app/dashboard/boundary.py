@@ -11,11 +11,12 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from ..workers.messages import BoundaryUpdate, DataView
+from ..workers.messages import BoundaryUpdate, DataView, ViewFrame
+from .panel import ViewPanel
 from .style import BOUNDARY_LUT, CLASS_COLORS, PlotView, class_color, prepare_axes
 
 
-class BoundaryPanel(QWidget):
+class BoundaryPanel(ViewPanel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.view = PlotView()
@@ -76,6 +77,9 @@ class BoundaryPanel(QWidget):
         self._pending = None
         self.extent = None
         self.plot.setTitle("Decision boundary")
+
+    def add_frame(self, frame: ViewFrame) -> None:
+        self.set_boundary(frame.payload)
 
     def set_boundary(self, update: BoundaryUpdate) -> None:
         self._pending = update  # only the newest grid is worth drawing

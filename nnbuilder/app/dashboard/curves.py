@@ -1,6 +1,7 @@
 """Loss and metric curves: every run since the app opened, overlaid, per batch (smoothed) and per epoch.
 
-One plot per quantity (loss, accuracy, ...). Each run owns three curves per plot, created once when the run
+One plot per quantity (loss, accuracy, ...); values read against each other share one (a GAN's loss D and
+loss G; D(x) and D(G(z))), each in its own colour. Each run owns three curves per value, created once when the run
 (or the plot) appears: the smoothed per-batch trace (thin, pale), the training value per epoch (solid, dots)
 and the validation value per epoch (dashed, triangles). ``refresh`` only re-sends the data of runs that
 changed since the last draw, so finished runs cost nothing per frame.
@@ -13,10 +14,16 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from .runs import RunRecord, plot_name
-from .style import PlotView, prepare_axes
+from ..workers.messages import ViewFrame
+from .panel import ViewPanel
+from .runs import SERIES_NAMES, SHARED_PLOTS, RunRecord, base_key, plot_name
+from .style import PlotView, prepare_axes, run_color
 
-_TITLES = {"loss": "Loss", "accuracy": "Accuracy", "mae": "Mean absolute error", "mse": "Mean squared error"}
+_TITLES = {"loss": "Loss", "accuracy": "Accuracy", "mae": "Mean absolute error", "mse": "Mean squared error",
+           "d_output": "D's mean output: on real (x) and generated (G(z)) samples", "modes_covered": "Modes covered",
+           "high_quality": "High-quality samples (share)"}
+# Colours of the values that share a plot: fixed per value, so "loss D" is the same red in every run.
+_SERIES_COLORS = {"loss_D": run_color(3), "loss_G": run_color(0), "D_x": run_color(2), "D_G_z": run_color(4)}
 _COLUMNS = 2
 
 
@@ -27,13 +34,13 @@ def _title(name: str) -> str:
 class _RunCurves:
     """The three curves one run draws in one plot."""
 
-    def __init__(self, plot: pg.PlotItem, run: RunRecord, legend: bool) -> None:
-        color = run.color
+    def __init__(self, plot: pg.PlotItem, run: RunRecord, legend: bool, key: str = "") -> None:
+        color = _SERIES_COLORS.get(key, run.color)
         self.plot = plot
         self.batch = pg.PlotDataItem(pen=pg.mkPen((*color, 70), width=1), connect="finite")
         self.train = pg.PlotDataItem(
             pen=pg.mkPen(color, width=2), symbol="o", symbolSize=5, symbolBrush=color, symbolPen=None,
-            name=run.label if legend else None, connect="finite",
+            name=_legend_text(run, key) if legend else None, connect="finite",
         )
         self.val = pg.PlotDataItem(
             pen=pg.mkPen(color, width=2, style=Qt.PenStyle.DashLine), symbol="t1", symbolSize=7,
@@ -51,7 +58,11 @@ class _RunCurves:
             legend.addItem(self.train, label)
 
 
-class CurvesPanel(QWidget):
+def _legend_text(run: RunRecord, key: str) -> str:
+    return f"{SERIES_NAMES[key]} · {run.label}" if key in SERIES_NAMES else run.label
+
+
+class CurvesPanel(ViewPanel):
     """The Curves tab; the dashboard calls ``refresh`` from its timer when ``dirty`` and visible."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -66,7 +77,8 @@ class CurvesPanel(QWidget):
         layout.addWidget(self.view)
         self.plots: dict[str, pg.PlotItem] = {}
         self.legend: pg.LegendItem | None = None
-        self._curves: dict[tuple[int, str], _RunCurves] = {}
+        self._curves: dict[tuple[int, str], _RunCurves] = {}  # (run index, value key) -> its three curves
+        self._keys: dict[str, list[str]] = {}  # plot -> the value keys drawn in it
         self._runs: list[RunRecord] = []
         self._drawn: dict[int, tuple[int, int]] = {}  # run index -> (batches, epochs) already drawn
         self._log_y = False
@@ -75,7 +87,7 @@ class CurvesPanel(QWidget):
         self._ranges: dict[str, tuple[float, float, float, float]] = {}  # plot -> x0, x1, y0, y1 last set
         self._manual: set[str] = set()  # plots the student zoomed or panned: hands off
         self.dirty = False
-        self.ensure_plot("loss")
+        self.ensure_key("loss")
 
     # -- structure ----------------------------------------------------------------------------------------
     def ensure_plot(self, name: str) -> pg.PlotItem:
@@ -95,10 +107,25 @@ class CurvesPanel(QWidget):
         if name == "loss":
             self.legend = plot.addLegend(offset=(-10, 10), labelTextSize="8pt", brush=(255, 255, 255, 210), labelTextColor="#222")
         self.plots[name] = plot
-        for run in self._runs:
-            self._curves[(run.index, name)] = _RunCurves(plot, run, legend=name == "loss")
+        self._keys.setdefault(name, [])
+        if name not in SHARED_PLOTS.values():
+            self.ensure_key(name)
         self._drawn.clear()
         return plot
+
+    def ensure_key(self, key: str) -> None:
+        """Curves for value ``key`` (a base log key such as 'loss' or 'loss_G') in every known run."""
+        name = plot_name(key)
+        if name is None:
+            return
+        plot = self.ensure_plot(name)
+        keys = self._keys[name]
+        if key not in keys:
+            keys.append(key)
+        for run in self._runs:
+            if (run.index, key) not in self._curves:
+                self._curves[(run.index, key)] = _RunCurves(plot, run, legend=name == "loss", key=key)
+                self._drawn.pop(run.index, None)
 
     def set_epoch_span(self, last_epoch: float) -> None:
         """The x axis spans the whole run from its start, so it never rescales (and repaints) while training."""
@@ -108,10 +135,47 @@ class CurvesPanel(QWidget):
     def add_run(self, run: RunRecord, metrics: list[str] | None = None) -> None:
         self._manual.clear()
         self._runs.append(run)
-        for name in ["loss", *(metrics or [])]:
-            self.ensure_plot(name)
-        for name, plot in self.plots.items():
-            self._curves[(run.index, name)] = _RunCurves(plot, run, legend=name == "loss")
+        for name in metrics or []:
+            self.ensure_key(name)
+        for keys in list(self._keys.values()):
+            for key in list(keys):
+                self.ensure_key(key)
+        self.dirty = True
+
+    def start_run(self, run: RunRecord, losses: list[str], metrics: list[str]) -> None:
+        """The run's step named its losses and metrics: make their plots before the first value arrives."""
+        for key in [*losses, *metrics]:
+            self.ensure_key(key)
+        if "loss" not in losses and not any(k == "loss" for r in self._runs for k in r.epoch_values):
+            self._drop_key("loss")  # a GAN has no single loss; an empty plain "loss" curve would puzzle
+        self.dirty = True
+
+    def _drop_key(self, key: str) -> None:
+        for (index, k), curves in list(self._curves.items()):
+            if k == key:
+                for item in (curves.batch, curves.train, curves.val):
+                    if self.legend is not None:
+                        self.legend.removeItem(item)
+                    curves.plot.removeItem(item)
+                del self._curves[(index, k)]
+        for keys in self._keys.values():
+            if key in keys:
+                keys.remove(key)
+
+    def add_frame(self, frame: ViewFrame) -> None:
+        """Store a coalesced update (its interval values and any epoch ends) in the current run's buffers."""
+        if not self._runs:
+            return
+        run = self._runs[-1]
+        update = frame.payload
+        if len(update.x):
+            run.add_batches(update.x, update.values)
+        for event in update.epochs_ended:
+            run.add_epoch(event.epoch, event.logs)
+        if update.epochs_ended:
+            event = update.epochs_ended[-1]
+            shown = ", ".join(f"{k} {v:.4g}" for k, v in event.logs.items() if k != "lr")
+            self.status_changed.emit(f"{run.label}: epoch {event.epoch}/{event.epochs}: {shown}")
         self.dirty = True
 
     def finish_run(self, run: RunRecord) -> None:
@@ -136,9 +200,9 @@ class CurvesPanel(QWidget):
                 curves.val.setSymbol("t1" if on else None)
 
     def relabel(self, run: RunRecord) -> None:
-        curves = self._curves.get((run.index, "loss"))
-        if curves is not None:
-            curves.set_label(run.label, self.legend)
+        for (index, key), curves in self._curves.items():
+            if index == run.index and plot_name(key) == "loss":
+                curves.set_label(_legend_text(run, key), self.legend)
 
     def clear_runs(self) -> None:
         for curves in self._curves.values():
@@ -181,22 +245,21 @@ class CurvesPanel(QWidget):
             state = (len(run.batch_x), len(run.epoch_rows))
             if self._drawn.get(run.index) == state:
                 continue
-            for key in list(run.batch_raw) + list(run.epoch_values):
-                name = plot_name(key)
-                if name is not None and name not in self.plots:
-                    self.ensure_plot(name)
+            for log_key in list(run.batch_raw) + list(run.epoch_values):
+                key = base_key(log_key)
+                if plot_name(key) is not None and (run.index, key) not in self._curves:
+                    self.ensure_key(key)
             x = run.batch_x.view()
-            for name in self.plots:
-                curves = self._curves.get((run.index, name))
-                if curves is None:
+            for (index, key), curves in self._curves.items():
+                if index != run.index:
                     continue
-                smooth = run.batch_smooth.get(name)
+                smooth = run.batch_smooth.get(key)
                 if smooth is not None and len(smooth) == len(x):
                     curves.batch.setData(x, smooth.view())
-                for key, item in ((name, curves.train), ("val_" + name, curves.val)):
-                    ys = run.epoch_values.get(key)
+                for log_key, item in ((key, curves.train), ("val_" + key, curves.val)):
+                    ys = run.epoch_values.get(log_key)
                     if ys is not None:
-                        item.setData(run.epoch_x[key].view(), ys.view())
+                        item.setData(run.epoch_x[log_key].view(), ys.view())
             self._drawn[run.index] = state
         for name in self.plots:
             self._keep_range(name)
@@ -212,9 +275,11 @@ class CurvesPanel(QWidget):
             return
         lo, hi = np.inf, -np.inf
         for run in self._runs:
-            arrays = [run.epoch_values[k].view() for k in (name, "val_" + name) if k in run.epoch_values]
-            if self._show_batches and name in run.batch_smooth:
-                arrays.append(run.batch_smooth[name].view())
+            arrays = []
+            for key in self._keys.get(name, [name]):
+                arrays += [run.epoch_values[k].view() for k in (key, "val_" + key) if k in run.epoch_values]
+                if self._show_batches and key in run.batch_smooth:
+                    arrays.append(run.batch_smooth[key].view())
             for a in arrays:
                 if self._log_y:
                     a = a[a > 0]

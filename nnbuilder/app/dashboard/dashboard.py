@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.exporters  # noqa: F401 - registers ImageExporter / SVGExporter under pg.exporters
 from PySide6.QtCore import QSize, QTimer, Signal
@@ -29,27 +30,25 @@ from nnbuilder.training.events import EpochEnd, TrainingStarted
 
 from ..widgets.elided_label import ElidedLabel
 from ..workers.messages import (
-    VIEW_2D,
-    VIEW_CLASSES,
-    VIEW_IMAGES,
-    VIEW_REGRESSION,
-    VIEW_SERIES,
+    STREAM_BOUNDARY,
+    STREAM_CURVES,
+    STREAM_GALLERY,
+    STREAM_SERIES,
+    STREAM_WEIGHTS,
+    STREAMS_FOR_VIEW,
     BatchUpdate,
     BoundaryUpdate,
     DataView,
     GalleryUpdate,
     PredictionResult,
     SeriesUpdate,
+    ViewFrame,
     WeightsUpdate,
 )
-from .boundary import BoundaryPanel
-from .curves import CurvesPanel
-from .evaluate import EvaluatePanel
-from .images import ImagesPanel
-from .predictions import PredictionsPanel
+from .panel import PANELS, PanelSpec, ViewPanel, register_panel
+from .panels import register_builtin_panels
 from .runs import RunRecord, write_history_csv
 from .style import run_color
-from .weights import WeightsPanel
 
 # While training, the GUI thread may use this share of a core. It shares the GIL with the training thread,
 # so every millisecond of pyqtgraph painting (Python) is a millisecond the trainer waits: on a tiny model
@@ -58,42 +57,58 @@ FRAME_BUDGET = 0.08
 SLOWEST_INTERVAL_MS = 250  # never fewer than 4 frames a second
 IDLE_STATUS = "No training yet. Press Train (F5) to start."
 
+register_builtin_panels()
+
 
 class Dashboard(QWidget):
     """Live curves, weights and predictions of the runs since the app opened.
 
     Feed it from a TrainingWorker (the controller wires the signals): ``begin_run`` then ``set_data_view``,
-    ``on_started``, ``add_batches`` (with the epoch ends), ``add_weights``, ``set_boundary``, ``set_gallery``,
-    ``set_series``, and finally ``end_run``.
+    ``on_started``, ``add_frame`` for every ViewFrame (curves, weights, boundary, samples, ...), and finally
+    ``end_run``. One panel per registered view (``register_panel``); a panel's tab is shown when the run
+    offers its view.
     """
 
     evaluate_requested = Signal()
     predict_requested = Signal(str, int)
+    command_requested = Signal(str, str)  # view name, command (a panel's button asks the run for something)
+    visible_views_changed = Signal(object)  # set of stream names on screen now (the worker skips the others)
 
+    # Tab indices of the built-in panels, in registration order (panels.py).
     TAB_CURVES, TAB_WEIGHTS, TAB_BOUNDARY, TAB_IMAGES, TAB_PREDICTIONS, TAB_TEST = range(6)
+
+    register_panel = staticmethod(register_panel)
 
     def __init__(self, parent: QWidget | None = None, refresh_hz: float = 30.0) -> None:
         super().__init__(parent)
         self.setObjectName("trainingDashboard")
-        self.curves = CurvesPanel()
-        self.weights = WeightsPanel()
-        self.boundary = BoundaryPanel()
-        self.images = ImagesPanel()
-        self.predictions = PredictionsPanel()
-        self.evaluate = EvaluatePanel()
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        for panel, title, tip in (
-            (self.curves, "Curves", "Loss and metrics of every run, per batch and per epoch"),
-            (self.weights, "Weights", "Weight distributions, a weight matrix, filters and gradient norms"),
-            (self.boundary, "Decision boundary", "What the model predicts over the whole 2-D input plane"),
-            (self.images, "Images", "Validation images with their predicted labels, and the confusion matrix"),
-            (self.predictions, "Predictions", "Predictions against the true values on the validation data"),
-            (self.evaluate, "Test", "Evaluate on the test split and predict single samples"),
-        ):
-            index = self.tabs.addTab(panel, title)
-            self.tabs.setTabToolTip(index, tip)
-        self._panels = [self.curves, self.weights, self.boundary, self.images, self.predictions, self.evaluate]
+        self.specs: list[PanelSpec] = [spec for spec in PANELS.values() if spec.placement == "tab"]
+        self.banner_specs: list[PanelSpec] = [spec for spec in PANELS.values() if spec.placement == "banner"]
+        self.panels: dict[str, ViewPanel] = {}
+        self._panels: list[ViewPanel] = []  # by tab index
+        self._stream_panels: dict[str, list[ViewPanel]] = {}
+        self._banners: list[ViewPanel] = []
+        for spec in self.specs + self.banner_specs:
+            panel = spec.factory()
+            self.panels[spec.name] = panel
+            for stream in spec.streams:
+                self._stream_panels.setdefault(stream, []).append(panel)
+            panel.command_requested.connect(lambda command, _n=spec.name: self.command_requested.emit(_n, command))
+            panel.status_changed.connect(self._set_status)
+            if spec.placement == "tab":
+                index = self.tabs.addTab(panel, spec.title)
+                self.tabs.setTabToolTip(index, spec.tip)
+                self._panels.append(panel)
+            else:
+                self._banners.append(panel)
+        self.curves: Any = self.panels["curves"]
+        self.weights: Any = self.panels["weights"]
+        self.boundary: Any = self.panels["boundary"]
+        self.images: Any = self.panels["gallery"]
+        self.predictions: Any = self.panels["series"]
+        self.evaluate: Any = self.panels["test"]
 
         self.status_label = ElidedLabel(IDLE_STATUS)  # never widens the window, whatever the run reports
         self.log_check = QCheckBox("Log scale")
@@ -118,11 +133,14 @@ class Dashboard(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addLayout(bar)
+        for banner in self._banners:
+            layout.addWidget(banner)
         layout.addWidget(self.tabs, 1)
 
         self.runs: list[RunRecord] = []
         self.current: RunRecord | None = None
         self.data_view: DataView | None = None
+        self.run_views: set[str] = set()  # the streams the current run offers
         self._status = ""
         self._status_dirty = False
         self.frames = 0  # timer ticks that drew something (tests and benchmarks read it)
@@ -141,6 +159,29 @@ class Dashboard(QWidget):
         self.evaluate.predict_requested.connect(self.predict_requested)
         self.set_view(None)
 
+    def tab_index(self, name: str) -> int:
+        """The tab of the panel registered as ``name`` (-1 for banners and unknown names)."""
+        panel = self.panels.get(name)
+        return self._panels.index(panel) if panel in self._panels else -1
+
+    def show_view(self, name: str) -> bool:
+        """Bring the tab of view ``name`` forward; False when this run does not offer it."""
+        index = self.tab_index(name)
+        if index < 0 or not self.tabs.isTabVisible(index):
+            return False
+        self.tabs.setCurrentIndex(index)
+        return True
+
+    def visible_streams(self) -> set[str]:
+        """Streams whose panel is on screen now: the current tab's and the banners'."""
+        names: set[str] = set()
+        index = self.tabs.currentIndex()
+        if 0 <= index < len(self.specs):
+            names.update(self.specs[index].streams)
+        for spec in self.banner_specs:
+            names.update(spec.streams)
+        return names
+
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
         """Ask a dock for room: two plots side by side need about this much to be readable."""
         return QSize(900, 420)
@@ -152,8 +193,9 @@ class Dashboard(QWidget):
         self.runs.append(run)
         self.current = run
         self.curves.add_run(run)
-        self.weights.clear()
-        self.predictions.clear()
+        for name, panel in self.panels.items():
+            if name != "curves":
+                panel.begin_run(label)
         self.evaluate.set_available(False)
         self._set_status(f"{label}: preparing…")
         self._tick_wall, self._tick_cpu = time.perf_counter(), time.thread_time()
@@ -165,61 +207,68 @@ class Dashboard(QWidget):
         self.data_view = info
         self.set_view(info)
         self.images.validation_samples = self.predictions.validation_samples = int(info.num_val)
-        if info.view == VIEW_2D:
-            self.boundary.set_data(info)
-        if info.view in (VIEW_IMAGES, VIEW_CLASSES):
-            self.images.set_classes(info.class_names)
-            self.images.show_gallery(info.view == VIEW_IMAGES)
+        for name in self.run_views:
+            panel = self.panels.get(name)
+            if panel is not None:
+                panel.set_data(info)
 
     def set_view(self, info: DataView | None) -> None:
-        """Show only the tabs that apply to the data set (boundary for 2-D, images for pictures, ...)."""
-        view = None if info is None else info.view
-        self.tabs.setTabVisible(self.TAB_BOUNDARY, view == VIEW_2D)
-        self.tabs.setTabVisible(self.TAB_IMAGES, view in (VIEW_IMAGES, VIEW_CLASSES))
-        self.tabs.setTabText(self.TAB_IMAGES, "Images" if view == VIEW_IMAGES else "Confusion matrix")
-        self.tabs.setTabVisible(self.TAB_PREDICTIONS, view in (VIEW_SERIES, VIEW_REGRESSION))
+        """Show only the tabs that apply to the run (boundary for 2-D, images for pictures, GAN Lab, ...)."""
+        views: set[str] = set()
+        if info is not None:
+            views = set(info.views) if info.views else set(STREAMS_FOR_VIEW.get(info.view, []))
+        self.run_views = views
+        kind = "supervised" if info is None else info.kind
+        for index, spec in enumerate(self.specs):
+            panel = self._panels[index]
+            always = spec.always and kind not in spec.extra.get("hidden_for", ())
+            self.tabs.setTabVisible(index, always or spec.name in views)
+            self.tabs.setTabText(index, panel.tab_title(info) or spec.title)
+        self._on_tabs_current_changed(self.tabs.currentIndex())
 
     def on_started(self, event: TrainingStarted) -> None:
         run = self.current
         if run is None:
             return
-        for name in event.metrics:
-            self.curves.ensure_plot(name)
+        self.curves.start_run(run, list(getattr(event, "losses", ["loss"]) or ["loss"]), list(event.metrics))
         self.curves.set_epoch_span(event.epochs)
         if event.epochs - event.start_epoch >= 30:  # dots on 30+ epochs are clutter, and cost paint time
             self.curves.set_symbols(run, False)
         self._set_status(f"{run.label}: training on {event.device}, {event.num_train} samples, "
                          f"{event.batches_per_epoch} batches per epoch")
 
+    def add_frame(self, frame: ViewFrame) -> None:
+        """Hand one frame to the panels registered for its stream (they store it; the timer draws)."""
+        for panel in self._stream_panels.get(frame.name, ()):
+            panel.add_frame(frame)
+
+    # Typed shortcuts for the built-in streams (tests and scripts feed the dashboard directly).
     def add_batches(self, update: BatchUpdate) -> None:
         """Store a coalesced update: its batches and any epoch ends it carries."""
-        if self.current is None:
-            return
-        if len(update.x):
-            self.current.add_batches(update.x, update.values)
-        for event in update.epochs_ended:
-            self.add_epoch(event)
-        self.curves.dirty = True
+        x = float(update.x[-1]) if len(update.x) else float(update.epoch)
+        self.add_frame(ViewFrame(STREAM_CURVES, update.epoch, update.batch, x, update))
 
     def add_epoch(self, event: EpochEnd) -> None:
-        if self.current is None:
-            return
-        self.current.add_epoch(event.epoch, event.logs)
-        self.curves.dirty = True
-        shown = ", ".join(f"{k} {v:.4g}" for k, v in event.logs.items() if k != "lr")
-        self._set_status(f"{self.current.label}: epoch {event.epoch}/{event.epochs}: {shown}")
+        self.add_frame(ViewFrame(STREAM_CURVES, event.epoch, 0, float(event.epoch), BatchUpdate(
+            event.epoch, 0, 1, event.epochs, _EMPTY, {}, 0.0, 0, 1, [event])))
 
     def add_weights(self, update: WeightsUpdate) -> None:
-        self.weights.add(update)
+        self.add_frame(ViewFrame(STREAM_WEIGHTS, update.epoch, 0, update.position, update))
 
     def set_boundary(self, update: BoundaryUpdate) -> None:
-        self.boundary.set_boundary(update)
+        self.add_frame(ViewFrame(STREAM_BOUNDARY, update.epoch, 0, update.position, update))
 
     def set_gallery(self, update: GalleryUpdate) -> None:
-        self.images.set_gallery(update)
+        self.add_frame(ViewFrame(STREAM_GALLERY, update.epoch, 0, float(update.epoch), update))
 
     def set_series(self, update: SeriesUpdate) -> None:
-        self.predictions.set_series(update)
+        self.add_frame(ViewFrame(STREAM_SERIES, update.epoch, 0, float(update.epoch), update))
+
+    def set_paused(self, paused: bool) -> None:
+        """The run paused or resumed: panels with step buttons enable them; the paused picture is drawn."""
+        for panel in self.panels.values():
+            panel.set_paused(paused)
+        self.refresh_now()
 
     def end_run(self, outcome: str, model_available: bool = True, sizes: dict[str, int] | None = None) -> None:
         """Mark the run finished, draw what is pending on the visible tab, and stop the timer.
@@ -233,6 +282,10 @@ class Dashboard(QWidget):
             run.outcome = outcome
             self._set_status(f"{run.label}: {outcome}")
             self.curves.finish_run(run)
+        for name, panel in self.panels.items():
+            if name != "curves":
+                panel.set_paused(False)
+                panel.end_run(outcome)
         self.refresh_now()
         self.timer.stop()
         self.evaluate.set_available(model_available, sizes)
@@ -257,7 +310,9 @@ class Dashboard(QWidget):
 
     def refresh_now(self, all_panels: bool = False) -> None:
         """Draw dirty panels now: the visible one, or all of them (end of run, before an export)."""
-        panels = self._panels if all_panels else [self._panels[self.tabs.currentIndex()]]
+        index = self.tabs.currentIndex()
+        panels = list(self._panels) if all_panels else ([self._panels[index]] if 0 <= index < len(self._panels) else [])
+        panels += self._banners
         drew = False
         for panel in panels:
             if panel.dirty:
@@ -289,6 +344,7 @@ class Dashboard(QWidget):
     def _on_tabs_current_changed(self, index: int) -> None:
         if 0 <= index < len(self._panels):
             self.refresh_now()
+        self.visible_views_changed.emit(self.visible_streams())
 
     def _on_log_check_toggled(self, on: bool) -> None:
         self.curves.set_log_y(on)
@@ -331,6 +387,8 @@ class Dashboard(QWidget):
         panel.dirty = True
         panel.refresh()
         item = panel.export_target()
+        if item is None:
+            raise ValueError(f"The {self.tabs.tabText(index)} tab has no plot to export.")
         if path.suffix.lower() == ".svg":
             try:
                 pg.exporters.SVGExporter(item).export(str(path))
@@ -358,6 +416,9 @@ class Dashboard(QWidget):
         path, _ = QFileDialog.getSaveFileName(self, "Export metrics", "metrics.csv", "CSV table (*.csv)")
         if path:
             self.export_history_csv(path)
+
+
+_EMPTY = np.zeros(0, dtype=np.float32)
 
 
 def _render_svg(item: pg.GraphicsItem, path: Path) -> None:

@@ -22,11 +22,12 @@ from PySide6.QtWidgets import (
 )
 
 from ..workers.messages import PredictionResult
-from ..workers.training_worker import as_images
+from ..workers.views.supervised import as_images
+from .panel import ViewPanel
 from .style import GREY_LUT, RIGHT, WRONG, PlotView, prepare_axes, run_color
 
 
-class EvaluatePanel(QWidget):
+class EvaluatePanel(ViewPanel):
     evaluate_requested = Signal()
     predict_requested = Signal(str, int)  # split, index
 

@@ -13,14 +13,15 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
-from ..workers.messages import GalleryUpdate
+from ..workers.messages import VIEW_IMAGES, DataView, GalleryUpdate, ViewFrame
+from .panel import ViewPanel
 from .style import CONFUSION_LUT, GREY_LUT, RIGHT, WRONG, PlotView, prepare_axes
 
 GRID = 5
 MAX_CELL_TEXT_CLASSES = 20
 
 
-class ImagesPanel(QWidget):
+class ImagesPanel(ViewPanel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.gallery = PlotView()
@@ -107,6 +108,16 @@ class ImagesPanel(QWidget):
         self.confusion_image.clear()
         self.gallery_title.setText("Validation images: predicted (true)", size="10pt", color="#222")
         self.confusion_plot.setTitle("Confusion matrix")
+
+    def set_data(self, info: DataView) -> None:
+        self.set_classes(info.class_names)
+        self.show_gallery(info.view == VIEW_IMAGES)
+
+    def tab_title(self, info: DataView | None) -> str | None:
+        return "Images" if info is None or info.view == VIEW_IMAGES else "Confusion matrix"
+
+    def add_frame(self, frame: ViewFrame) -> None:
+        self.set_gallery(frame.payload)
 
     def set_gallery(self, update: GalleryUpdate) -> None:
         self._pending = update

@@ -7,13 +7,14 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from ..workers.messages import SeriesUpdate
+from ..workers.messages import SeriesUpdate, ViewFrame
+from .panel import ViewPanel
 from .style import PlotView, prepare_axes
 
 WINDOW = 500  # time steps shown at first
 
 
-class PredictionsPanel(QWidget):
+class PredictionsPanel(ViewPanel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.view = PlotView()
@@ -46,6 +47,12 @@ class PredictionsPanel(QWidget):
         self._zoomed = False
         self.validation_samples = 0
         self.plot.setTitle("Predictions on the validation period")
+
+    def begin_run(self, label: str) -> None:
+        self.clear()
+
+    def add_frame(self, frame: ViewFrame) -> None:
+        self.set_series(frame.payload)
 
     def set_series(self, update: SeriesUpdate) -> None:
         self._pending = update

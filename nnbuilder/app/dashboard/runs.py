@@ -90,12 +90,22 @@ class RunRecord:
 
 
 PLOTTED_SKIP = {"lr", "seconds", "time", "epoch"}
+# Values that share a plot with others, because they are read against each other: a GAN's two losses (D's
+# against G's, in the loss plot) and D's mean output on real and on generated samples.
+SHARED_PLOTS = {"loss_D": "loss", "loss_G": "loss", "D_x": "d_output", "D_G_z": "d_output"}
+SERIES_NAMES = {"loss_D": "loss D", "loss_G": "loss G", "D_x": "D(x) real", "D_G_z": "D(G(z)) generated"}
+
+
+def base_key(log_key: str) -> str:
+    """'val_accuracy' -> 'accuracy': the value a log key measures, on training or validation data."""
+    return log_key[4:] if log_key.startswith("val_") else log_key
 
 
 def plot_name(log_key: str) -> str | None:
-    """Which plot an epoch log key belongs to: 'val_accuracy' -> 'accuracy'; None for non-curves like 'lr'."""
-    base = log_key[4:] if log_key.startswith("val_") else log_key
-    return None if base in PLOTTED_SKIP else base
+    """Which plot an epoch log key belongs to: 'val_accuracy' -> 'accuracy', 'loss_G' -> 'loss'; None for
+    non-curves like 'lr'."""
+    base = base_key(log_key)
+    return None if base in PLOTTED_SKIP else SHARED_PLOTS.get(base, base)
 
 
 def write_history_csv(runs: list[RunRecord], path: str | Path) -> int:

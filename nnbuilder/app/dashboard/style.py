@@ -68,3 +68,7 @@ class PlotView(pg.GraphicsLayoutWidget):
     def __init__(self) -> None:
         super().__init__()
         self.setBackground("w")
+# GAN Lab's colours: green for real data (and where D says "real"), purple for generated samples ("fake").
+REAL_COLOR = (26, 150, 65)
+FAKE_COLOR = (123, 50, 148)
+GAN_LAB_LUT = _lut([(0.0, (214, 186, 222)), (0.5, (247, 247, 247)), (1.0, (178, 223, 178))])

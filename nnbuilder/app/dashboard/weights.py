@@ -14,8 +14,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from ..workers.messages import WeightsUpdate
-from ..workers.training_worker import merge_histogram
+from ..workers.messages import ViewFrame, WeightsUpdate
+from ..workers.views.weights import merge_histogram
+from .panel import ViewPanel
 from .style import DIVERGING_LUT, SEQUENTIAL_LUT, PlotView, prepare_axes, run_color
 
 MAX_COLUMNS = 400  # older snapshots are thinned (every other one dropped) beyond this
@@ -45,7 +46,7 @@ class _LayerHistory:
         return np.ascontiguousarray(img.T, dtype=np.float32)
 
 
-class WeightsPanel(QWidget):
+class WeightsPanel(ViewPanel):
     """The Weights tab; the layer picker drives the histogram and the matrix heatmap."""
 
     layer_changed = Signal(str)
@@ -119,6 +120,12 @@ class WeightsPanel(QWidget):
         self.snapshots = 0
         self.dirty = False
         self.layer_combo.currentTextChanged.connect(self._on_layer_combo_changed)
+
+    def begin_run(self, label: str) -> None:
+        self.clear()
+
+    def add_frame(self, frame: ViewFrame) -> None:
+        self.add(frame.payload)
 
     def clear(self) -> None:
         """Forget the previous run: weights of different runs are not comparable snapshot by snapshot."""

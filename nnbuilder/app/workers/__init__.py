@@ -13,6 +13,7 @@ from .messages import (
     DataView,
     GalleryUpdate,
     SeriesUpdate,
+    ViewFrame,
     WeightsUpdate,
 )
 from .training_worker import TrainingWorker, describe_exception
@@ -27,6 +28,7 @@ __all__ = [
     "GalleryUpdate",
     "SeriesUpdate",
     "TrainingWorker",
+    "ViewFrame",
     "WeightsUpdate",
     "describe_exception",
     "immortalize_singletons",

@@ -12,6 +12,16 @@ from typing import Any
 
 import numpy as np
 
+from nnbuilder.training.steps.base import (
+    VIEW_BOUNDARY,
+    VIEW_CURVES,
+    VIEW_GALLERY,
+    VIEW_GAN_LAB,
+    VIEW_GAN_SAMPLES,
+    VIEW_WEIGHTS,
+)
+from nnbuilder.training.steps.base import VIEW_SERIES as VIEW_SERIES_STREAM
+
 # What kind of prediction view fits a data set; the dashboard shows the matching tab.
 VIEW_2D = "2d"  # 2-D inputs, classification: decision boundary behind the points
 VIEW_IMAGES = "images"  # image classification: gallery and confusion matrix
@@ -19,6 +29,33 @@ VIEW_SERIES = "series"  # time-series forecasting: predictions against truth ove
 VIEW_REGRESSION = "regression"  # other regression: predicted against true values
 VIEW_CLASSES = "classes"  # other classification (tables, graphs): confusion matrix only
 VIEW_NONE = "none"
+
+# Names of the view streams: each is computed in the worker and drawn by the dashboard panel registered under
+# the same name (``Dashboard.register_panel``). A ViewFrame carries one frame of one stream. The names are the
+# core's (a training step lists the ones it offers in ``TrainingStarted.views``); "hints" is the worker's own.
+STREAM_CURVES = VIEW_CURVES  # BatchUpdate: losses and metrics per interval, and the epoch ends
+STREAM_WEIGHTS = VIEW_WEIGHTS  # WeightsUpdate
+STREAM_BOUNDARY = VIEW_BOUNDARY  # BoundaryUpdate
+STREAM_GALLERY = VIEW_GALLERY  # GalleryUpdate: gallery and confusion matrix
+STREAM_SERIES = VIEW_SERIES_STREAM  # SeriesUpdate
+STREAM_SAMPLES = VIEW_GAN_SAMPLES  # SampleGrid: a generator's samples from a fixed noise batch
+STREAM_GAN_LAB = VIEW_GAN_LAB  # GanLabFrame: real and generated points, D's heatmap, G's gradient arrows
+STREAM_HINTS = "hints"  # list[Hint]: what looks wrong with the run, in plain words
+
+# Which prediction stream a kind of data view offers (besides curves and weights, which every run has).
+STREAMS_FOR_VIEW = {VIEW_2D: [STREAM_BOUNDARY], VIEW_IMAGES: [STREAM_GALLERY], VIEW_CLASSES: [STREAM_GALLERY],
+                    VIEW_SERIES: [STREAM_SERIES], VIEW_REGRESSION: [STREAM_SERIES]}
+
+
+@dataclass
+class ViewFrame:
+    """One frame of one named view stream: the only way view data travel from the worker to the dashboard."""
+
+    name: str
+    epoch: int
+    batch: int
+    position: float  # in epochs (epoch - 1 + batch / batches)
+    payload: Any
 
 
 @dataclass
@@ -39,6 +76,8 @@ class DataView:
     held_points: np.ndarray | None = None
     held_labels: np.ndarray | None = None
     extent: tuple[float, float, float, float] | None = None  # xmin, xmax, ymin, ymax
+    views: list[str] = field(default_factory=list)  # the stream names this run sends (tabs to show)
+    kind: str = "supervised"  # what the run trains: "supervised", "gan", ...
 
 
 @dataclass
@@ -113,6 +152,55 @@ class SeriesUpdate:
     x_label: str = "time step"
     y_label: str = "value"
     unscaled: bool = False  # truth and predicted were standardised for training and are shown in real units
+
+
+@dataclass
+class SampleGrid:
+    """A generator's output for the same fixed noise batch, at one moment of the run.
+
+    ``mosaic`` (image data) is the samples tiled into one uint8 grey or RGB image, so the dashboard can keep
+    hundreds of them for the scrub slider in a few megabytes; ``points`` (2-D data) is the (n, 2) samples.
+    """
+
+    epoch: int
+    position: float
+    steps: int  # generator updates so far
+    mosaic: np.ndarray | None = None  # (H, W) or (H, W, 3) uint8
+    points: np.ndarray | None = None  # (n, 2) float32
+    count: int = 0  # samples in the grid
+    columns: int = 0
+
+
+@dataclass
+class GanLabFrame:
+    """GAN Lab's picture of one moment: what D believes over the plane and where G's samples want to go.
+
+    ``heat`` is D's probability "real" on a regular grid over ``extent`` (row i is y = ys[i]); ``arrows`` is,
+    per generated point, the direction that lowers the generator's loss (minus its gradient wrt the point),
+    scaled for drawing.
+    """
+
+    epoch: int
+    position: float
+    real: np.ndarray  # (n, 2) float32, a fixed subsample of the training data
+    fake: np.ndarray  # (m, 2) float32, G(z) for the fixed noise batch
+    heat: np.ndarray  # (rows, cols) float32 in [0, 1]
+    extent: tuple[float, float, float, float]
+    arrows: np.ndarray | None = None  # (m, 2) float32, same rows as fake
+    d_steps: int = 0
+    g_steps: int = 0
+    modes_covered: int | None = None
+    modes: int | None = None
+    high_quality: float | None = None  # share of samples within 3 std of a mode
+
+
+@dataclass
+class Hint:
+    """Something that looks wrong with the run, said so a student knows what to try."""
+
+    key: str  # stable id ("d_collapse", "g_explodes", "mode_collapse", ...): the banner keeps one per key
+    text: str
+    severity: str = "warning"  # "warning" | "info"
 
 
 @dataclass

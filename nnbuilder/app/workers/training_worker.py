@@ -3,13 +3,20 @@
 Why a worker and not a QThread subclass: a parentless QObject moved to a plain QThread keeps the thread's own
 event loop, so ``deleteLater`` and queued calls work in it and the clean-up is the same for every job
 (superqt's ``new_worker_qthread``). The trainer calls ``_on_trainer_event`` synchronously between batches in
-this thread; everything expensive for the views (decision-boundary grid, gallery predictions, histograms)
-happens here too, so the GUI thread only copies arrays into plot items.
+this thread; everything expensive for the views (decision-boundary grid, gallery predictions, histograms,
+GAN samples and the GAN Lab picture) happens here too, so the GUI thread only copies arrays into plot items.
+
+Every view leaves through one signal, ``frame``, as ``ViewFrame(name, epoch, batch, position, payload)``; the
+dashboard hands it to the panel registered under ``name``. What each view shows is computed by the pure
+functions in ``views/``; this module only decides when, from the core's probes (``trainer.predict``,
+``trainer.step.generate`` ...) and the core's split (``trainer.split``). Control (pause, resume, stop, one
+step by hand) is the core's: the worker forwards each request to the trainer's run loop.
 
 Rate limits keep the GUI thread (which shares the GIL with training) from becoming the bottleneck: batch
-and epoch events are coalesced into at most 20 updates a second whatever their rate, the boundary grid is
-recomputed at most every ~150 ms, weight snapshots are asked for at most every 0.2 s (epoch ends) or
-0.5 s (within long epochs), and the epoch-end gallery or series at most every 0.5 s.
+and epoch events are coalesced into at most 20 updates a second whatever their rate, the boundary grid and
+the GAN Lab picture are recomputed at most every ~150 / 200 ms and only while their tab is visible, the
+GAN's sample grid at most twice a second, weight snapshots are asked for at most every 0.2 s (epoch ends)
+or 0.5 s (within long epochs), and the epoch-end gallery or series at most every 0.5 s.
 """
 
 from __future__ import annotations
@@ -33,6 +40,15 @@ from nnbuilder.training.events import (
 )
 
 from .messages import (
+    STREAM_BOUNDARY,
+    STREAM_CURVES,
+    STREAM_GALLERY,
+    STREAM_GAN_LAB,
+    STREAM_HINTS,
+    STREAM_SAMPLES,
+    STREAM_SERIES,
+    STREAM_WEIGHTS,
+    STREAMS_FOR_VIEW,
     VIEW_2D,
     VIEW_CLASSES,
     VIEW_IMAGES,
@@ -40,20 +56,26 @@ from .messages import (
     VIEW_REGRESSION,
     VIEW_SERIES,
     BatchUpdate,
-    BoundaryUpdate,
     DataView,
-    GalleryUpdate,
-    SeriesUpdate,
-    WeightsUpdate,
+    ViewFrame,
 )
+from .views import gan as gan_views
+from .views.supervised import (
+    CONFUSION_MAX_SAMPLES,
+    SERIES_MAX_POINTS,
+    as_images,
+    boundary_extent,
+    boundary_update,
+    gallery_update,
+    series_update,
+)
+from .views.weights import HIST_BINS, filter_mosaic, merge_histogram, weights_update
 
-HIST_BINS = 64  # even, so doubling a histogram's range merges bin pairs exactly (see merge_histogram)
-GALLERY_SIZE = 25
-CONFUSION_MAX_SAMPLES = 10_000  # bounds the epoch-end cost on big validation sets
-SERIES_MAX_POINTS = 5_000
-MATRIX_MAX_ELEMENTS = 512 * 512  # larger Dense matrices are strided down before they cross threads
-MAX_FILTERS = 64
 PREDICT_CHUNK = 2048  # rows per predict call: each numpy gather holds the GIL, keep it to a few ms
+SAMPLES_INTERVAL = 0.5  # the GAN sample grid refreshes at most twice a second
+GAN_LAB_INTERVAL = 0.2
+
+__all__ = ["HIST_BINS", "TrainingWorker", "as_images", "describe_exception", "filter_mosaic", "merge_histogram"]
 
 
 def describe_exception(exc: BaseException) -> tuple[str, str]:
@@ -79,70 +101,19 @@ def describe_exception(exc: BaseException) -> tuple[str, str]:
     return f"Training stopped because of an error ({name}): {text}", "runtime"
 
 
-def merge_histogram(counts: np.ndarray) -> np.ndarray:
-    """Re-bin counts over [-R, R] into counts over [-2R, 2R] with the same number of bins, exactly.
-
-    The old range becomes the middle half of the new one and each new bin there holds two old bins.
-    """
-    n = counts.shape[-1]
-    out = np.zeros_like(counts)
-    pairs = counts.reshape(*counts.shape[:-1], n // 2, 2).sum(axis=-1)
-    out[..., n // 4 : n // 4 + n // 2] = pairs
-    return out
-
-
-def filter_mosaic(w: np.ndarray, max_filters: int = MAX_FILTERS) -> np.ndarray:
-    """Tile convolution filters (out, in, kh, kw) or (out, in, k) into one float32 image, NaN between tiles.
-
-    Multi-channel filters are averaged over their input channels; a 1-D filter is shown as an (in, k) tile, so
-    each row of the tile is one input channel. Values are scaled to [-1, 1] by the largest magnitude so the
-    image can be drawn with fixed levels.
-    """
-    w = np.asarray(w, dtype=np.float32)[:max_filters]
-    tiles = w.mean(axis=1) if w.ndim == 4 else w  # (out, kh, kw) or (out, in, k)
-    n, th, tw = tiles.shape
-    cols = int(np.ceil(np.sqrt(n)))
-    rows = int(np.ceil(n / cols))
-    mosaic = np.full((rows * (th + 1) - 1, cols * (tw + 1) - 1), np.nan, dtype=np.float32)
-    scale = float(np.nanmax(np.abs(tiles))) if tiles.size else 1.0
-    scale = scale if np.isfinite(scale) and scale > 0 else 1.0
-    for i in range(n):
-        r, c = divmod(i, cols)
-        mosaic[r * (th + 1) : r * (th + 1) + th, c * (tw + 1) : c * (tw + 1) + tw] = tiles[i] / scale
-    return np.ascontiguousarray(mosaic)
-
-
-def as_images(x: np.ndarray) -> np.ndarray | None:
-    """Samples as displayable images (n, H, W) or (n, H, W, 3), or None when they are not images."""
-    if x.ndim == 2:  # flattened: show square ones (784 -> 28x28)
-        side = int(round(np.sqrt(x.shape[1])))
-        return x.reshape(len(x), side, side) if side * side == x.shape[1] and side >= 4 else None
-    if x.ndim == 3 and min(x.shape[1:]) >= 4:
-        return x
-    if x.ndim == 4:
-        if x.shape[1] in (1, 3) and min(x.shape[2:]) >= 4:  # channels first
-            return x[:, 0] if x.shape[1] == 1 else np.moveaxis(x, 1, -1)
-        if x.shape[-1] in (1, 3) and min(x.shape[1:3]) >= 4:  # channels last
-            return x[..., 0] if x.shape[-1] == 1 else x
-    return None
-
-
 class TrainingWorker(QObject):
     """Builds a Trainer in its thread, trains, and emits signals with copies; never touches a widget.
 
     Create it parentless in the GUI thread, connect its signals, then ``start_in_thread(worker)``. ``pause``,
-    ``resume``, ``stop`` and ``request_snapshot`` are plain thread-safe calls from the GUI thread that return
-    at once; the trainer answers them at its next batch boundary. ``done`` is always the last signal; after it
-    ``trainer`` holds the (idle) Trainer, or None when it could not be built, for evaluation and Continue.
+    ``resume``, ``stop``, ``step_once`` and ``request_snapshot`` are plain thread-safe calls from the GUI thread
+    that return at once; the trainer's run loop answers them at its next batch boundary. ``done`` is always
+    the last signal; after it ``trainer`` holds the (idle) Trainer, or None when it could not be built, for
+    evaluation and Continue.
     """
 
     prepared = Signal(object)  # DataView
     started = Signal(object)  # TrainingStarted
-    batches = Signal(object)  # BatchUpdate (batches and epoch ends, coalesced)
-    weights = Signal(object)  # WeightsUpdate
-    boundary = Signal(object)  # BoundaryUpdate
-    gallery = Signal(object)  # GalleryUpdate
-    series = Signal(object)  # SeriesUpdate
+    frame = Signal(object)  # ViewFrame: one frame of one named view (curves, weights, boundary, gan_lab, ...)
     finished = Signal(object)  # Finished
     failed = Signal(str, str)  # message, kind (nan | oom | runtime | data | model)
     note = Signal(str)  # something worth a status-bar line that is not a fault
@@ -164,6 +135,8 @@ class TrainingWorker(QObject):
         boundary_interval: float = 0.15,
         snapshot_interval: float = 0.5,
         views_interval: float = 0.5,
+        samples_interval: float = SAMPLES_INTERVAL,
+        gan_lab_interval: float = GAN_LAB_INTERVAL,
         grid_size: int = 80,
     ) -> None:
         """``project`` must be a copy the GUI thread no longer mutates. ``initial_weights`` is a previous
@@ -180,34 +153,35 @@ class TrainingWorker(QObject):
         self._initial_weights = initial_weights
         self._dataset = dataset
         self._batch_interval = batch_interval
-        self._boundary_interval = boundary_interval
+        self._intervals = {STREAM_BOUNDARY: boundary_interval, STREAM_GALLERY: views_interval,
+                           STREAM_SERIES: views_interval, STREAM_SAMPLES: samples_interval,
+                           STREAM_GAN_LAB: gan_lab_interval}
         self._snapshot_interval = snapshot_interval
-        self._views_interval = views_interval
         self._grid_size = grid_size
 
         self._lock = threading.Lock()
-        self._live_boundary = True
-        self._live_predictions = True
-        self._stop_requested = False
-        self._pause_requested = False
+        # Requests made before the trainer exists, handed to it as soon as it does (the run loop owns them).
+        self._early_stop = False
+        self._early_pause = False
+        self._visible: set[str] | None = None  # streams on screen (None: all); hidden ones wait for the end
         self.trainer: Any = None
 
         # Training-thread state, touched only by the callback.
+        self._views: set[str] = set()  # streams this run sends
         self._view = VIEW_NONE
         self._pending_x: list[float] = []
         self._pending: dict[str, list[float]] = {}
         self._last_batch: BatchEnd | None = None
         self._pending_epochs: list[EpochEnd] = []
-        self._acc_epoch, self._acc_batch = 0, 0
-        self._acc_means: dict[str, float] = {}
-        self._last_views = -1e9
-        self._views_epoch = 0  # the epoch the gallery / series views last showed
+        self._history: list[dict[str, float]] = []
+        self._last_at: dict[str, float] = {}  # stream -> when it was last computed
+        self._shown_epoch: dict[str, int] = {}  # stream -> the epoch it last showed
         self._epochs_total = 1
         self._start_epoch = 1
         self._batches_per_epoch = 1
         self._done_batches = 0
+        self._manual_steps: dict[str, int] = {}
         self._last_emit = 0.0
-        self._last_boundary = -1e9
         self._last_snapshot_request = 0.0
         self._snapshot_pending = False
         self._hist_ranges: dict[str, float] = {}
@@ -216,35 +190,52 @@ class TrainingWorker(QObject):
         self._data_x: np.ndarray | None = None  # the data set's arrays (references, never copied whole)
         self._data_y: np.ndarray | None = None
         self._val_rows: np.ndarray | None = None
-        self._val_order: np.ndarray | None = None
         self._series_x: np.ndarray | None = None
+        self._gan: dict[str, Any] = {}  # fixed noise, real points, grid and extent of the GAN views
+        self._hints: list[Any] = []
         self._view_failures: set[str] = set()
         self._position = 0.0
+        self._epoch = 0
+        self._batch = 0
 
-    # -- control, called from the GUI thread -------------------------------------------------------------
-    def pause(self) -> None:
-        """Ask the trainer to wait before its next batch; returns at once."""
+    # -- control, called from the GUI thread: forwarded to the core's run loop ------------------------------
+    def _trainer_or_remember(self, stop: bool = False, pause: bool | None = None) -> Any:
         with self._lock:
-            self._pause_requested = True
-            trainer = self.trainer
+            if stop:
+                self._early_stop = True
+            if pause is not None:
+                self._early_pause = pause
+            return self.trainer
+
+    def pause(self) -> None:
+        """Ask the run to wait before its next batch; returns at once."""
+        trainer = self._trainer_or_remember(pause=True)
         if trainer is not None:
             trainer.pause()
 
     def resume(self) -> None:
-        with self._lock:
-            self._pause_requested = False
-            trainer = self.trainer
+        trainer = self._trainer_or_remember(pause=False)
         if trainer is not None:
             trainer.resume()
 
     def stop(self) -> None:
-        """Ask the trainer to stop at its next batch boundary (also while paused); returns at once."""
-        with self._lock:
-            self._stop_requested = True
-            trainer = self.trainer
+        """Ask the run to stop at its next batch boundary (also while paused); returns at once."""
+        trainer = self._trainer_or_remember(stop=True)
         if trainer is not None:
             trainer.stop()
-            trainer.resume()  # a paused trainer must wake up to see the stop
+
+    def step_once(self, which: str) -> bool:
+        """While paused: one update by hand ("D", "G" or "both" for a GAN); False when the run cannot now."""
+        with self._lock:
+            trainer = self.trainer
+        if trainer is None:
+            return False
+        try:
+            trainer.step_once(which)
+        except Exception as exc:  # noqa: BLE001 - a refused step (not paused, unknown kind) is a note
+            self.note.emit(describe_exception(exc)[0])
+            return False
+        return True
 
     def request_snapshot(self) -> None:
         with self._lock:
@@ -252,19 +243,27 @@ class TrainingWorker(QObject):
         if trainer is not None:
             trainer.request_snapshot()
 
-    def set_live_views(self, boundary: bool = True, predictions: bool = True) -> None:
-        """Which prediction views the GUI shows now; the others are computed only at the end of the run.
+    def set_visible_views(self, names: set[str] | list[str] | None) -> None:
+        """Which views the GUI shows now; costly hidden ones are computed only at the end of the run.
 
-        Called from the GUI thread when the student switches tabs; two plain attribute writes, which the
-        training thread reads between batches. The boundary grid alone costs the spiral ~2 % of its speed.
+        Called from the GUI thread when the student switches tabs; one attribute write, which the training
+        thread reads between batches. The boundary grid alone costs the spiral ~2 % of its speed.
         """
-        self._live_boundary = bool(boundary)
-        self._live_predictions = bool(predictions)
+        self._visible = None if names is None else set(names)
+
+    def set_live_views(self, boundary: bool = True, predictions: bool = True) -> None:
+        """The older two-flag form of ``set_visible_views``."""
+        names = {STREAM_CURVES, STREAM_WEIGHTS}
+        if boundary:
+            names.add(STREAM_BOUNDARY)
+        if predictions:
+            names.update((STREAM_GALLERY, STREAM_SERIES))
+        self.set_visible_views(names)
 
     @property
     def stop_requested(self) -> bool:
         with self._lock:
-            return self._stop_requested
+            return self._early_stop
 
     # -- the job -------------------------------------------------------------------------------------------
     @Slot()
@@ -299,22 +298,14 @@ class TrainingWorker(QObject):
         self._initial_weights = None  # do not keep a previous trainer alive longer than needed
         with self._lock:
             self.trainer = trainer
-            stop, pause = self._stop_requested, self._pause_requested
+            stop, pause = self._early_stop, self._early_pause
         if stop:
             self.finished.emit(Finished(history=[], stopped_by_user=True, message="Stopped before the first batch."))
             return
         if pause:
             trainer.pause()
-        try:
-            self.prepared.emit(self._prepare_views(trainer))
-        except Exception as exc:  # noqa: BLE001 - views are a luxury; training goes on without them
-            self._view = VIEW_NONE
-            self.note.emit(f"Live prediction views are off for this data set ({type(exc).__name__}: {exc}).")
         t1 = time.perf_counter()
-        if self._continue or continuing:
-            result = trainer.fit(epochs=self._epochs, continue_training=True)
-        else:
-            result = trainer.fit(epochs=self._epochs)
+        result = trainer.fit(epochs=self._epochs, continue_training=bool(self._continue or continuing))
         self.timing.emit({"build_s": t1 - t0, "fit_s": time.perf_counter() - t1})
         self._flush_batches()
         if isinstance(result, Failed):
@@ -322,7 +313,9 @@ class TrainingWorker(QObject):
             return
         self._final_snapshot(trainer)
         if not result.stopped_by_user:
-            self._final_views(trainer)
+            self._final_views()
+        if getattr(result, "hints", None):
+            self._emit_hints(list(result.hints))
         self.finished.emit(result)
 
     def _load_initial_weights(self, trainer: Any) -> bool:
@@ -350,58 +343,64 @@ class TrainingWorker(QObject):
         elif isinstance(event, Snapshot):
             self._on_trainer_snapshot(event)
         elif isinstance(event, TrainingStarted):
-            self._epochs_total = max(1, int(event.epochs))
-            self._start_epoch = int(getattr(event, "start_epoch", 1) or 1)
-            self._batches_per_epoch = max(1, int(event.batches_per_epoch))
-            self._done_batches = 0
-            self._last_emit = time.perf_counter()
-            self.started.emit(replace(event, metrics=list(event.metrics)))
+            self._on_trainer_started(event)
         # Finished and Failed also come back from fit(); they are handled there.
 
-    def _on_trainer_batch(self, event: BatchEnd) -> None:
-        """Turn the trainer's epoch-to-date means into the mean of the batches since its previous event.
+    def _on_trainer_started(self, event: TrainingStarted) -> None:
+        with self._lock:
+            stop = self._early_stop
+        if stop:  # asked between the trainer's construction and its run: the loop only stops a running run
+            self.trainer.stop()
+        self._epochs_total = max(1, int(event.epochs))
+        self._start_epoch = int(event.start_epoch or 1)
+        self._batches_per_epoch = max(1, int(event.batches_per_epoch))
+        self._done_batches = 0
+        self._last_emit = time.perf_counter()
+        try:
+            self.prepared.emit(self._prepare_views(self.trainer, list(event.views), event.step))
+        except Exception as exc:  # noqa: BLE001 - views are a luxury; training goes on without them
+            self._view = VIEW_NONE
+            self._views = {STREAM_CURVES, STREAM_WEIGHTS}
+            self.note.emit(f"Live prediction views are off for this data set ({type(exc).__name__}: {exc}).")
+        self.started.emit(replace(event, metrics=list(event.metrics), losses=list(event.losses),
+                                  views=list(event.views)))
+        self._live_views(time.perf_counter(), at_epoch_end=False)  # the untrained picture, before batch 1
 
-        The trainer reports a BatchEnd every ~50 ms (and at each epoch's last batch) with the running mean
-        since the epoch began; plotting those would draw a saw-tooth that restarts every epoch. The mean
-        over just the new batches is ``(m_k·b_k − m_{k−1}·b_{k−1}) / (b_k − b_{k−1})`` (exact but for a
-        smaller last batch), which is what a per-batch curve should show.
-        """
+    def _on_trainer_batch(self, event: BatchEnd) -> None:
+        """Gather one interval's values (the core reports interval means) for the next curves frame."""
         batches = max(1, event.batches)
-        if event.epoch != self._acc_epoch or event.batch <= self._acc_batch:
-            self._acc_epoch, self._acc_batch, self._acc_means = event.epoch, 0, {}
-        prev_b, prev = self._acc_batch, self._acc_means
-        k = event.batch - prev_b
-        means = {"loss": float(event.loss), **{n: float(v) for n, v in event.metrics.items()}}
+        values = dict(event.losses) if event.losses else {"loss": float(event.loss)}
+        values.update(event.metrics)
         pending = self._pending
-        for name, mean in means.items():
-            old = prev.get(name)
-            value = mean if old is None or prev_b == 0 else (mean * event.batch - old * prev_b) / k
-            pending.setdefault(name, []).append(value)
-        self._acc_batch, self._acc_means = event.batch, means
+        for name, value in values.items():
+            pending.setdefault(name, []).append(float(value))
+        self._epoch, self._batch = event.epoch, event.batch
         self._position = event.epoch - 1 + event.batch / batches
         self._pending_x.append(self._position)
         self._last_batch = event
-        self._done_batches = (event.epoch - self._start_epoch) * batches + event.batch
+        manual = getattr(event, "manual", "")
+        if manual:
+            self._manual_steps[manual] = self._manual_steps.get(manual, 0) + 1
+        else:
+            self._done_batches = (event.epoch - self._start_epoch) * batches + event.batch
         now = time.perf_counter()
-        # While a pause is pending, send at once: the last batch before the pause must not wait for resume.
-        if now - self._last_emit >= self._batch_interval or self._pause_requested:
+        # A step by hand happens while paused: its picture must not wait for the next interval.
+        if manual or now - self._last_emit >= self._batch_interval:
             self._flush_batches(now)
-        if self._view == VIEW_2D and self._live_boundary and now - self._last_boundary >= self._boundary_interval:
-            self._emit_boundary(event.epoch, now)
+        self._live_views(now, force=bool(manual), at_epoch_end=False)
         if now - self._last_snapshot_request >= self._snapshot_interval and not self._snapshot_pending:
             self._ask_snapshot(now)
 
     def _on_trainer_epoch(self, event: EpochEnd) -> None:
         now = time.perf_counter()
         self._position = float(event.epoch)
+        self._epoch, self._batch = event.epoch, self._batches_per_epoch
         self._pending_epochs.append(replace(event, logs=dict(event.logs)))
+        self._history.append(dict(event.logs))
         if now - self._last_emit >= self._batch_interval:
             self._flush_batches(now)
-        if self._view == VIEW_2D:
-            if self._live_boundary and now - self._last_boundary >= self._boundary_interval:
-                self._emit_boundary(event.epoch, now)
-        elif self._live_predictions and now - self._last_views >= self._views_interval:
-            self._emit_epoch_views(event.epoch)
+        self._live_views(now, at_epoch_end=True)
+        self._update_hints()
         # Short epochs would otherwise see few snapshots: ask at each epoch end, within a tighter limit.
         if now - self._last_snapshot_request >= min(0.2, self._snapshot_interval) and not self._snapshot_pending:
             self._ask_snapshot(now)
@@ -411,19 +410,12 @@ class TrainingWorker(QObject):
         self._snapshot_pending = True
         self.trainer.request_snapshot()
 
-    def _emit_epoch_views(self, epoch: int) -> None:
-        """Gallery and confusion matrix, or predictions against truth: at epoch ends, at most every ~0.5 s."""
-        if self._view in (VIEW_IMAGES, VIEW_CLASSES):
-            self._emit_gallery(epoch)
-        elif self._view in (VIEW_SERIES, VIEW_REGRESSION):
-            self._emit_series(epoch)
-        else:
-            return
-        self._views_epoch = epoch
-        self._last_views = time.perf_counter()  # after the work, so a slow model cannot eat the interval
+    def _emit(self, name: str, payload: Any, epoch: int | None = None) -> None:
+        self.frame.emit(ViewFrame(name, self._epoch if epoch is None else epoch, self._batch, self._position,
+                                  payload))
 
     def _flush_batches(self, now: float | None = None) -> None:
-        """Send every batch value and epoch end gathered since the last update as one BatchUpdate."""
+        """Send every interval value and epoch end gathered since the last frame as one curves frame."""
         self._last_emit = time.perf_counter() if now is None else now
         if not (self._pending_x or self._pending_epochs):
             return
@@ -438,30 +430,88 @@ class TrainingWorker(QObject):
         self._pending_x = []
         self._pending = {}
         epochs_in_run = self._epochs_total - self._start_epoch + 1
-        self.batches.emit(BatchUpdate(
+        self._emit(STREAM_CURVES, BatchUpdate(
             epoch=last.epoch, batch=last.batch, batches=last.batches, epochs=self._epochs_total, x=x, values=values,
             samples_per_second=float(last.samples_per_second), done_batches=self._done_batches,
             total_batches=max(1, epochs_in_run * max(1, last.batches)), epochs_ended=epochs_ended,
-        ))
+        ), epoch=last.epoch)
 
     def _on_trainer_snapshot(self, event: Snapshot) -> None:
         self._snapshot_pending = False
         try:
-            update = self._weights_update(event)
+            update = weights_update(event, self._position, self._hist_ranges)
         except Exception as exc:  # noqa: BLE001
             self._view_failed("weights", exc)
             return
-        self.weights.emit(update)
+        self._emit(STREAM_WEIGHTS, update, epoch=event.epoch)
 
-    # -- views (training thread) ---------------------------------------------------------------------------
+    # -- when each view is computed (training thread) ------------------------------------------------------
+    def _due(self, name: str, now: float, force: bool, at_epoch_end: bool) -> bool:
+        if name not in self._views or name in self._view_failures:
+            return False
+        if name in (STREAM_GALLERY, STREAM_SERIES) and not at_epoch_end and not force:
+            return False  # predictions over the validation set: at epoch ends only
+        visible = self._visible
+        if name != STREAM_SAMPLES and visible is not None and name not in visible:
+            return False  # hidden: computed at the end (the sample grid keeps its history, so it always runs)
+        return force or now - self._last_at.get(name, -1e9) >= self._intervals.get(name, 0.5)
+
+    def _live_views(self, now: float, force: bool = False, at_epoch_end: bool = True) -> None:
+        for name, compute in ((STREAM_BOUNDARY, self._emit_boundary), (STREAM_GALLERY, self._emit_gallery),
+                              (STREAM_SERIES, self._emit_series), (STREAM_SAMPLES, self._emit_samples),
+                              (STREAM_GAN_LAB, self._emit_gan_lab)):
+            if self._due(name, now, force, at_epoch_end):
+                try:
+                    compute()
+                except Exception as exc:  # noqa: BLE001 - training must not die for a plot
+                    self._view_failed(name, exc)
+                # Measured after the work so a slow model cannot eat the whole interval.
+                self._last_at[name] = time.perf_counter()
+                self._shown_epoch[name] = self._epoch
+
+    def _final_views(self) -> None:
+        """One last frame of each view, so the dashboard shows the trained model exactly (hidden tabs too)."""
+        epoch = int(self._position) or 1
+        self._epoch = epoch
+        self._visible = None
+        for name, compute in ((STREAM_BOUNDARY, self._emit_boundary), (STREAM_GALLERY, self._emit_gallery),
+                              (STREAM_SERIES, self._emit_series), (STREAM_SAMPLES, self._emit_samples),
+                              (STREAM_GAN_LAB, self._emit_gan_lab)):
+            if name not in self._views or name in self._view_failures:
+                continue
+            if name in (STREAM_GALLERY, STREAM_SERIES) and self._shown_epoch.get(name) == epoch:
+                continue
+            try:
+                compute()
+            except Exception as exc:  # noqa: BLE001
+                self._view_failed(name, exc)
+
     def _view_failed(self, name: str, exc: BaseException) -> None:
         """Switch one live view off after its first failure; training must not die for a plot."""
         if name not in self._view_failures:
             self._view_failures.add(name)
-            self.note.emit(f"The live {name} view stopped ({type(exc).__name__}: {exc}); training goes on.")
-        if name == "prediction" and self._view != VIEW_NONE:
-            self._view = VIEW_NONE
+            self.note.emit(f"The live {name.replace('_', ' ')} view stopped ({type(exc).__name__}: {exc}); "
+                           "training goes on.")
 
+    # -- hints -----------------------------------------------------------------------------------------------
+    def _update_hints(self) -> None:
+        step = getattr(self.trainer, "step", None)
+        if step is None or STREAM_HINTS in self._view_failures:
+            return
+        try:
+            sentences = list(step.epoch_hints(self._history))
+        except Exception as exc:  # noqa: BLE001
+            self._view_failed(STREAM_HINTS, exc)
+            return
+        self._emit_hints(sentences)
+
+    def _emit_hints(self, sentences: list[str]) -> None:
+        hints = gan_views.hints_from(sentences)
+        if [h.text for h in hints] != [h.text for h in self._hints]:
+            self._hints = hints
+            self._emit(STREAM_HINTS, hints)
+
+    # -- supervised views (training thread) -------------------------------------------------------------------
     def _predict(self, x: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
         """Predictions for ``x`` (or for ``x[rows]``), a chunk at a time.
 
@@ -476,31 +526,30 @@ class TrainingWorker(QObject):
             parts.append(np.asarray(trainer.predict(chunk)))
         return np.concatenate(parts) if len(parts) > 1 else parts[0]
 
-    def _validation_indices(self, trainer: Any) -> np.ndarray:
-        """Rows the trainer validates on: its own record when it keeps one, else the dataset's split rule."""
-        for name in ("val_indices", "val_index", "validation_indices"):
-            idx = getattr(trainer, name, None)
-            if idx is not None:
-                return np.asarray(idx)
-        dataset = trainer.dataset
-        training = self._project.training
-        return dataset.split_indices(float(training.validation_split), int(training.seed))[1]
+    def _split(self, trainer: Any) -> Any:
+        """The core's split of this run (computed once by the trainer)."""
+        split = getattr(trainer, "split", None)
+        if split is None:
+            from nnbuilder.training.split import compute_split
 
-    def _prepare_views(self, trainer: Any) -> DataView:
+            training = self._project.training
+            split = compute_split(trainer.dataset, float(training.validation_split), int(training.seed))
+        return split
+
+    def _prepare_views(self, trainer: Any, offered: list[str], step_kind: str) -> DataView:
         dataset = trainer.dataset
         x, y = dataset.x, dataset.y
         task = dataset.task
         num_test = 0 if dataset.x_test is None else len(dataset.x_test)
-        try:
-            train_idx, val_idx = dataset.split_indices(
-                float(self._project.training.validation_split), int(self._project.training.seed))
-        except Exception:  # noqa: BLE001 - graph data sets and odd splits: fall back to no validation view
-            train_idx, val_idx = np.arange(len(x)), np.arange(0)
-        trainer_val = self._validation_indices(trainer)
-        if len(trainer_val):
-            val_idx = trainer_val
+        split = self._split(trainer)
+        train_idx, val_idx = np.asarray(split.train), np.asarray(split.val)
+        if split.test is not None and not split.test_is_separate:
+            num_test = len(split.test)
+        gan = step_kind == "gan"
         view = VIEW_NONE
-        if task == "classification" and dataset.input_shape == (2,):
+        if gan:
+            view = VIEW_NONE
+        elif task == "classification" and tuple(dataset.input_shape) == (2,):
             view = VIEW_2D
         elif task == "classification" and as_images(x[:1]) is not None:
             view = VIEW_IMAGES
@@ -508,21 +557,33 @@ class TrainingWorker(QObject):
             view = VIEW_CLASSES
         elif task == "regression":
             view = VIEW_SERIES if dataset.is_time_series else VIEW_REGRESSION
-        if dataset.graph is not None:
+        if dataset.graph is not None and not gan:
             view = VIEW_NONE  # a GCN predicts all nodes at once; per-sample views do not apply
+        views = set(offered) if offered else {STREAM_CURVES, STREAM_WEIGHTS, *STREAMS_FOR_VIEW.get(view, [])}
+        if not gan and view == VIEW_NONE:
+            views -= {STREAM_BOUNDARY, STREAM_GALLERY, STREAM_SERIES}
+        if STREAM_GAN_LAB in views and tuple(dataset.input_shape) != (2,):
+            views.discard(STREAM_GAN_LAB)
+        step = getattr(trainer, "step", None)
+        if any(v.startswith("gan") for v in views) and (step is None or not hasattr(step, "generate")):
+            views -= {STREAM_SAMPLES, STREAM_GAN_LAB}  # a step without the GAN probes cannot feed them
+        if step is not None and hasattr(step, "epoch_hints"):
+            views.add(STREAM_HINTS)
         info = DataView(
             title=str(dataset.title), task=task, view=view, input_shape=tuple(dataset.input_shape),
             class_names=list(dataset.class_names) if dataset.class_names else None,
             num_train=len(train_idx), num_val=len(val_idx), num_test=num_test,
+            views=sorted(views), kind=step_kind or "supervised",
         )
         self._data_x, self._data_y = x, y
-        self._val_rows = np.asarray(val_idx) if len(val_idx) else None
+        self._val_rows = val_idx if len(val_idx) else None
         if view == VIEW_2D:
             self._setup_grid(dataset, x)
             info.extent = self._extent
             info.train_points = np.ascontiguousarray(x[train_idx], dtype=np.float32)
             info.train_labels = np.asarray(y[train_idx]).reshape(len(train_idx), -1)[:, -1].astype(np.int64)
-            held = [(x[val_idx], y[val_idx])] + ([(dataset.x_test, dataset.y_test)] if num_test else [])
+            held = [(x[val_idx], y[val_idx])] + ([(dataset.x_test, dataset.y_test)] if dataset.x_test is not None
+                                                 and len(dataset.x_test) else [])
             held = [(hx, hy) for hx, hy in held if len(hx)]  # the perceptron examples validate on nothing
             info.held_points = np.ascontiguousarray(
                 np.concatenate([hx for hx, _ in held]) if held else np.zeros((0, 2)), dtype=np.float32)
@@ -533,103 +594,44 @@ class TrainingWorker(QObject):
             window = int(dataset.extra.get("window", 0))
             if starts is not None:
                 self._series_x = (np.asarray(starts)[val_idx] + window).astype(np.float32)
+        if gan:
+            self._prepare_gan(trainer, info)
         self._view = view
+        self._views = views
         return info
 
     def _setup_grid(self, dataset: Any, x: np.ndarray) -> None:
-        rng = dataset.extra.get("range")
-        if rng is not None:
-            lo, hi = float(rng[0]), float(rng[1])
-            extent = (lo, hi, lo, hi)
-        else:
-            lo_xy, hi_xy = x.min(axis=0), x.max(axis=0)
-            pad = 0.1 * np.maximum(hi_xy - lo_xy, 1e-6)
-            extent = (float(lo_xy[0] - pad[0]), float(hi_xy[0] + pad[0]),
-                      float(lo_xy[1] - pad[1]), float(hi_xy[1] + pad[1]))
+        extent = boundary_extent(x, dataset.extra.get("range"))
         n = self._grid_size
-        xs = np.linspace(extent[0], extent[1], n, dtype=np.float32)
-        ys = np.linspace(extent[2], extent[3], n, dtype=np.float32)
-        gx, gy = np.meshgrid(xs, ys)  # row i is y = ys[i]
-        self._grid = np.ascontiguousarray(np.stack([gx.ravel(), gy.ravel()], axis=1), dtype=np.float32)
+        self._grid = gan_views.plane_grid(extent, n)
         self._extent = extent
 
-    def _emit_boundary(self, epoch: int, now: float | None = None) -> None:
-        self._last_boundary = time.perf_counter() if now is None else now
+    def _emit_boundary(self) -> None:
         if self._grid is None or self._extent is None:
             return
-        try:
-            probs = np.asarray(self._predict(self._grid), dtype=np.float32)
-        except Exception as exc:  # noqa: BLE001
-            self._view_failed("prediction", exc)
-            return
-        n = self._grid_size
-        probs = probs.reshape(len(self._grid), -1)
-        if probs.shape[1] == 1:
-            grid = probs[:, 0]
-        elif probs.shape[1] == 2:
-            grid = probs[:, 1]
-        else:
-            grid = probs
-        shape = (n, n) if grid.ndim == 1 else (n, n, grid.shape[1])
-        self.boundary.emit(BoundaryUpdate(np.ascontiguousarray(grid.reshape(shape)), self._extent, epoch,
-                                          self._position))
-        # Measured after the work so a slow predict (big model) cannot eat the whole interval.
-        self._last_boundary = time.perf_counter()
+        probs = self._predict(self._grid)
+        self._emit(STREAM_BOUNDARY, boundary_update(probs, self._grid_size, self._extent, self._epoch,
+                                                    self._position))
 
-    def _emit_gallery(self, epoch: int) -> None:
+    def _emit_gallery(self) -> None:
         if self._val_rows is None or self._data_x is None or self._data_y is None:
             return
-        try:
-            rows = self._val_rows[:CONFUSION_MAX_SAMPLES]
-            yv = np.asarray(self._data_y[rows]).reshape(len(rows), -1)
-            true = (yv.argmax(axis=1) if yv.shape[1] > 1 else yv[:, 0]).astype(np.int64)
-            probs = np.asarray(self._predict(self._data_x, rows), dtype=np.float32).reshape(len(rows), -1)
-            if probs.shape[1] == 1:  # one sigmoid unit: probability of class 1
-                probs = np.concatenate([1 - probs, probs], axis=1)
-            predicted = probs.argmax(axis=1).astype(np.int64)
-            k = max(probs.shape[1], int(true.max()) + 1 if len(true) else 0)
-            confusion = np.bincount(true * k + predicted, minlength=k * k).reshape(k, k)
-            images = None
-            n = min(GALLERY_SIZE, len(rows))
-            if self._view == VIEW_IMAGES:
-                shown = as_images(np.asarray(self._data_x[rows[:n]]))
-                images = None if shown is None else np.ascontiguousarray(shown, dtype=np.float32)
-            self.gallery.emit(GalleryUpdate(
-                epoch=epoch, images=images, predicted=predicted[:n].copy(), true=true[:n].copy(),
-                confidence=probs[np.arange(n), predicted[:n]].astype(np.float32), confusion=confusion,
-                confusion_samples=len(rows),
-            ))
-        except Exception as exc:  # noqa: BLE001
-            self._view_failed("prediction", exc)
+        rows = self._val_rows[:CONFUSION_MAX_SAMPLES]
+        probs = self._predict(self._data_x, rows)
+        images = np.asarray(self._data_x[rows[:25]]) if self._view == VIEW_IMAGES else None
+        self._emit(STREAM_GALLERY, gallery_update(probs, np.asarray(self._data_y[rows]), self._epoch, images))
 
-    def _emit_series(self, epoch: int) -> None:
+    def _emit_series(self) -> None:
         if self._val_rows is None or self._data_x is None or self._data_y is None:
             return
-        try:
-            step = max(1, len(self._val_rows) // SERIES_MAX_POINTS)
-            rows = self._val_rows[::step]
-            yv = np.asarray(self._data_y[rows])
-            pred = np.asarray(self._predict(self._data_x, rows), dtype=np.float32).reshape(len(rows), -1)[:, 0]
-            truth = yv.reshape(len(yv), -1)[:, 0].astype(np.float32)
-            extra = self.trainer.dataset.extra
-            y_label = "value"
-            unscaled = bool(extra.get("standardized") and "target_std" in extra)
-            if unscaled:  # back to the units the student knows
-                mean, std = float(extra.get("target_mean", 0.0)), float(extra["target_std"])
-                pred, truth = pred * std + mean, truth * std + mean
-            if extra.get("target"):
-                y_label = str(extra["target"])
-            if self._view == VIEW_SERIES:
-                x = (self._series_x[::step] if self._series_x is not None
-                     else np.arange(len(rows), dtype=np.float32) * step)
-                update = SeriesUpdate(epoch, np.ascontiguousarray(x, dtype=np.float32), truth, pred, scatter=False,
-                                      x_label="time step (row)", y_label=y_label, unscaled=unscaled)
-            else:
-                update = SeriesUpdate(epoch, truth.copy(), truth, pred, scatter=True, x_label=f"true {y_label}",
-                                      y_label=f"predicted {y_label}", unscaled=unscaled)
-            self.series.emit(update)
-        except Exception as exc:  # noqa: BLE001
-            self._view_failed("prediction", exc)
+        step = max(1, len(self._val_rows) // SERIES_MAX_POINTS)
+        rows = self._val_rows[::step]
+        pred = self._predict(self._data_x, rows)
+        in_time = self._view == VIEW_SERIES
+        time_x = self._series_x[::step] if (in_time and self._series_x is not None) else None
+        self._emit(STREAM_SERIES, series_update(pred, np.asarray(self._data_y[rows]), self._epoch,
+                                                self.trainer.dataset.extra, time_x, step, in_time))
+
 
     def _final_snapshot(self, trainer: Any) -> None:
         """The weights as the run left them: on a short run the last periodic snapshot may be many epochs old."""
@@ -643,39 +645,55 @@ class TrainingWorker(QObject):
         except Exception as exc:  # noqa: BLE001
             self._view_failed("weights", exc)
 
-    def _final_views(self, trainer: Any) -> None:
-        """One last update of the prediction views, so the dashboard shows the trained model exactly."""
-        epoch = int(self._position) or 1
-        if self._view == VIEW_2D:
-            self._emit_boundary(epoch)
-        elif self._views_epoch != epoch:
-            self._emit_epoch_views(epoch)
+    # -- GAN views (training thread, or while the run is paused) ---------------------------------------------
+    def _prepare_gan(self, trainer: Any, info: DataView) -> None:
+        """Fix what the GAN views show for the whole run: the noise batches, the real points, the plane."""
+        step = trainer.step
+        seed = int(self._project.training.seed)
+        gan: dict[str, Any] = {"grid_noise": step.fixed_noise}
+        if tuple(trainer.dataset.input_shape) == (2,):
+            real = np.asarray(step.real_samples(gan_views.REAL_POINTS), dtype=np.float32)
+            extent = gan_views.points_extent(real)
+            gan.update(real=np.ascontiguousarray(real), extent=extent,
+                       plane=gan_views.plane_grid(extent, gan_views.HEAT_GRID),
+                       lab_noise=step.sample_noise(gan_views.POINT_COUNT, seed=seed + 1))
+            info.extent = extent
+            info.train_points = gan["real"]
+            gan["grid_noise"] = gan["lab_noise"]  # 2-D samples: the same points the GAN Lab view draws
+        self._gan = gan
 
-    def _weights_update(self, event: Snapshot) -> WeightsUpdate:
-        update = WeightsUpdate(epoch=event.epoch, position=self._position, grad_norms=dict(event.grad_norms),
-                               dead_units=dict(event.dead_units))
-        for name, w in event.weights.items():
-            w = np.asarray(w)
-            if w.size == 0 or not np.issubdtype(w.dtype, np.floating):
-                continue
-            w32 = w.astype(np.float32, copy=False)
-            finite = w32[np.isfinite(w32)]
-            peak = float(np.abs(finite).max()) if finite.size else 0.0
-            r = self._hist_ranges.get(name)
-            if r is None:  # a power of two, so later doublings keep bins aligned
-                r = float(2.0 ** np.ceil(np.log2(max(peak, 1e-3))))
-            while peak > r and r < 1e30:
-                r *= 2.0
-            self._hist_ranges[name] = r
-            counts, _ = np.histogram(finite, bins=HIST_BINS, range=(-r, r))
-            update.histograms[name] = counts.astype(np.float32)
-            update.shapes[name] = tuple(int(d) for d in w.shape)
-            update.hist_ranges[name] = r
-            if w.ndim == 2:
-                rs = max(1, int(np.ceil(w.shape[0] / 512)))
-                cs = max(1, int(np.ceil(w.shape[1] / 512)))
-                update.matrices[name] = np.ascontiguousarray(w32[::rs, ::cs], dtype=np.float32)
-            elif w.ndim in (3, 4) and update.filters is None:
-                update.filters = filter_mosaic(w32)
-                update.filters_layer = name
-        return update
+    def _g_steps(self) -> int:
+        return self._done_batches + self._manual_steps.get("G", 0) + self._manual_steps.get("both", 0)
+
+    def _emit_samples(self) -> None:
+        step = self.trainer.step
+        samples = np.asarray(step.generate(self._gan["grid_noise"]))
+        grid = gan_views.sample_grid(samples, self._epoch, self._position, self._g_steps())
+        if grid is not None:
+            self._emit(STREAM_SAMPLES, grid)
+
+    def _emit_gan_lab(self) -> None:
+        gan = self._gan
+        if "plane" not in gan:
+            return
+        step = self.trainer.step
+        fake = np.asarray(step.generate(gan["lab_noise"]), dtype=np.float32).reshape(-1, 2)
+        heat = np.asarray(step.discriminate(gan["plane"]), dtype=np.float32)
+        gradient = np.asarray(step.generator_gradient(fake), dtype=np.float32).reshape(-1, 2)
+        coverage = self._coverage(fake)
+        d_steps = self._done_batches + self._manual_steps.get("D", 0) + self._manual_steps.get("both", 0)
+        self._emit(STREAM_GAN_LAB, gan_views.gan_lab_frame(
+            gan["real"], fake, heat, gradient, gan["extent"], self._epoch, self._position, d_steps=d_steps,
+            g_steps=self._g_steps(), coverage=coverage))
+
+    def _coverage(self, fake: np.ndarray) -> tuple[int, int, float] | None:
+        """VEEGAN's modes covered and high-quality share, when the data set knows its modes (the core's
+        definitions, in ``nnbuilder.training.gan_metrics``)."""
+        extra = self.trainer.dataset.extra
+        means = extra.get("means") if isinstance(extra, dict) else None
+        if means is None:
+            return None
+        from nnbuilder.training import gan_metrics
+
+        result = gan_metrics.mode_coverage(fake, np.asarray(means), float(extra.get("std", 0.05)))
+        return int(result.covered), int(result.modes), float(result.high_quality)

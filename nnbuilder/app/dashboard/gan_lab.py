@@ -1,0 +1,135 @@
+"""The GAN Lab view (Kahng et al., 2019) for 2-D data: the two networks' game drawn on the plane.
+
+* background: the discriminator's probability that a point is real (green: "real", purple: "fake");
+* green dots: real data; purple dots: the generator's samples of a fixed noise batch;
+* lines from each purple dot: the way the generator's gradient pushes that sample (towards "real").
+
+While the run is paused, the step buttons train one step of D only, G only, or both (GAN Lab's step controls),
+so a class can watch one move of each player at a time.
+"""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from ..workers.messages import DataView, GanLabFrame, ViewFrame
+from ..workers.views.gan import arrow_segments
+from .panel import ViewPanel
+from .style import FAKE_COLOR, GAN_LAB_LUT, REAL_COLOR, PlotView, prepare_axes
+
+STEP_BUTTONS = (("D", "Step D", "Train the discriminator for one step (the generator stays as it is)."),
+                ("G", "Step G", "Train the generator for one step (the discriminator stays as it is)."),
+                ("both", "Step both", "One full training step: the discriminator, then the generator."))
+
+
+class GanLabPanel(ViewPanel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.view = PlotView()
+        self.plot = self.view.addPlot(title="GAN Lab")
+        prepare_axes(self.plot)
+        self.plot.setAspectLocked(True)
+        self.plot.setLabel("bottom", "x₁")
+        self.plot.setLabel("left", "x₂")
+        self.heat = pg.ImageItem(axisOrder="row-major")
+        self.heat.setZValue(-10)
+        self.plot.addItem(self.heat)
+        self.real_points = pg.ScatterPlotItem(size=5, pen=None, brush=pg.mkBrush(*REAL_COLOR, 170), name="real data")
+        self.fake_points = pg.ScatterPlotItem(size=6, pen=pg.mkPen(255, 255, 255, 200, width=0.6),
+                                              brush=pg.mkBrush(*FAKE_COLOR, 230), name="generated")
+        self.arrows = pg.PlotDataItem(pen=pg.mkPen((70, 40, 90, 200), width=1.2), connect="pairs")
+        for item in (self.real_points, self.arrows, self.fake_points):
+            self.plot.addItem(item)
+        self.legend = self.plot.addLegend(offset=(10, 10), labelTextSize="8pt", brush=(255, 255, 255, 210),
+                                          labelTextColor="#222")
+        self.legend.addItem(self.real_points, "real data")
+        self.legend.addItem(self.fake_points, "generated G(z)")
+        self.legend.addItem(self.arrows, "G's gradient")
+
+        self.buttons: dict[str, QPushButton] = {}
+        row = QHBoxLayout()
+        row.setContentsMargins(6, 2, 6, 2)
+        for which, text, tip in STEP_BUTTONS:
+            button = QPushButton(text)
+            button.setToolTip(tip + " Pause the run first.")
+            button.setEnabled(False)
+            button.clicked.connect(lambda _checked=False, _w=which: self.command_requested.emit(_w))
+            self.buttons[which] = button
+            row.addWidget(button)
+        self.info_label = QLabel("Background: the discriminator's belief that a point is real "
+                                 "(green) or generated (purple).")
+        self.info_label.setStyleSheet("color:#444")
+        self.info_label.setWordWrap(True)
+        row.addWidget(self.info_label, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(row)
+
+        self._pending: GanLabFrame | None = None
+        self.last: GanLabFrame | None = None
+        self.received = 0
+        self.updates = 0
+        self._extent: tuple[float, float, float, float] | None = None
+        self._real_id = 0
+
+    def begin_run(self, label: str) -> None:
+        self._pending = None
+        self.last = None
+        self.received = 0
+        self._real_id = 0
+        for item in (self.heat, self.real_points, self.fake_points, self.arrows):
+            item.clear()
+        self.set_paused(False)
+
+    def set_data(self, info: DataView) -> None:
+        if info.extent is not None:
+            self._set_extent(info.extent)
+
+    def _set_extent(self, extent: tuple[float, float, float, float]) -> None:
+        if extent != self._extent:
+            self._extent = extent
+            x0, x1, y0, y1 = extent
+            self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.02)
+
+    def set_paused(self, paused: bool) -> None:
+        for button in self.buttons.values():
+            button.setEnabled(paused)
+
+    def add_frame(self, frame: ViewFrame) -> None:
+        self._pending = frame.payload  # only the newest picture is worth drawing
+        self.received += 1
+        self.dirty = True
+
+    def refresh(self) -> None:
+        self.dirty = False
+        frame, self._pending = self._pending, None
+        if frame is None:
+            return
+        self.last = frame
+        self._set_extent(frame.extent)
+        x0, x1, y0, y1 = frame.extent
+        self.heat.setImage(frame.heat, levels=(0.0, 1.0), lut=GAN_LAB_LUT, autoLevels=False)
+        self.heat.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
+        if id(frame.real) != self._real_id:  # the real sample is fixed for the run: draw it once
+            self._real_id = id(frame.real)
+            self.real_points.setData(pos=frame.real)
+        self.fake_points.setData(pos=frame.fake)
+        if frame.arrows is not None and len(frame.arrows):
+            segments = arrow_segments(frame.fake, frame.arrows)
+            self.arrows.setData(segments[:, 0], segments[:, 1])
+        else:
+            self.arrows.clear()
+        parts = [f"epoch {frame.epoch}", f"D steps {frame.d_steps:,}", f"G steps {frame.g_steps:,}"]
+        if frame.modes_covered is not None and frame.modes:
+            parts.append(f"modes covered {frame.modes_covered}/{frame.modes}")
+        if frame.high_quality is not None:
+            parts.append(f"high-quality samples {100 * frame.high_quality:.0f} %")
+        self.plot.setTitle("GAN Lab: " + " · ".join(parts))
+        self.updates += 1
+
+    def export_target(self) -> pg.GraphicsItem:
+        return self.view.ci
+

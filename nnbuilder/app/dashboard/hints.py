@@ -1,0 +1,61 @@
+"""The hints strip above the tabs: what looks wrong with the run (a GAN's discriminator winning outright,
+its generator's loss exploding, samples collapsing onto a few modes), in words a student can act on.
+
+It is a banner rather than a tab because a hint matters whatever the student is looking at; it hides itself
+while there is nothing to say.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+
+from ..workers.messages import Hint, ViewFrame
+from .panel import ViewPanel
+
+
+class HintsBanner(ViewPanel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.label.setObjectName("trainingHints")
+        self.label.setStyleSheet("QLabel#trainingHints { background:#fff4d6; color:#5a4300; border:1px solid #e8cf8a;"
+                                 " padding:4px 8px; }")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 2, 4, 2)
+        layout.addWidget(self.label)
+        self.hints: list[Hint] = []
+        self._shown: list[Hint] | None = None
+        self.setVisible(False)
+
+    def begin_run(self, label: str) -> None:
+        self.hints = []
+        self.dirty = True
+        self.refresh()
+
+    def add_frame(self, frame: ViewFrame) -> None:
+        """The frame's payload is the run's current hints (a list of Hint or plain sentences); it replaces the
+        previous list, so a hint that no longer applies goes away."""
+        hints = []
+        for item in frame.payload or []:
+            hints.append(item if isinstance(item, Hint) else Hint(key=str(item), text=str(item)))
+        self.hints = hints
+        self.dirty = True
+
+    def texts(self) -> list[str]:
+        return [h.text for h in self.hints]
+
+    def refresh(self) -> None:
+        self.dirty = False
+        if self._shown == self.hints:
+            return
+        self._shown = list(self.hints)
+        if not self.hints:
+            self.label.clear()
+            self.setVisible(False)
+            return
+        self.label.setText("<br>".join(f"⚠ {html.escape(h.text)}" if h.severity == "warning" else html.escape(h.text)
+                                       for h in self.hints))
+        self.setVisible(True)

@@ -1,0 +1,94 @@
+"""What a dashboard panel is, and the registry that maps view stream names to panels.
+
+A view is a named stream: the worker computes its frames (``workers/views``) and emits them as
+``ViewFrame(name, ...)``; the dashboard hands each frame to the panel registered under that name. Adding a
+view therefore means one panel module and one ``register_panel`` line (in ``panels.py``), with no new
+signal, message class, tab constant or controller wiring.
+
+Panels store what arrives (``add_frame``, cheap, any rate) and draw in ``refresh``, which the dashboard's
+timer calls at most ~30 times a second and only for the visible tab.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyqtgraph as pg
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QWidget
+
+from ..workers.messages import DataView, ViewFrame
+
+
+class ViewPanel(QWidget):
+    """Base of every dashboard panel: the calls the dashboard makes, with do-nothing defaults.
+
+    ``command_requested`` carries a request a panel's own buttons make of the run (the GAN Lab's "one step
+    of D"); the dashboard forwards it with the panel's name and the controller passes it to the worker.
+    """
+
+    command_requested = Signal(str)
+    status_changed = Signal(str)  # a line for the dashboard's status label ("epoch 3/10: loss 0.41")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.dirty = False
+
+    def begin_run(self, label: str) -> None:
+        """A new run starts; forget what only made sense for the previous one."""
+
+    def set_data(self, info: DataView) -> None:
+        """The run's data set is known (points to draw, class names, image shape)."""
+
+    def add_frame(self, frame: ViewFrame) -> None:
+        """Store one frame of this panel's stream; drawing waits for ``refresh``."""
+
+    def set_paused(self, paused: bool) -> None:
+        """The run is paused (True) or running again; panels with step buttons enable them."""
+
+    def end_run(self, outcome: str) -> None:
+        """The run is over."""
+
+    def tab_title(self, info: DataView | None) -> str | None:
+        """A title that depends on the data set ("Images" or "Confusion matrix"), or None for the default."""
+        return None
+
+    def refresh(self) -> None:
+        self.dirty = False
+
+    def export_target(self) -> pg.GraphicsItem | None:
+        return None
+
+
+@dataclass
+class PanelSpec:
+    """A registered panel: which streams it draws, its tab, and whether every run shows it."""
+
+    name: str
+    factory: Callable[[], ViewPanel]
+    title: str
+    tip: str = ""
+    streams: tuple[str, ...] = ()
+    always: bool = False  # shown for every run (curves, weights, test) rather than when a run offers it
+    placement: str = "tab"  # "tab", or "banner" (a strip above the tabs, shown while it has something to say)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+PANELS: dict[str, PanelSpec] = {}
+
+
+def register_panel(name: str, factory: Callable[[], ViewPanel], *, title: str, tip: str = "",
+                   streams: tuple[str, ...] | list[str] | None = None, always: bool = False,
+                   placement: str = "tab") -> PanelSpec:
+    """Register ``factory`` as the panel for the view ``name`` (and any further ``streams`` it draws).
+
+    Registration order is tab order. Registering a name again replaces the earlier panel, so an extension
+    can swap a built-in view for its own.
+    """
+    if placement not in ("tab", "banner"):
+        raise ValueError(f"Unknown panel placement '{placement}' for the view '{name}'; use 'tab' or 'banner'.")
+    spec = PanelSpec(name, factory, title, tip, tuple(streams) if streams else (name,), always, placement)
+    PANELS[name] = spec
+    return spec

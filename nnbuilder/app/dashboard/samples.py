@@ -1,0 +1,161 @@
+"""The generator's samples for one fixed noise batch, live, with a slider to look back through the run.
+
+Because the noise never changes, every change in the grid is the generator learning: blobs become strokes
+become garments. Image samples arrive as one uint8 mosaic per frame (the worker tiles them), 2-D samples as
+points drawn over the real data. Frames are kept for the slider with bounded memory: past ``MAX_KEPT``,
+every other older frame is dropped, so the history always spans the whole run at a coarser step.
+"""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
+
+from ..workers.messages import DataView, SampleGrid, ViewFrame
+from .panel import ViewPanel
+from .style import FAKE_COLOR, REAL_COLOR, PlotView, prepare_axes
+
+MAX_KEPT = 240  # frames kept for the slider (a 64-sample 28×28 mosaic is 54 kB: ~13 MB at most)
+
+
+def thin_history(frames: list[SampleGrid], limit: int = MAX_KEPT) -> list[SampleGrid]:
+    """Keep at most ``limit`` frames: drop every other one of the older half-plus, always keep the newest."""
+    if len(frames) <= limit:
+        return frames
+    return frames[:-1][::2] + frames[-1:]
+
+
+class SamplesPanel(ViewPanel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.view = PlotView()
+        self.title = self.view.addLabel("Samples from a fixed noise batch", size="10pt", color="#222")
+        self.view.nextRow()
+        # image samples: one image item for the whole mosaic (one texture upload per frame, not 64)
+        self.box = self.view.addViewBox(lockAspect=True, invertY=True, enableMouse=False)
+        self.box.setMenuEnabled(False)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.box.addItem(self.image)
+        # 2-D samples: generated points over the real ones
+        self.view.nextRow()
+        self.plot = self.view.addPlot()
+        prepare_axes(self.plot)
+        self.plot.setAspectLocked(True)
+        self.plot.setLabel("bottom", "x₁")
+        self.plot.setLabel("left", "x₂")
+        self.real_points = pg.ScatterPlotItem(size=4, pen=None, brush=pg.mkBrush(*REAL_COLOR, 70))
+        self.fake_points = pg.ScatterPlotItem(size=6, pen=pg.mkPen(255, 255, 255, 160, width=0.5),
+                                              brush=pg.mkBrush(*FAKE_COLOR, 210))
+        self.plot.addItem(self.real_points)
+        self.plot.addItem(self.fake_points)
+
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setRange(0, 0)
+        self.slider.setEnabled(False)
+        self.slider.setToolTip("Drag back to see what the generator made of the same noise earlier in the run; "
+                               "all the way right follows the run live.")
+        self.position_label = QLabel("No samples yet.")
+        self.position_label.setMinimumWidth(220)
+        row = QHBoxLayout()
+        row.setContentsMargins(6, 2, 6, 2)
+        row.addWidget(QLabel("Look back:"))
+        row.addWidget(self.slider, 1)
+        row.addWidget(self.position_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(row)
+
+        self.history: list[SampleGrid] = []
+        self.received = 0
+        self.updates = 0  # frames drawn
+        self.follow = True  # the slider sits at the newest frame and moves with it
+        self._levels_points: tuple[float, float, float, float] | None = None
+        self._drawn: SampleGrid | None = None
+        self._set_mode(points=False)
+        self.slider.valueChanged.connect(self._on_slider_value_changed)
+
+    def _set_mode(self, points: bool) -> None:
+        self.box.setVisible(not points)
+        self.plot.setVisible(points)
+        layout = self.view.ci.layout
+        layout.setRowStretchFactor(1, 0 if points else 1)
+        layout.setRowStretchFactor(2, 1 if points else 0)
+
+    def begin_run(self, label: str) -> None:
+        self.history = []
+        self.received = 0
+        self.follow = True
+        self._drawn = None
+        self.image.clear()
+        self.fake_points.clear()
+        self.slider.blockSignals(True)
+        self.slider.setRange(0, 0)
+        self.slider.setEnabled(False)
+        self.slider.blockSignals(False)
+        self.position_label.setText("No samples yet.")
+        self.dirty = True
+
+    def set_data(self, info: DataView) -> None:
+        points = info.train_points
+        two_d = tuple(info.input_shape) == (2,)
+        self._set_mode(points=two_d)
+        if two_d and points is not None:
+            self.real_points.setData(pos=points)
+            if info.extent is not None:
+                x0, x1, y0, y1 = info.extent
+                self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.02)
+        else:
+            self.real_points.clear()
+
+    def add_frame(self, frame: ViewFrame) -> None:
+        grid: SampleGrid = frame.payload
+        self.received += 1
+        self.history.append(grid)
+        self.history = thin_history(self.history)
+        self.dirty = True
+
+    def shown_index(self) -> int:
+        return len(self.history) - 1 if self.follow else min(self.slider.value(), len(self.history) - 1)
+
+    def refresh(self) -> None:
+        self.dirty = False
+        n = len(self.history)
+        if n == 0:
+            return
+        self.slider.blockSignals(True)
+        self.slider.setEnabled(n > 1)
+        self.slider.setRange(0, n - 1)
+        if self.follow:
+            self.slider.setValue(n - 1)
+        self.slider.blockSignals(False)
+        grid = self.history[self.shown_index()]
+        if grid is not self._drawn:
+            self._draw(grid)
+        live = " (live)" if self.follow else ""
+        self.position_label.setText(f"epoch {grid.epoch}, generator step {grid.steps}{live} · {n} kept")
+
+    def _draw(self, grid: SampleGrid) -> None:
+        self._drawn = grid
+        if grid.mosaic is not None:
+            self._set_mode(points=False)
+            self.image.setImage(grid.mosaic, levels=(0, 255), autoLevels=False)
+            what = f"{grid.count} samples"
+        elif grid.points is not None:
+            self._set_mode(points=True)
+            self.fake_points.setData(pos=grid.points)
+            what = f"{grid.count} generated points (purple) over the real data (green)"
+        else:
+            return
+        self.title.setText(f"The generator's output for the same noise: {what}, epoch {grid.epoch}",
+                           size="10pt", color="#222")
+        self.updates += 1
+
+    def _on_slider_value_changed(self, value: int) -> None:
+        self.follow = value >= len(self.history) - 1
+        self.dirty = True
+        self.refresh()
+
+    def export_target(self) -> pg.GraphicsItem:
+        return self.view.ci

@@ -1,0 +1,223 @@
+"""The GAN views on their own: the pure functions that compute their frames, and the panels that draw them.
+
+Frames here come from the same functions the worker uses, fed with made-up generator and discriminator
+outputs; the runs with a real GAN step are in test_gan_training.py.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnbuilder.app.dashboard import Dashboard
+from nnbuilder.app.dashboard.panel import PANELS, ViewPanel, register_panel
+from nnbuilder.app.dashboard.samples import MAX_KEPT, thin_history
+from nnbuilder.app.workers.messages import STREAM_GAN_LAB, STREAM_HINTS, STREAM_SAMPLES, DataView, Hint, ViewFrame
+from nnbuilder.app.workers.views import gan
+from nnbuilder.training.events import TrainingStarted
+
+
+def _ring(n: int = 400, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    angles = 2 * np.pi * rng.integers(0, 8, n) / 8
+    return (np.stack([2 * np.cos(angles), 2 * np.sin(angles)], 1) + rng.normal(0, 0.05, (n, 2))).astype(np.float32)
+
+
+def _gan_view(two_d: bool = True) -> DataView:
+    real = _ring()
+    shape = (2,) if two_d else (784,)
+    views = ["curves", "weights", "gan_samples", "hints"] + (["gan_lab"] if two_d else [])
+    return DataView("ring8", "generation", "none", shape, None, len(real), 0, 0, train_points=real if two_d else None,
+                    extent=gan.points_extent(real) if two_d else None, views=views, kind="gan")
+
+
+@pytest.fixture
+def dashboard(qtbot) -> Dashboard:
+    d = Dashboard()
+    qtbot.addWidget(d)
+    d.resize(1000, 640)
+    d.show()
+    return d
+
+
+def _start_gan(d: Dashboard, two_d: bool = True) -> None:
+    d.begin_run("run 1")
+    d.set_data_view(_gan_view(two_d))
+    d.on_started(TrainingStarted(10, 20, 400, 0, "cpu", "generation", ["D_x", "D_G_z"], step="gan",
+                                 losses=["loss_D", "loss_G"], views=_gan_view(two_d).views))
+
+
+def _lab_frame(epoch: int, spread: float) -> ViewFrame:
+    real = _ring()
+    extent = gan.points_extent(real)
+    fake = np.random.default_rng(epoch).normal(0, spread, (64, 2)).astype(np.float32)
+    plane = gan.plane_grid(extent, 30)
+    d_on_plane = np.exp(-((np.linalg.norm(plane, axis=1) - 2) ** 2))  # "real" on the ring, "fake" off it
+    frame = gan.gan_lab_frame(real, fake, d_on_plane, -fake, extent, epoch, float(epoch), d_steps=epoch * 20,
+                              g_steps=epoch * 10, coverage=(5, 8, 0.4))
+    return ViewFrame(STREAM_GAN_LAB, epoch, 20, float(epoch), frame)
+
+
+def extent_of(panel) -> tuple[float, float, float, float]:
+    return panel.last.extent
+
+
+def test_a_gan_run_shows_its_own_tabs_and_curves(dashboard: Dashboard) -> None:
+    _start_gan(dashboard)
+    tabs = dashboard.tabs
+    visible = {tabs.tabText(i) for i in range(tabs.count()) if tabs.isTabVisible(i)}
+    assert {"Curves", "Weights", "Samples", "GAN Lab"} <= visible
+    assert not visible & {"Decision boundary", "Images", "Predictions", "Test"}  # nothing to score on a test split
+    x = np.arange(1, 11, dtype=np.float32) / 10
+    from nnbuilder.app.workers.messages import BatchUpdate
+    from nnbuilder.training.events import EpochEnd
+
+    logs = {"loss_D": 1.2, "loss_G": 0.8, "D_x": 0.6, "D_G_z": 0.4}
+    dashboard.add_batches(BatchUpdate(1, 10, 10, 10, x, {k: np.full(10, v, np.float32) for k, v in logs.items()},
+                                      100.0, 10, 100, [EpochEnd(1, 10, logs, 0.1)]))
+    dashboard.tabs.setCurrentIndex(dashboard.tab_index("curves"))
+    dashboard.refresh_now()
+    curves = dashboard.curves
+    # both losses in the loss plot, D(x) and D(G(z)) together in their own; no empty plain-loss curve
+    assert curves._keys["loss"] == ["loss_D", "loss_G"] and curves._keys["d_output"] == ["D_x", "D_G_z"]
+    assert len(curves._curves[(1, "loss_G")].batch.getData()[0]) == 10
+    assert len(curves._curves[(1, "D_G_z")].train.getData()[0]) == 1
+    legend = [label.text for _, label in curves.legend.items]
+    assert legend == ["loss D · run 1", "loss G · run 1"]
+
+
+def test_gan_lab_draws_heatmap_points_and_arrows(dashboard: Dashboard) -> None:
+    _start_gan(dashboard)
+    panel = dashboard.panels["gan_lab"]
+    dashboard.add_frame(_lab_frame(1, 0.3))
+    assert panel.updates == 0  # hidden tab: nothing drawn yet
+    assert dashboard.show_view("gan_lab")
+    assert panel.updates == 1
+    heat = panel.heat.image
+    assert heat.shape == (30, 30) and heat.dtype == np.float32 and 0 <= heat.min() and heat.max() <= 1
+    ring = int(round((2 - extent_of(panel)[0]) / (extent_of(panel)[1] - extent_of(panel)[0]) * 29))
+    assert heat[15, 15] < 0.1 and heat[15, ring] > 0.8  # the centre is "fake", the ring "real"
+    assert len(panel.real_points.data) == 400 and len(panel.fake_points.data) == 64
+    xs, ys = panel.arrows.getData()
+    assert len(xs) == 64 * 6  # a shaft and two barbs per generated point
+    # each shaft starts at its point and points the way the gradient does (here: towards the centre)
+    fake = panel.last.fake
+    shaft = np.stack([xs, ys], 1).reshape(64, 6, 2)[:, :2]
+    assert np.allclose(shaft[:, 0], fake, atol=1e-5)
+    assert np.all(np.sum((shaft[:, 1] - shaft[:, 0]) * -fake, axis=1) >= -1e-6)
+    assert "modes covered 5/8" in panel.plot.titleLabel.text and "G steps 10" in panel.plot.titleLabel.text
+
+
+def test_step_buttons_work_only_while_paused(dashboard: Dashboard, qtbot) -> None:
+    _start_gan(dashboard)
+    panel = dashboard.panels["gan_lab"]
+    dashboard.show_view("gan_lab")
+    buttons = panel.buttons
+    assert set(buttons) == {"D", "G", "both"} and not any(b.isEnabled() for b in buttons.values())
+    dashboard.set_paused(True)
+    assert all(b.isEnabled() for b in buttons.values())
+    with qtbot.waitSignal(dashboard.command_requested) as asked:
+        buttons["G"].click()
+    assert asked.args == ["gan_lab", "G"]
+    dashboard.set_paused(False)
+    assert not buttons["D"].isEnabled()
+    dashboard.set_paused(True)
+    dashboard.end_run("stopped by you")
+    assert not buttons["both"].isEnabled()
+
+
+def test_sample_grid_follows_the_run_and_scrubs_back(dashboard: Dashboard) -> None:
+    _start_gan(dashboard, two_d=False)
+    panel = dashboard.panels["gan_samples"]
+    dashboard.show_view("gan_samples")
+    rng = np.random.default_rng(0)
+    for step in range(5):
+        images = np.tanh(rng.normal(step, 1, (64, 784))).astype(np.float32)
+        grid = gan.sample_grid(images, step + 1, float(step + 1), 10 * step)
+        dashboard.add_frame(ViewFrame(STREAM_SAMPLES, step + 1, 1, float(step + 1), grid))
+    dashboard.refresh_now()
+    assert panel.image.image.shape == (8 * 29 - 1, 8 * 29 - 1) and panel.image.image.dtype == np.uint8
+    newest = np.array(panel.image.image)
+    assert panel.slider.isEnabled() and panel.slider.maximum() == 4 and panel.slider.value() == 4
+    assert "(live)" in panel.position_label.text()
+    panel.slider.setValue(0)  # back to the first grid: a different picture, no longer following
+    assert not panel.follow and "epoch 1" in panel.position_label.text()
+    assert np.abs(panel.image.image.astype(int) - newest).max() > 50
+    dashboard.add_frame(ViewFrame(STREAM_SAMPLES, 6, 1, 6.0, grid))
+    dashboard.refresh_now()
+    assert panel.slider.value() == 0 and "epoch 1" in panel.position_label.text()  # stays where the student is
+    panel.slider.setValue(panel.slider.maximum())
+    assert panel.follow
+
+
+def test_sample_history_is_bounded_and_spans_the_run() -> None:
+    frames = list(range(MAX_KEPT + 1))
+    kept = thin_history(frames)  # type: ignore[arg-type]
+    assert len(kept) <= MAX_KEPT // 2 + 1 and kept[0] == 0 and kept[-1] == MAX_KEPT
+    for _ in range(10):
+        frames = thin_history(frames + list(range(len(frames), len(frames) + 50)))  # type: ignore[arg-type]
+    assert len(frames) <= MAX_KEPT and frames[0] == 0
+
+
+def test_two_d_samples_are_points_over_the_real_data(dashboard: Dashboard) -> None:
+    _start_gan(dashboard)
+    panel = dashboard.panels["gan_samples"]
+    dashboard.show_view("gan_samples")
+    grid = gan.sample_grid(_ring(64, seed=3), 2, 2.0, 40)
+    assert grid.points is not None and grid.mosaic is None
+    dashboard.add_frame(ViewFrame(STREAM_SAMPLES, 2, 1, 2.0, grid))
+    dashboard.refresh_now()
+    assert len(panel.fake_points.data) == 64 and len(panel.real_points.data) == 400
+    assert panel.plot.isVisible() and not panel.box.isVisible()
+
+
+def test_hints_banner_shows_and_clears(dashboard: Dashboard) -> None:
+    _start_gan(dashboard)
+    banner = dashboard.panels["hints"]
+    assert not banner.isVisible()
+    text = "The discriminator wins outright (loss D near 0): lower its learning rate or give G more steps."
+    dashboard.add_frame(ViewFrame(STREAM_HINTS, 3, 0, 3.0, [Hint("d_collapse", text)]))
+    dashboard.refresh_now()
+    assert banner.isVisible() and text in banner.label.text()
+    dashboard.add_frame(ViewFrame(STREAM_HINTS, 4, 0, 4.0, []))
+    dashboard.refresh_now()
+    assert not banner.isVisible()
+
+
+def test_mosaic_scales_tanh_output_and_pads() -> None:
+    images = np.stack([np.full((4, 4), -1.0), np.full((4, 4), 1.0), np.zeros((4, 4))]).astype(np.float32)
+    mosaic = gan.tile_mosaic(images, columns=2)
+    assert mosaic.shape == (9, 9) and mosaic.dtype == np.uint8
+    assert mosaic[0, 0] == 0 and mosaic[0, 5] == 255 and 126 <= mosaic[5, 0] <= 129  # -1 black, 1 white, 0 grey
+    assert mosaic[4, 0] == 255  # the padding row
+    assert gan.sample_grid(np.zeros((5, 7)), 1, 1.0, 1) is None  # a table of 7 columns is no picture
+
+
+def test_arrows_keep_relative_lengths() -> None:
+    g = np.array([[3.0, 4.0], [0.3, 0.4], [0.0, 0.0]], np.float32)
+    a = gan.scale_arrows(g, (-2.0, 2.0, -2.0, 2.0), share=0.1)
+    lengths = np.linalg.norm(a, axis=1)
+    assert lengths[0] == pytest.approx(0.4) and lengths[1] == pytest.approx(0.04) and lengths[2] == 0
+    assert np.all(np.isfinite(gan.scale_arrows(np.array([[np.nan, 1.0]]), (0, 1, 0, 1))))
+
+
+def test_a_new_view_is_one_panel_and_one_registration(qtbot) -> None:
+    class CountPanel(ViewPanel):
+        def __init__(self) -> None:
+            super().__init__()
+            self.seen: list[object] = []
+
+        def add_frame(self, frame: ViewFrame) -> None:
+            self.seen.append(frame.payload)
+
+    register_panel("count", CountPanel, title="Count")
+    try:
+        d = Dashboard()
+        qtbot.addWidget(d)
+        d.begin_run("run 1")
+        d.set_data_view(DataView("x", "classification", "none", (3,), None, 1, 0, 0, views=["curves", "count"]))
+        assert d.tabs.isTabVisible(d.tab_index("count"))
+        d.add_frame(ViewFrame("count", 1, 1, 1.0, 42))
+        assert d.panels["count"].seen == [42]
+    finally:
+        del PANELS["count"]
