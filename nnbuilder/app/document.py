@@ -11,6 +11,7 @@ command, shape inference (``compiler.infer``, a few ms) is re-run for the touche
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,7 +21,8 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from ..compiler import Inference, infer
-from ..layers import get_spec
+from ..compiler.infer import Problem
+from ..layers import fmt_shape, get_spec
 from ..project import (
     Edge,
     Graph,
@@ -458,6 +460,7 @@ class Document(QObject):
 
     def _apply_data(self, key: str, value: Any) -> None:
         setattr(self.project.data, key, copy.deepcopy(value))
+        self._dirty.update(g.name for g in self.project.graphs)  # the Input is checked against the data
         self.settings_changed.emit()
 
     @contextmanager
@@ -477,7 +480,7 @@ class Document(QObject):
         dirty, self._dirty = self._dirty, set()
         for name in dirty:
             if any(g.name == name for g in self.project.graphs):
-                self._inferences[name] = infer(self.graph(name), self.project.training)
+                self._inferences[name] = self._infer(self.graph(name))
         for name in sorted(dirty):
             if name in self._inferences:
                 self.inference_changed.emit(name)
@@ -485,7 +488,64 @@ class Document(QObject):
 
     def _reinfer_all(self) -> None:
         self._dirty.clear()
-        self._inferences = {g.name: infer(g, self.project.training) for g in self.project.graphs}
+        self._inferences = {g.name: self._infer(g) for g in self.project.graphs}
+
+    def _infer(self, graph: Graph) -> Inference:
+        """Shapes and problems of ``graph``, plus whether its Input takes what the chosen data set gives."""
+        inf = infer(graph, self.project.training)
+        fit = self.input_mismatch(graph)
+        if fit is not None:
+            node_id, message = fit
+            problem = Problem("error", message, node=node_id)
+            inf.nodes[node_id].problems.insert(0, problem)
+            inf.problems.insert(0, problem)
+        return inf
+
+    def data_sample_shape(self) -> tuple[int, ...] | None:
+        """One sample's shape for the project's data set, when it is known without loading (built-ins)."""
+        from ..data.shapes import sample_shape
+
+        return sample_shape(self.project.data.dataset, self.project.data.options)
+
+    def _data_input(self, graph: Graph) -> Node | None:
+        """The Input that receives the data set's samples: the only Input of the model graph."""
+        if graph.role != "model":
+            return None
+        inputs = [n for n in graph.nodes if n.type == "Input"]
+        return inputs[0] if len(inputs) == 1 else None
+
+    def input_mismatch(self, graph: Graph | None = None) -> tuple[str, str] | None:
+        """(Input node id, sentence) when the Input's shape is not the data set's sample shape."""
+        graph = graph or self.graph(self.project.graph().name)
+        node = self._data_input(graph)
+        expected = self.data_sample_shape()
+        if node is None or expected is None:
+            return None
+        shape = tuple(int(v) for v in node.params.get("shape") or ())
+        if shape == expected:
+            return None
+        hint = ""
+        if len(expected) > 1 and shape == (math.prod(expected),):
+            hint = " (or turn on the data set's 'flatten' option)"
+        elif len(shape) == len(expected) + 1 and shape[0] == 1 and shape[1:] == expected:
+            hint = " (or turn on the data set's 'channels' option)"
+        return node.id, (f"{node.display_name} takes samples of {fmt_shape(shape)}, but every sample of the data set "
+                         f"'{self.project.data.dataset}' is {fmt_shape(expected)}: click Set Input from data in "
+                         f"Project settings{hint}.")
+
+    def set_input_from_data(self) -> str:
+        """Give the model's Input the data set's sample shape (one undoable step); returns what happened."""
+        graph = self.project.graph()
+        node = self._data_input(graph)
+        expected = self.data_sample_shape()
+        if node is None:
+            return "The network needs exactly one Input layer to take the data."
+        if expected is None:
+            return "The shape of this data set is known only after loading it; Train will report it."
+        if tuple(node.params.get("shape") or ()) == expected:
+            return f"{node.display_name} already takes {fmt_shape(expected)}."
+        self.set_param(node.id, "shape", list(expected), graph=graph.name)
+        return f"{node.display_name} now takes {fmt_shape(expected)}, the shape of one sample."
 
     def _check_unlocked(self) -> None:
         if self._locked:

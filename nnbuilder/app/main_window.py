@@ -144,6 +144,7 @@ class MainWindow(QMainWindow):
         self.view.customContextMenuRequested.connect(self._on_view_context_menu_requested)
         self.inspector.message.connect(self.show_message)
         self.settings_panel.message.connect(self.show_message)
+        self.settings_panel.preview_requested.connect(self._on_settings_preview_requested)
         self.palette_panel.add_requested.connect(self._on_palette_add_requested)
         self.problems_panel.node_activated.connect(self._on_problems_node_activated)
         self.problems_panel.counts_changed.connect(self._on_problems_counts_changed)
@@ -347,6 +348,8 @@ class MainWindow(QMainWindow):
                                         "Search the layer palette")
         self.about_action = self._action("&About nnbuilder", self._on_about_action_triggered)
         self.shortcuts_action = self._action("&Keyboard shortcuts", self._on_shortcuts_action_triggered)
+        self.guide_action = self._action("&User guide", self.open_user_guide, K(K.StandardKey.HelpContents),
+                                         "Open the user guide that comes with nnbuilder")
 
     def _make_menus(self) -> None:
         mb = self.menuBar()
@@ -391,6 +394,7 @@ class MainWindow(QMainWindow):
             self.panels_menu.addAction(dock.toggleViewAction())
 
         self.help_menu = mb.addMenu("&Help")
+        self.help_menu.addAction(self.guide_action)
         self.help_menu.addAction(self.shortcuts_action)
         self.help_menu.addAction(self.about_action)
 
@@ -409,8 +413,12 @@ class MainWindow(QMainWindow):
         editable = not self._locked
         self.undo_action.setEnabled(editable and stack.canUndo())
         self.redo_action.setEnabled(editable and stack.canRedo())
-        self.undo_action.setText(f"&Undo {stack.undoText()}".rstrip())
-        self.redo_action.setText(f"&Redo {stack.redoText()}".rstrip())
+        # The text stays "Undo"/"Redo" so the toolbar never jumps; what would be undone is in the tooltip.
+        self.undo_action.setToolTip(f"Undo {stack.undoText()} (Ctrl+Z)" if stack.canUndo() else "Nothing to undo")
+        self.redo_action.setToolTip(f"Redo {stack.redoText()} (Ctrl+Shift+Z)" if stack.canRedo()
+                                    else "Nothing to redo")
+        self.undo_action.setStatusTip(self.undo_action.toolTip())
+        self.redo_action.setStatusTip(self.redo_action.toolTip())
         has_sel = bool(self.scene.selectedItems())
         for a in (self.delete_action,):
             a.setEnabled(editable and has_sel)
@@ -741,6 +749,8 @@ class MainWindow(QMainWindow):
         except RuntimeError:  # items being deleted during a rebuild
             return
         self.inspector.set_selection(ids)
+        if ids:  # a chosen layer is edited in the Inspector, even when Project settings was in front
+            self.docks["inspectorDock"].raise_()
         self._update_actions()
 
     def _on_palette_add_requested(self, type_id: str) -> None:
@@ -846,6 +856,28 @@ class MainWindow(QMainWindow):
         if self.inspector.name_edit is not None:
             self.inspector.name_edit.setFocus()
             self.inspector.name_edit.selectAll()
+
+    def _on_settings_preview_requested(self) -> None:
+        try:
+            from .teach import data_preview  # type: ignore[attr-defined]
+
+            data_preview.show_data_preview(self)
+        except Exception as exc:  # noqa: BLE001 - the preview is an add-on; the editor goes on without it
+            self.show_message(f"The data preview could not open: {exc}")
+
+    def open_user_guide(self) -> bool:
+        """Show the bundled user guide (docs/user_guide_editor.md) in a window of its own; works offline."""
+        from .widgets.guide import GuideWindow, guide_path
+
+        path = guide_path()
+        if path is None:
+            self.show_dialog("error", "User guide", "The user guide is missing from this installation.")
+            return False
+        if getattr(self, "_guide", None) is None:
+            self._guide = GuideWindow(path, self)
+        self._guide.show()
+        self._guide.raise_()
+        return True
 
     def _on_about_action_triggered(self) -> None:
         self.show_dialog("info", "About nnbuilder", about_text())

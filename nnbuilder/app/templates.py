@@ -44,7 +44,7 @@ def cnn() -> Project:
         ("flatten", "Flatten", {}),
         ("output", "Dense", {"units": 10, "activation": "softmax"}),
     ])
-    return Project(name="CNN", graphs=[g], data=DataConfig("fashion_mnist", {}),
+    return Project(name="CNN", graphs=[g], data=DataConfig("fashion_mnist", {"channels": True}),
                    training=TrainingConfig(epochs=5, validation_split=0.2))
 
 

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from .dashboard import Dashboard
+from .widgets.elided_label import ElidedLabel
 from .window_protocol import WindowProtocol
 from .workers import (
     FunctionWorker,
@@ -59,6 +60,7 @@ FAULT_TITLES = {
     "runtime": "Training stopped with an error",
 }
 WEIGHTS_SUFFIX = ".weights.safetensors"
+TRAIN_TIP = "Train the network on its data set (F5 or Ctrl+Return); the plots update as it learns."
 
 
 # -- pure helpers ------------------------------------------------------------------------------------------
@@ -227,8 +229,12 @@ class TrainingController(QObject):
     def _build_widgets(self) -> None:
         parent = cast(QWidget, self.window)
         self.train_action = QAction("Train", parent)
-        self.train_action.setShortcut(QKeySequence("F5"))
-        self.train_action.setToolTip("Train the network on its data set (F5); the plots update as it learns.")
+        self.train_action.setShortcuts([QKeySequence("F5"), QKeySequence("Ctrl+Return")])
+        self.train_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.train_action.setToolTip(TRAIN_TIP)
+        self.blocked_label = ElidedLabel()  # why Train is off, in words, while the network has errors
+        self.blocked_label.setObjectName("trainBlockedLabel")
+        self.blocked_label.setStyleSheet("QLabel#trainBlockedLabel { color: #D62728; padding: 0 6px; }")
         self.pause_action = QAction("Pause", parent)
         self.pause_action.setCheckable(True)
         self.pause_action.setToolTip("Pause training after the current batch; press again to resume.")
@@ -281,6 +287,7 @@ class TrainingController(QObject):
         self.toolbar.addSeparator()
         for action in (self.continue_action, self.reset_action, self.save_weights_action):
             self.toolbar.addAction(action)
+        self.blocked_action = self.toolbar.addWidget(self.blocked_label)  # a toolbar shows widgets by action
 
         self.train_action.triggered.connect(self._on_train_action_triggered)
         self.pause_action.toggled.connect(self._on_pause_action_toggled)
@@ -311,6 +318,7 @@ class TrainingController(QObject):
         doc.project_replaced.connect(self._on_document_project_replaced)
         doc.path_changed.connect(self._on_document_path_changed)
         doc.settings_changed.connect(self._on_document_settings_changed)
+        doc.project_changed.connect(self._update_actions)
         self.load_settings_from_project()
         self._check_document_switch()
 
@@ -359,9 +367,23 @@ class TrainingController(QObject):
     def is_paused(self) -> bool:
         return self._paused
 
-    def _update_actions(self) -> None:
+    def blocking_problem(self) -> str | None:
+        """The first error of the network (or of its Input against the data), in words; None when it can train."""
+        doc = self.window.document
+        for graph in doc.project.graphs:
+            errors = doc.inference(graph.name).errors()
+            if errors:
+                more = f" (and {len(errors) - 1} more in Problems)" if len(errors) > 1 else ""
+                return errors[0].message + more
+        return None
+
+    def _update_actions(self, *_args: Any) -> None:
         running, busy = self.is_running, self.is_busy
-        self.train_action.setEnabled(not busy)
+        blocked = None if busy else self.blocking_problem()
+        self.train_action.setEnabled(not busy and blocked is None)
+        self.train_action.setToolTip(TRAIN_TIP if blocked is None else f"Fix this first: {blocked}")
+        self.blocked_label.setText("" if blocked is None else f"Cannot train yet: {blocked}")
+        self.blocked_action.setVisible(blocked is not None)
         self.pause_action.setEnabled(running and not self._stopping)
         self.stop_action.setEnabled(running and not self._stopping)
         self.reset_action.setEnabled(not busy and (self.trainer is not None or self._pending_weights is not None))
@@ -468,6 +490,10 @@ class TrainingController(QObject):
     def train(self) -> bool:
         """Start a run with the toolbar's settings; False when one is running or it could not start."""
         if self.is_busy:
+            return False
+        blocked = self.blocking_problem()
+        if blocked is not None:  # say it now, before ~10 s of loading torch and the data
+            self.status(f"Cannot train yet: {blocked}", 10_000)
             return False
         if not self.warm_up():
             return False

@@ -56,6 +56,13 @@ def test_build_lecture_mlp_by_mouse_then_undo_redo_save_reopen(window, dialogs, 
     summary = window.summary_panel.summary
     assert summary is not None and summary.total_params == 101_770
     assert "Total params: 101,770" in window.summary_panel.totals.text()
+    # A new project trains on the spiral (2 numbers per sample): the 28×28 Input is flagged until the
+    # student picks the lecture's data set.
+    assert [p.node for p in doc.inference().errors()] == [inp]
+    combo = window.settings_panel.dataset
+    combo.setCurrentIndex(combo.findData("fashion_mnist"))
+    combo.activated.emit(combo.currentIndex())
+    assert doc.project.data.dataset == "fashion_mnist"
     assert doc.inference().ok
     node = window.scene.nodes[out]
     assert node.face.shape == "→ 10" and node.face.params == "1,290 params"
@@ -65,7 +72,7 @@ def test_build_lecture_mlp_by_mouse_then_undo_redo_save_reopen(window, dialogs, 
     while doc.undo_stack.canUndo():
         doc.undo()
         steps += 1
-    assert steps == 11  # 4 drops, 3 connections, shape, 128, relu, softmax (10 units is Dense's default)
+    assert steps == 12  # 4 drops, 3 connections, shape, 128, relu, softmax, data set (10 units: the default)
     assert doc.current_graph.nodes == [] and window.scene.nodes == {}
     while doc.undo_stack.canRedo():
         doc.redo()

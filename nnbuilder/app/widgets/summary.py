@@ -7,6 +7,7 @@ while the panel is visible; the totals are always current.
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -45,7 +46,11 @@ class SummaryModel(QAbstractTableModel):
         row = self.rows[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (f"{row.name} ({row.type})", row.shape_text, f"{row.params:,}")[col]
+            return (f"{row.name} ({row.type})", row.shape_text,
+                    f"{row.params:,}" + (f" (Keras: {row.keras_params:,})" if row.keras_params is not None else ""))[col]
+        if role == Qt.ItemDataRole.ToolTipRole and row.note:
+            return (f"{row.note}: PyTorch's {row.type} has b_ih and b_hh for every gate, Keras one bias; "
+                    "the network trains with PyTorch's count.")
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.FontRole and col == 1:
@@ -82,7 +87,7 @@ class SummaryPanel(QWidget):
         h.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         h.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
         h.resizeSection(1, 150)
-        h.resizeSection(2, 110)
+        h.resizeSection(2, 170)
         self.totals = QLabel(self)
         self.totals.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         copy_button = QPushButton("Copy as text", self)
@@ -109,8 +114,11 @@ class SummaryPanel(QWidget):
         s = summary_from_inference(self.doc.current_graph, self.doc.inference(), self.summary_title())
         self.summary = s
         self.title.setText(f'Model: "{s.title}"')
+        keras = "" if s.keras_total_params is None else (
+            f"<br><span style='color:gray'>{html.escape(s.keras_note())}</span>")
         self.totals.setText(f"<b>Total params: {s.total_params:,}</b> &nbsp;·&nbsp; Trainable params: "
-                            f"{s.trainable_params:,} &nbsp;·&nbsp; Non-trainable params: {s.non_trainable_params:,}")
+                            f"{s.trainable_params:,} &nbsp;·&nbsp; Non-trainable params: {s.non_trainable_params:,}"
+                            + keras)
         self._table_stale = True
         if self.isVisible():
             self._fill_table()

@@ -1,0 +1,76 @@
+"""The network's Input against the chosen data set, checked while drawing (no torch, no loading), and Train
+refusing, with the reason in words, while the network has errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from nnbuilder.project import load_project
+
+from .helpers import Harness
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
+
+
+def open_window(qtbot: Any, example: str) -> Harness:
+    h = Harness(load_project(EXAMPLES / example))
+    qtbot.addWidget(h.window)
+    h.window.show()
+    qtbot.waitExposed(h.window)
+    return h
+
+
+def test_an_input_that_does_not_fit_the_data_is_an_error_on_the_input_before_train(qtbot: Any) -> None:
+    h = open_window(qtbot, "spiral_playground.nnb")
+    w, c = h.window, h.controller
+    assert c.train_action.isEnabled() and not c.blocked_action.isVisible()
+    w.document.set_param("input", "shape", [28, 28])
+    rows = [r for r in w.problems_panel.rows() if r[2] == "input"]
+    assert rows and rows[0][0] == "error" and "28×28" in rows[0][1] and "is 2" in rows[0][1]
+    assert w.scene.nodes["input"].face.severity == "error"  # the Input turns red on the canvas
+    assert "error" in w.counts_label.text()
+    assert not c.train_action.isEnabled()
+    assert c.blocked_action.isVisible() and "Cannot train yet" in c.blocked_label.full_text()
+    assert "Set Input from data" in c.train_action.toolTip()
+    assert not c.train() and not c._warm  # refused before loading torch, and it says why
+    assert "Cannot train yet" in w.statusBar().currentMessage()
+
+    button = w.settings_panel.set_input_button
+    assert button.isEnabled()
+    button.click()
+    assert w.document.current_graph.node("input").params["shape"] == [2]
+    assert c.train_action.isEnabled() and not c.blocked_action.isVisible()
+    w.document.undo()  # one undoable step
+    assert w.document.current_graph.node("input").params["shape"] == [28, 28]
+
+
+def test_changing_the_data_set_rechecks_the_input(qtbot: Any) -> None:
+    h = open_window(qtbot, "skip_connection_moons.nnb")
+    w = h.window
+    w.document.set_param("input", "shape", [3])
+    assert any(r[2] == "input" and r[0] == "error" for r in w.problems_panel.rows())
+    w.document.set_param("input", "shape", [2])
+    assert not any(r[2] == "input" and r[0] == "error" for r in w.problems_panel.rows())
+    w.document.set_data_setting("dataset", "karate_club")  # 34 features per member
+    rows = [r for r in w.problems_panel.rows() if r[2] == "input"]
+    assert rows and "is 34" in rows[0][1]
+    assert "does not match" in w.settings_panel.sample_label.text()
+
+
+def test_f5_and_ctrl_return_train(qtbot: Any) -> None:
+    h = open_window(qtbot, "perceptron_xor.nnb")
+    c = h.controller
+    c.epochs_spin.setValue(1)
+    keys = [s.toString() for s in c.train_action.shortcuts()]
+    assert keys == ["F5", "Ctrl+Return"]
+    h.window.activateWindow()
+    h.window.view.setFocus()
+    qtbot.waitUntil(h.window.view.hasFocus)
+    with qtbot.waitSignal(c.run_finished, timeout=60_000):
+        QTest.keyClick(h.window.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not c.is_busy, timeout=30_000)
+    assert len(c.dashboard.runs) == 1
