@@ -1,14 +1,19 @@
 """``nnbuilder``: the desktop app, and subcommands for scripts and terminals.
 
-Exit codes: 0 success, 1 a user error (one plain line, no traceback), 2 bad usage.
+Exit codes: 0 success, 1 a user error (one plain line, no traceback), 2 bad usage (including a misspelt
+command). Without a command the app opens, unless there is no display: then one sentence and exit 1.
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
+import os
+import socket
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from .errors import UserError
 from .project import ProjectError, load_project
@@ -88,6 +93,8 @@ def cmd_summary(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     commands = {"validate", "summary", "train", "evaluate", "export", "generate"}
+    if argv and argv[0] not in commands and not argv[0].startswith("-") and _looks_like_command(argv[0]):
+        return _unknown_command(argv[0])
     if not argv or (argv[0] not in commands and not argv[0].startswith("-")):
         return _open_app(argv)
     parser = _parser()
@@ -105,12 +112,118 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("nnbuilder: interrupted.", file=sys.stderr)
         return 130
+    except MemoryError:
+        print("nnbuilder: ran out of memory; the project or its data is too large for this computer.",
+              file=sys.stderr)
+        return EXIT_USER
+    except Exception as exc:  # noqa: BLE001 - a script sees one line, never a traceback
+        if isinstance(exc, _loaded_user_errors()):
+            print(f"nnbuilder: {exc}", file=sys.stderr)
+            return EXIT_USER
+        if os.environ.get("NNBUILDER_DEBUG"):
+            raise
+        print(f"nnbuilder: unexpected error ({type(exc).__name__}: {exc}); this is a bug in nnbuilder, please "
+              "report it with the file that caused it (NNBUILDER_DEBUG=1 shows the details).", file=sys.stderr)
+        return EXIT_USER
+
+
+def _loaded_user_errors() -> tuple[type[BaseException], ...]:
+    """The data and training errors (sentences for the user), from their modules only if already imported."""
+    found = []
+    for module, name in (("nnbuilder.data.errors", "DataError"), ("nnbuilder.training.errors", "TrainingError")):
+        cls = getattr(sys.modules.get(module), name, None)
+        if isinstance(cls, type):
+            found.append(cls)
+    return tuple(found)
+
+
+def _command_names() -> list[str]:
+    parser = _parser()
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return sorted(action.choices)
+    return []
+
+
+def _looks_like_command(word: str) -> bool:
+    """A bare word that is no file here (``valdiate``) is a misspelt command, not a project to open."""
+    if os.sep in word or (os.altsep and os.altsep in word) or "." in word:
+        return False
+    try:
+        return not Path(word).exists()
+    except (OSError, ValueError):
+        return False
+
+
+def _unknown_command(word: str) -> int:
+    names = _command_names()
+    close = difflib.get_close_matches(word, names, n=1)
+    hint = f" Did you mean '{close[0]}'?" if close else ""
+    print(f"usage: nnbuilder [FILE] | nnbuilder COMMAND ...\nnnbuilder: unknown command '{word}'.{hint} "
+          f"Commands: {', '.join(names)}. To open a file, give its path (e.g. ./{word}.nnb).", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _no_display() -> str | None:
+    """Why the desktop app cannot show a window here, or None. Checked before Qt loads, because Qt's X11
+    plugin aborts the whole process (SIGABRT, a core dump) when it finds no display."""
+    if sys.platform in ("win32", "darwin"):
+        return None
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform and not platform.startswith(("xcb", "wayland")):
+        return None  # offscreen, vnc, eglfs ... need no X server
+    if os.environ.get("WAYLAND_DISPLAY") and not platform.startswith("xcb"):
+        return None
+    display = os.environ.get("DISPLAY", "")
+    if not display:
+        return "there is no display to open the app on (DISPLAY is not set)"
+    if not _x_server_answers(display):
+        return f"the display {display} does not answer (is the X server running?)"
+    return None
+
+
+def _x_server_answers(display: str) -> bool:
+    host, _, rest = display.rpartition(":")
+    number = rest.split(".")[0]
+    if not number.isdigit():
+        return True  # a form we do not know; let Qt try
+    try:
+        if host in ("", "unix"):
+            path = f"/tmp/.X11-unix/X{number}"
+            if not os.path.exists(path):
+                return _abstract_x_socket(number)
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+                sock.settimeout(2.0)
+                sock.connect(path)
+            return True
+        with socket.create_connection((host, 6000 + int(number)), timeout=2.0):
+            return True
+    except OSError:
+        return False
+
+
+def _abstract_x_socket(number: str) -> bool:
+    """X servers on Linux also listen on an abstract socket, which has no file in /tmp/.X11-unix."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.settimeout(2.0)
+            sock.connect(f"\0/tmp/.X11-unix/X{number}")
+        return True
+    except OSError:
+        return False
 
 
 def _open_app(argv: list[str]) -> int:
     if len(argv) > 1:
         print("usage: nnbuilder [FILE] | nnbuilder COMMAND ... (see nnbuilder --help)", file=sys.stderr)
         return EXIT_USAGE
+    reason = _no_display()
+    if reason:
+        print(f"nnbuilder: the desktop app cannot start: {reason}; run it in a desktop session, or use a "
+              "command such as 'nnbuilder validate FILE' (see nnbuilder --help).", file=sys.stderr)
+        return EXIT_USER
     try:
         from .app.main import run_app
     except ImportError as exc:  # the desktop app is not installed in this environment

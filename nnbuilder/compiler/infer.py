@@ -7,16 +7,49 @@ so the app can re-run it on every edit.
 
 from __future__ import annotations
 
+import functools
+import os
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..layers import LayerSpec, Shape, ShapeError, fmt_shape, get_spec
+from ..layers import LayerSpec, PortSpec, Shape, ShapeError, fmt_shape, get_spec
 from ..project.model import Edge, Graph, TrainingConfig
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 
 _CE_LOSSES = ("sparse_categorical_crossentropy", "categorical_crossentropy")
+
+#: Layers that pass whole-number token ids through unchanged; every other layer but Embedding needs floats.
+_ID_PASS_THROUGH = frozenset({"Flatten", "Reshape", "Permute", "Identity", "Output"})
+
+# Sizes: a warning when a laptop is unlikely to cope, an error when the computer cannot hold it at all.
+BYTES_PER_VALUE = 4  # float32
+WARN_PARAMS = 250_000_000  # 1 GB of weights; training needs about four times that (gradients, Adam state)
+WARN_BATCH_BYTES = 2 * 1024**3  # one layer's output for a whole batch
+
+
+@functools.cache
+def memory_bytes() -> int:
+    """Physical memory of this computer (64 GB when the system does not say)."""
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
+    except (AttributeError, OSError, ValueError):
+        return 64 * 1024**3
+
+
+def _fmt_bytes(n: float) -> str:
+    if n >= 1024**6:
+        return "more than an exabyte"
+    for unit in ("bytes", "KB", "MB", "GB", "TB", "PB"):
+        if n < 1024 or unit == "PB":
+            return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
+        n /= 1024
+    return f"{n:,.1f} PB"
+
+
+def _fmt_count(n: int) -> str:
+    return f"{n:,}" if n < 10**15 else f"about 10^{len(str(n)) - 1}"
 
 
 @dataclass(frozen=True)
@@ -41,6 +74,8 @@ class NodeInfo:
     param_count: int = 0
     trainable: bool = True
     problems: list[Problem] = field(default_factory=list)
+    dtype: str = "float32"  # what the node's output holds: float32 values or int64 token ids
+    ids_from: str | None = None  # for int64 output: the Input node the ids come from
 
     @property
     def severity(self) -> str | None:
@@ -127,6 +162,14 @@ def infer(graph: Graph, training: TrainingConfig | None = None) -> Inference:
     into: dict[tuple[str, str], list[Edge]] = {}
     out_edges: dict[str, list[Edge]] = {n.id: [] for n in graph.nodes}
     valid_edges: list[Edge] = []
+    ports: dict[tuple[str, str, bool], PortSpec | None] = {}
+
+    def port(spec: LayerSpec, name: str, out: bool) -> PortSpec | None:
+        key = (spec.type, name, out)
+        if key not in ports:
+            ports[key] = spec.output_port(name) if out else spec.input_port(name)
+        return ports[key]
+
     for e in graph.edges:
         if e.source not in infos or e.target not in infos:
             problems.append(Problem(ERROR, f"A connection points to a missing node ({e.source} → {e.target}).",
@@ -135,8 +178,9 @@ def infer(graph: Graph, training: TrainingConfig | None = None) -> Inference:
         s_spec, t_spec = infos[e.source].spec, infos[e.target].spec
         if s_spec is None or t_spec is None:
             continue
-        sp, tp = s_spec.output_port(e.source_port), t_spec.input_port(e.target_port)
-        name_s, name_t = by_id[e.source].display_name, by_id[e.target].display_name
+        sp, tp = port(s_spec, e.source_port, True), port(t_spec, e.target_port, False)
+        if sp is None or tp is None or sp.kind != tp.kind:
+            name_s, name_t = by_id[e.source].display_name, by_id[e.target].display_name
         if sp is None or tp is None:
             problems.append(Problem(ERROR, f"The connection {name_s} → {name_t} uses a port that does not exist.",
                                     node=e.target, edge=e))
@@ -177,8 +221,10 @@ def infer(graph: Graph, training: TrainingConfig | None = None) -> Inference:
             indeg[e.target] -= 1
             if indeg[e.target] == 0:
                 queue.append(e.target)
-    in_cycle = [nid for nid in infos if nid not in set(order)]
-    for nid in in_cycle:
+    ordered = set(order)
+    in_cycle_list = [nid for nid in infos if nid not in ordered]
+    in_cycle = set(in_cycle_list)
+    for nid in in_cycle_list:
         _add(infos[nid], problems, ERROR,
              f"{by_id[nid].display_name} is part of a cycle; data must flow one way from Input to output.")
 
@@ -221,6 +267,7 @@ def infer(graph: Graph, training: TrainingConfig | None = None) -> Inference:
                  "ends, delete them, or add Output nodes to choose.")
 
     # -- shapes, in topological order ---------------------------------------------------------
+    too_big = False
     for nid in order:
         info = infos[nid]
         spec = info.spec
@@ -229,25 +276,35 @@ def infer(graph: Graph, training: TrainingConfig | None = None) -> Inference:
         name = by_id[nid].display_name
         shapes: list[Shape] = []
         missing_upstream = False
-        for port in spec.inputs:
-            edges = into.get((nid, port.name), [])
+        id_sources: list[NodeInfo] = []
+        float_sources: list[NodeInfo] = []
+        for in_port in spec.inputs:
+            edges = into.get((nid, in_port.name), [])
             if not edges:
                 if nid in reach_from_input:
-                    what = "a graph" if port.kind == "graph" else "an input"
-                    _add(info, problems, ERROR, f"{name} needs {what} on its '{port.name}' port.")
+                    what = "a graph" if in_port.kind == "graph" else "an input"
+                    _add(info, problems, ERROR, f"{name} needs {what} on its '{in_port.name}' port.")
                 missing_upstream = True
                 continue
-            if port.multiple and len(edges) < spec.min_inputs:
+            if in_port.multiple and len(edges) < spec.min_inputs:
                 _add(info, problems, ERROR, f"{name} needs at least {spec.min_inputs} inputs but has {len(edges)}.")
                 missing_upstream = True
                 continue
             for e in edges:
-                up = infos[e.source].output_shape
+                upinfo = infos[e.source]
+                up = upinfo.output_shape
                 if up is None:
                     missing_upstream = True
                 else:
                     shapes.append(up)
+                    if in_port.kind != "graph":
+                        (id_sources if upinfo.dtype == "int64" else float_sources).append(upinfo)
         if missing_upstream:
+            continue
+        if spec.is_source:
+            if spec.type == "Input" and info.params.get("dtype") == "int64":
+                info.dtype, info.ids_from = "int64", nid
+        elif not _dtype_ok(info, spec, name, id_sources, float_sources, by_id, problems):
             continue
         info.input_shapes = shapes
         try:
@@ -260,11 +317,70 @@ def infer(graph: Graph, training: TrainingConfig | None = None) -> Inference:
             continue
         for w in spec.warnings(shapes, info.params):
             _add(info, problems, WARNING, f"{name}: {w}")
+        too_big = _size_checks(info, name, problems, training) or too_big
+
+    total = sum(i.param_count for i in infos.values())
+    if too_big:
+        pass  # the layers at fault are named already
+    elif total * BYTES_PER_VALUE > memory_bytes():
+        problems.append(Problem(ERROR, f"The network has {_fmt_count(total)} parameters, which need "
+                                f"{_fmt_bytes(total * BYTES_PER_VALUE)} of memory; this computer has "
+                                f"{_fmt_bytes(memory_bytes())}, so it cannot be built. Use fewer or smaller layers."))
+    elif total > WARN_PARAMS:
+        problems.append(Problem(WARNING, f"The network has {_fmt_count(total)} parameters "
+                                f"({_fmt_bytes(total * BYTES_PER_VALUE)}); training needs about four times that "
+                                "in memory, more than most laptops have."))
 
     inf = Inference(infos, order, inputs, outputs, problems)
     if training is not None:
         _loss_checks(inf, graph, training)
     return inf
+
+
+def _dtype_ok(info: NodeInfo, spec: LayerSpec, name: str, id_sources: list[NodeInfo],
+              float_sources: list[NodeInfo], by_id: dict[str, Any], problems: list[Problem]) -> bool:
+    """Token ids (an int64 Input) only go into an Embedding, and an Embedding only takes token ids."""
+    if spec.type == "Embedding":
+        if float_sources:
+            src = float_sources[0]
+            _add(info, problems, ERROR,
+                 f"{name} looks up token ids, but {by_id[src.id].display_name} sends float32 values — set the "
+                 "Input's dtype to int64 (whole-number ids) or remove the Embedding.")
+            return False
+        return True
+    if not id_sources:
+        return True
+    src = id_sources[0]
+    origin = by_id[src.ids_from or src.id].display_name
+    if spec.type in _ID_PASS_THROUGH and not float_sources:
+        info.dtype, info.ids_from = "int64", src.ids_from
+        return True
+    _add(info, problems, ERROR,
+         f"{name} gets whole-number token ids (int64) from {origin}, but only an Embedding can take them — "
+         f"put an Embedding before {name}, or set {origin}'s dtype to float32.")
+    return False
+
+
+def _size_checks(info: NodeInfo, name: str, problems: list[Problem], training: TrainingConfig | None) -> bool:
+    """One layer whose output or weights cannot fit: say so here rather than fail inside torch (True then)."""
+    shape = info.output_shape
+    values = 1
+    for d in shape or ():
+        values *= d
+    per_sample = values * BYTES_PER_VALUE
+    memory = memory_bytes()
+    if per_sample > memory or info.param_count * BYTES_PER_VALUE > memory:
+        what = (f"output holds {_fmt_count(values)} values per sample ({_fmt_bytes(per_sample)})"
+                if per_sample > memory else
+                f"weights hold {_fmt_count(info.param_count)} values ({_fmt_bytes(info.param_count * BYTES_PER_VALUE)})")
+        _add(info, problems, ERROR, f"{name}'s {what}, more than this computer's {_fmt_bytes(memory)} of memory, "
+             "so it cannot be built. Make the shape or the layer smaller.")
+        return True
+    batch = training.batch_size if training is not None else 32
+    if per_sample * batch > WARN_BATCH_BYTES:
+        _add(info, problems, WARNING, f"{name}'s output for a batch of {batch} needs {_fmt_bytes(per_sample * batch)} "
+             "of memory, more than most laptops can spare; use a smaller shape or batch size.")
+    return False
 
 
 def _loss_checks(inf: Inference, graph: Graph, training: TrainingConfig) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import stat
 from collections.abc import Callable
 from pathlib import Path
@@ -142,6 +143,17 @@ def _kind(value: Any) -> str:
     return {list: "a list", dict: "an object"}.get(type(value), type(value).__name__)
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _check_text(value: Any, path: str, ctx: _Ctx, numbers: bool = False) -> None:
     """Refuse what JSON cannot carry back out as UTF-8: lone surrogates, in keys and values, anywhere
     (and, with ``numbers``, NaN and infinities too).
@@ -210,7 +222,8 @@ def loads_project(text: str, file: str | None = None) -> Project:
         what = "holds a number with thousands of digits" if "digits" in str(exc) else f"cannot be read ({exc})"
         raise ProjectError(f"{what}; that is not a project nnbuilder wrote.", file=file) from None
     doc = ctx.obj(doc, "$")
-    _check_text(doc, "$", ctx)
+    if _SURROGATE_ESCAPE.search(text) or not _encodes(text):
+        _check_text(doc, "$", ctx)  # the slow walk only when there may be a surrogate, to name its path
     doc = migrate(doc, ctx)
     return _project_from_dict(doc, ctx)
 
@@ -498,12 +511,15 @@ def dumps_project(project: Project) -> str:
     """The file's text; ProjectError (naming the field) when something in the project cannot be written."""
     doc = project_to_dict(project)
     ctx = _Ctx(None)
-    _check_text(doc, "$", ctx, numbers=True)
     _check_options(doc["data"]["options"], "$.data.options", ctx)
     try:
-        return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-    except (ValueError, TypeError, RecursionError) as exc:
-        raise ProjectError(f"The project cannot be written as JSON ({exc}).") from None
+        text = json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+        if _encodes(text):
+            return text
+    except (ValueError, TypeError, RecursionError):
+        pass
+    _check_text(doc, "$", ctx, numbers=True)  # names the field at fault
+    raise ProjectError("The project holds values a project file cannot store (check names, labels and notes).")
 
 
 def save_project(project: Project, path: str | os.PathLike[str]) -> None:

@@ -30,7 +30,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     t.add_argument("--epochs", type=_positive_int, help="number of epochs (default: the project's)")
     t.add_argument("--batch-size", type=_positive_int, help="samples per batch (default: the project's)")
     t.add_argument("--device", help=DEVICE_HELP)
-    t.add_argument("--seed", type=int, help="random seed for weights, split and shuffling")
+    t.add_argument("--seed", type=_seed, help="random seed for weights, split and shuffling (0 to 2**63-1)")
     t.add_argument("--graph", help="graph to train when the project has several")
     t.add_argument("--json", action="store_true", help="print one JSON object per epoch, then the test metrics")
     t.add_argument("--out", metavar="WEIGHTS", help="save the trained weights here (safetensors)")
@@ -55,6 +55,37 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
     return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text[:40]!r}") from None
+    if not 0 <= value <= 2**63 - 1:
+        raise argparse.ArgumentTypeError("must be between 0 and 9223372036854775807 (2**63-1)")
+    return value
+
+
+def _check_out(path: str) -> None:
+    """Refuse a weights path that cannot be written before training, not after it (the weights would be lost)."""
+    import tempfile
+
+    p = Path(path)
+    if p.is_dir():
+        raise _user_error(f"--out {path}: is a folder; give a file name such as {p / 'weights.safetensors'}.")
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=p.parent):
+            pass
+        if p.exists():
+            with p.open("ab"):
+                pass
+    except (FileExistsError, NotADirectoryError):
+        blocker = next((a for a in p.parents if a.exists() and not a.is_dir()), p.parent)
+        raise _user_error(f"--out {path}: {blocker} is a file, not a folder.") from None
+    except OSError as exc:
+        raise _user_error(f"--out {path}: cannot be written ({exc.strerror or exc}).") from None
 
 
 def _user_error(message: str) -> Exception:
@@ -140,6 +171,8 @@ class _Progress:
 def cmd_train(args: argparse.Namespace) -> int:
     from .events import Failed
 
+    if args.out:
+        _check_out(args.out)
     progress = _Progress(args.json, sys.stdout, sys.stderr)
     trainer = _make_trainer(args, progress)
     result = trainer.fit(epochs=args.epochs)

@@ -37,6 +37,8 @@ def read_state(path: str | Path) -> dict[str, torch.Tensor]:
     """Tensors from a safetensors file (or a .pt/.pth state dict), or a TrainingError naming the file."""
     path = Path(path)
     name = f"'{path.name}'"
+    if path.is_dir():
+        raise TrainingError(f"{name} is a folder, not a weights file.", kind="data")
     if not path.is_file():
         raise TrainingError(f"The weights file {name} does not exist.", kind="data")
     if path.suffix.lower() in (".pt", ".pth"):
