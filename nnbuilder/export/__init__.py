@@ -1,0 +1,18 @@
+"""Out of the app: readable PyTorch code, ONNX, safetensors and a torchrun script.
+
+Pure and Qt-free; the CLI (``nnbuilder export``), the Code tab and File > Export all call these::
+
+    from nnbuilder.export import export_project
+    export_project(project, "python", "out/", weights="trained.safetensors")
+
+Importing this package does not import torch; the exporters do when they run.
+"""
+
+from __future__ import annotations
+
+from .errors import ExportError
+from .exporters import TARGETS, ExportResult, export_project, python_code
+from .pytorch import ModelSource, model_source, pick_graph
+
+__all__ = ["TARGETS", "ExportError", "ExportResult", "ModelSource", "export_project", "model_source", "pick_graph",
+           "python_code"]

@@ -1,0 +1,121 @@
+"""The four export targets behind one entry point, so the CLI and the app offer the same thing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..fileio import atomic_write
+from ..project.model import Project
+from .errors import ExportError
+from .names import safe_text
+from .pytorch import ModelSource, model_source, pick_graph
+
+TARGETS = ("python", "onnx", "safetensors", "torchrun")
+
+
+@dataclass
+class ExportResult:
+    """What was written, and notes worth telling the user (e.g. which weights went in)."""
+
+    target: str
+    path: Path
+    files: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def python_code(project: Project, graph: str | None = None) -> str:
+    """Exactly the ``model.py`` that ``export --to python`` writes (the Code tab shows this)."""
+    return model_source(project, graph).code
+
+
+def _model_with_weights(project: Project, source: ModelSource, weights: str | Path | None) -> tuple[Any, str]:
+    from .weights import compile_model, load_weights
+
+    model = compile_model(project, source)
+    if weights is None:
+        return model, (f"No weights given: the file holds the network's initial weights (seed "
+                       f"{int(project.training.seed)}); pass --weights to export trained ones.")
+    load_weights(model, source, weights)
+    return model, ""
+
+
+def _prepare_dir(path: Path) -> Path:
+    if path.exists() and not path.is_dir():
+        raise ExportError(f"'{path}' is a file; give a folder for this export.")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(f"The folder '{path}' could not be created: {exc.strerror or exc}.") from exc
+    return path
+
+
+def export_project(project: Project, target: str, out: str | Path, *, weights: str | Path | None = None,
+                   graph: str | None = None, base_dir: str | Path | None = None,
+                   source_name: str = "") -> ExportResult:
+    """Write ``project`` as ``target`` (python, onnx, safetensors, torchrun) to ``out``.
+
+    python and torchrun write a folder; onnx and safetensors one file. ``base_dir`` resolves the data
+    set's relative paths (the project file's folder). Raises ExportError with a sentence on failure.
+    """
+    target = str(target).lower()
+    if target not in TARGETS:
+        raise ExportError(f"Unknown export target '{safe_text(target)}'; choose {', '.join(TARGETS)}.")
+    g = pick_graph(project, graph)
+    source = model_source(project, g, source_name=source_name)
+    out = Path(out)
+    base = Path(base_dir) if base_dir is not None else None
+    try:
+        if target in ("python", "torchrun"):
+            return _export_folder(project, source, out, weights, base, ddp=target == "torchrun")
+        if target == "safetensors":
+            return _export_safetensors(project, source, out, weights)
+        from .onnx import export_onnx
+
+        return export_onnx(project, source, out, weights)
+    except OSError as exc:
+        raise ExportError(f"Writing '{out}' failed: {exc.strerror or exc}.") from exc
+
+
+def _metadata(project: Project, source: ModelSource) -> dict[str, str]:
+    return {"format": "nnbuilder-export", "project": safe_text(project.name), "graph": safe_text(source.graph.name),
+            "class": source.class_name}
+
+
+def _export_safetensors(project: Project, source: ModelSource, out: Path, weights: Any) -> ExportResult:
+    from .weights import exported_state, save_exported
+
+    if out.is_dir():
+        out = out / "weights.safetensors"
+    model, note = _model_with_weights(project, source, weights)
+    state = exported_state(model, source)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    written = save_exported(state, out, _metadata(project, source))
+    return ExportResult("safetensors", written, [written], [note] if note else [])
+
+
+def _export_folder(project: Project, source: ModelSource, out: Path, weights: Any, base: Path | None,
+                   ddp: bool) -> ExportResult:
+    from .data import load_project_dataset, plan_data, write_npz
+    from .ddp_script import ddp_source
+    from .readme import readme_text
+    from .train_script import plan_training, train_source
+    from .weights import exported_state, save_exported
+
+    folder = _prepare_dir(out)
+    dataset = load_project_dataset(project, base)
+    data = plan_data(dataset)
+    plan = plan_training(project, source, data)
+    files = [atomic_write(folder / "model.py", source.code)]
+    files.append(atomic_write(folder / "train.py", train_source(project, source, data, plan)))
+    if ddp:
+        files.append(atomic_write(folder / "train_ddp.py", ddp_source(project, source, data, plan)))
+    files.append(write_npz(data, folder / "data.npz"))
+    notes: list[str] = []
+    if weights is not None:
+        model, _ = _model_with_weights(project, source, weights)
+        files.append(save_exported(exported_state(model, source), folder / "weights.safetensors",
+                                   _metadata(project, source)))
+    files.append(atomic_write(folder / "README.md", readme_text(project, source, data, ddp, weights is not None)))
+    return ExportResult("torchrun" if ddp else "python", folder, files, notes)
