@@ -68,6 +68,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(f"{prob.severity}: {where}: {prob.message}")
         if not inf.ok:
             worst = 1
+    if project.is_gan and not worst:  # the generator and discriminator must also fit each other
+        from .compiler.gan_checks import check_gan
+
+        for gp in check_gan(project):
+            print(f"{gp.severity}: {gp.graph}/{gp.node or ''}: {gp.message}")
+            worst = worst or int(gp.is_error)
     if worst:
         print(f"{args.file}: the network has errors (see above).", file=sys.stderr)
         return EXIT_USER

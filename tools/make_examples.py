@@ -14,6 +14,7 @@ from nnbuilder.project import (  # noqa: E402
     DataConfig,
     EarlyStoppingConfig,
     Edge,
+    GANConfig,
     Graph,
     Node,
     OptimizerConfig,
@@ -203,6 +204,103 @@ def skip_connection() -> Project:
     )
 
 
+def gan_ring_2d() -> Project:
+    gen = chain(
+        ("noise", "Noise", {"latent": 16, "distribution": "normal"}),
+        ("g_hidden1", "Dense", {"units": 128, "activation": "relu"}),
+        ("g_hidden2", "Dense", {"units": 128, "activation": "relu"}),
+        ("g_point", "Dense", {"units": 2}),
+        name="generator", role="generator")
+    gen.optimizer = OptimizerConfig("adam", 0.001, beta1=0.5, schedule="cosine")
+    disc = chain(
+        ("point", "Input", {"shape": [2]}),
+        ("d_hidden1", "Dense", {"units": 128, "activation": "relu"}),
+        ("d_hidden2", "Dense", {"units": 128, "activation": "relu"}),
+        ("d_real", "Dense", {"units": 1, "activation": "sigmoid"}),
+        name="discriminator", role="discriminator", y=260.0)
+    disc.optimizer = OptimizerConfig("adam", 0.001, beta1=0.5, schedule="cosine")
+    return Project(
+        name="GAN: ring of 8 Gaussians",
+        graphs=[gen, disc],
+        data=DataConfig("ring8", {"samples": 8000, "std": 0.05, "seed": 0}),
+        training=TrainingConfig(loss="binary_crossentropy", optimizer=OptimizerConfig("adam", 0.001, beta1=0.5),
+                                epochs=60, batch_size=256, metrics=[], validation_split=0.0,
+                                gan=GANConfig(d_steps=1, loss="non_saturating")),
+        notes="Two networks duke it out. The generator turns random noise (16 numbers) into a point; the "
+              "discriminator scores each point: real (from the ring) or generated? Each learns from the other's "
+              "mistakes. The real data are eight tight clusters on a circle of radius 2; watch the generated "
+              "points spread out until every cluster is covered (modes 8/8), then sharpen (high quality: within "
+              "3 standard deviations of a mean). The heatmap is the discriminator's opinion, the arrows show "
+              "where the generator wants to move its points. For the class: pause, then step D only or G only "
+              "to see each player's move; turn the discriminator's learning rate up 10× to see it win (loss_D "
+              "near 0) and the generator stall.",
+    )
+
+
+def fashion_mnist_dcgan() -> Project:
+    gen = chain(
+        ("noise", "Noise", {"latent": 64, "distribution": "normal"}),
+        ("g_project", "Dense", {"units": 3136, "activation": "relu"}),
+        ("g_reshape", "Reshape", {"shape": [64, 7, 7]}),
+        ("g_up1", "ConvTranspose2d", {"filters": 32, "kernel_size": 4, "strides": 2, "padding": 1}),
+        ("g_norm1", "BatchNorm2d", {}),
+        ("g_relu1", "ReLU", {}),
+        ("g_up2", "ConvTranspose2d", {"filters": 1, "kernel_size": 4, "strides": 2, "padding": 1,
+                                      "activation": "sigmoid"}),
+        name="generator", role="generator")
+    gen.optimizer = OptimizerConfig("adam", 0.0005, beta1=0.5)
+    disc = chain(
+        ("image", "Input", {"shape": [1, 28, 28]}),
+        ("d_conv1", "Conv2d", {"filters": 32, "kernel_size": 4, "strides": 2, "activation": "leaky_relu"}),
+        ("d_conv2", "Conv2d", {"filters": 64, "kernel_size": 4, "strides": 2, "activation": "leaky_relu"}),
+        ("d_flatten", "Flatten", {}),
+        ("d_real", "Dense", {"units": 1, "activation": "sigmoid"}),
+        name="discriminator", role="discriminator", y=260.0)
+    disc.optimizer = OptimizerConfig("adam", 0.0005, beta1=0.5)
+    return Project(
+        name="DCGAN: Fashion-MNIST",
+        graphs=[gen, disc],
+        data=DataConfig("fashion_mnist", {"normalize": True, "channels": True}),
+        training=TrainingConfig(loss="binary_crossentropy", optimizer=OptimizerConfig("adam", 0.0005, beta1=0.5),
+                                epochs=3, batch_size=64, metrics=[], validation_split=0.0,
+                                gan=GANConfig(d_steps=1, loss="non_saturating")),
+        notes="A small DCGAN (Radford et al. 2015): the generator blows 64 random numbers up into a 7×7 stack of "
+              "feature maps and upsamples it twice with Conv2DTranspose to a 28×28 picture; the discriminator is "
+              "a two-layer convolutional network that says 'real photo' or 'generated'. Adam with beta1 = 0.5, "
+              "as in the paper. After a minute the grid shows blurry shapes, after a few minutes recognisable "
+              "shirts, trousers, shoes and bags. The grid always uses the same noise, so you watch the same 64 "
+              "'ideas' take shape.",
+    )
+
+
+def mnist_gan() -> Project:
+    gen = chain(
+        ("noise", "Noise", {"latent": 64, "distribution": "normal"}),
+        ("g_hidden", "Dense", {"units": 256, "activation": "relu"}),
+        ("g_pixels", "Dense", {"units": 784, "activation": "sigmoid"}),
+        ("g_image", "Reshape", {"shape": [1, 28, 28]}),
+        name="generator", role="generator")
+    disc = chain(
+        ("image", "Input", {"shape": [1, 28, 28]}),
+        ("d_flatten", "Flatten", {}),
+        ("d_hidden", "Dense", {"units": 256, "activation": "leaky_relu"}),
+        ("d_real", "Dense", {"units": 1, "activation": "sigmoid"}),
+        name="discriminator", role="discriminator", y=260.0)
+    return Project(
+        name="GAN: MNIST digits",
+        graphs=[gen, disc],
+        data=DataConfig("mnist_test", {"normalize": True, "channels": True}),
+        training=TrainingConfig(loss="binary_crossentropy", optimizer=OptimizerConfig("adam", 0.0002, beta1=0.5),
+                                epochs=20, batch_size=64, metrics=[], validation_split=0.0,
+                                gan=GANConfig(d_steps=1, loss="non_saturating", label_smoothing=0.1)),
+        notes="The original GAN of Goodfellow et al. (2014) with one hidden layer each, on the 10,000 digits of "
+              "MNIST's test set. The generator never sees a digit: it only learns from the discriminator's "
+              "verdicts. Real targets are 0.9 instead of 1 (one-sided label smoothing) so the discriminator "
+              "does not become overconfident. Digits appear after a few epochs; watch loss_D and loss_G balance "
+              "each other rather than fall.",
+    )
+
+
 EXAMPLES = {
     "fashion_mnist_mlp": fashion_mnist_mlp,
     "fashion_mnist_cnn": fashion_mnist_cnn,
@@ -227,6 +325,9 @@ EXAMPLES = {
         "cora", "GCN: Cora citations", 16, 7, 100,
         "Kipf & Welling's two-layer GCN on the Cora citation graph (2,708 papers, 7 topics)."),
     "skip_connection_moons": skip_connection,
+    "gan_ring_2d": gan_ring_2d,
+    "fashion_mnist_dcgan": fashion_mnist_dcgan,
+    "mnist_gan": mnist_gan,
 }
 
 

@@ -1,4 +1,4 @@
-"""``nnbuilder train`` and ``nnbuilder evaluate``: the trainer from a terminal or a script.
+"""``nnbuilder train``, ``evaluate`` and ``generate``: the trainer from a terminal or a script.
 
 Registered by ``nnbuilder.cli`` through ``add_commands``; importing this module does not import torch
 (the handlers do), so ``nnbuilder --help`` stays instant.
@@ -23,7 +23,7 @@ DEVICE_HELP = "auto, cpu, cuda, cuda:N or mps (default: the project's setting)"
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add the ``train`` and ``evaluate`` subcommands to the main parser."""
+    """Add the ``train``, ``evaluate`` and ``generate`` subcommands to the main parser."""
     t = sub.add_parser("train", help="train a project's network on its data set",
                        description="Train a project's network on its data set and report each epoch.")
     t.add_argument("file", help="the .nnb project file")
@@ -45,6 +45,17 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     e.add_argument("--graph", help="graph to evaluate when the project has several")
     e.add_argument("--json", action="store_true", help="print the metrics as one JSON object")
     e.set_defaults(handler=cmd_evaluate)
+
+    g = sub.add_parser("generate", help="write samples from a trained GAN's generator",
+                       description="Load a GAN's trained weights and write generated samples: a .png grid for image "
+                       "data, a .npy array for any data (e.g. N×2 points).")
+    g.add_argument("file", help="the .nnb project file (with a generator and a discriminator graph)")
+    g.add_argument("--weights", required=True, help="a .safetensors file saved by train --out or the app")
+    g.add_argument("-n", "--count", type=_positive_int, default=64, help="how many samples (default 64)")
+    g.add_argument("-o", "--out", required=True, help="where to write: a .png or .npy file")
+    g.add_argument("--seed", type=int, help="seed for the noise (default: a fresh draw each time)")
+    g.add_argument("--device", help=DEVICE_HELP)
+    g.set_defaults(handler=cmd_generate, graph=None)
 
 
 def _positive_int(text: str) -> int:
@@ -168,6 +179,24 @@ class _Progress:
                       file=self.out, flush=True)
 
 
+def cmd_generate(args: argparse.Namespace) -> int:
+    from .errors import TrainingError
+    from .samples import write_samples
+
+    trainer = _make_trainer(args)
+    try:
+        trainer.load_weights(args.weights)
+        samples = trainer.generate(args.count, args.seed)
+        trainer_path = write_samples(args.out, samples)
+    except TrainingError as exc:
+        raise _user_error(exc.message) from None
+    except OSError as exc:
+        raise _user_error(f"The samples could not be written to '{args.out}': {exc.strerror or exc}.") from None
+    shape = "×".join(str(d) for d in samples.shape)
+    print(f"Wrote {len(samples)} samples ({shape}) to {trainer_path}")
+    return 0
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     from .events import Failed
 
@@ -190,6 +219,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         print(json.dumps(final), flush=True)
     else:
         print(result.message)
+        for hint in result.hints:
+            print(f"hint: {hint}")
         if test:
             print(f"Test: {_fmt_logs(test)}")
         if saved is not None:

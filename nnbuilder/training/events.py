@@ -51,6 +51,7 @@ class EpochEnd:
     logs: dict[str, float]  # loss, accuracy, val_loss, val_accuracy, ... (GAN: loss_D, loss_G, D_x, D_G_z, ...)
     seconds: float
     lr: float = 0.0
+    hints: list[str] = field(default_factory=list)  # plain sentences about how the run goes (a GAN's failures)
 
 
 @dataclass

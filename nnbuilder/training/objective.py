@@ -243,16 +243,27 @@ class MetricSums:
             self.elements += diff.numel()
 
     def values(self) -> dict[str, float]:
+        return self._from(float(self.correct), float(self.abs_err), float(self.sq_err), self.count, self.elements)
+
+    def read(self) -> tuple[dict[str, float], dict[str, float]]:
+        """(epoch-so-far values, values over the updates since the previous ``read``): one device read."""
+        now = (float(self.correct), float(self.abs_err), float(self.sq_err), self.count, self.elements)
+        before = getattr(self, "_mark", (0.0, 0.0, 0.0, 0, 0))
+        self._mark = now
+        delta = tuple(a - b for a, b in zip(now, before, strict=True))
+        return self._from(*now), self._from(*delta)  # type: ignore[arg-type]
+
+    def _from(self, correct: float, abs_err: float, sq_err: float, count: int, elements: int) -> dict[str, float]:
         out: dict[str, float] = {}
-        if not self.count:
+        if not count:
             return out
         if self.need_classes:
-            out["accuracy"] = float(self.correct) / self.count
-        if self.need_errors and self.elements:
-            mse = float(self.sq_err) / self.elements
+            out["accuracy"] = correct / count
+        if self.need_errors and elements:
+            mse = sq_err / elements
             for name in self.metrics:
                 if name == "mae":
-                    out["mae"] = float(self.abs_err) / self.elements
+                    out["mae"] = abs_err / elements
                 elif name == "mse":
                     out["mse"] = mse
                 elif name == "rmse":

@@ -19,14 +19,18 @@ def _shape(t: Any) -> str:
 
 
 def save_state(model: torch.nn.Module, path: str | Path, metadata: dict[str, str] | None = None) -> Path:
-    """Write the model's state dict (parameters and buffers) to ``path`` as safetensors."""
-    from safetensors.torch import save_file
+    """Write the model's state dict (parameters and buffers) to ``path`` as safetensors, atomically (a crash
+    mid-write leaves the previous file, never half of one)."""
+    from safetensors.torch import save
+
+    from ..fileio import atomic_write
 
     path = Path(path)
     tensors = {k: v.detach().to("cpu").contiguous().clone() for k, v in model.state_dict().items()}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        save_file(tensors, str(path), metadata={k: str(v) for k, v in (metadata or {}).items()})
+        data = save(tensors, metadata={k: str(v) for k, v in (metadata or {}).items()})
+        atomic_write(path, data)
     except OSError as exc:
         raise TrainingError(f"The weights could not be written to '{path.name}': {exc.strerror or exc}.",
                             kind="runtime") from exc

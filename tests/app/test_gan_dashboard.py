@@ -105,7 +105,7 @@ def test_gan_lab_draws_heatmap_points_and_arrows(dashboard: Dashboard) -> None:
     shaft = np.stack([xs, ys], 1).reshape(64, 6, 2)[:, :2]
     assert np.allclose(shaft[:, 0], fake, atol=1e-5)
     assert np.all(np.sum((shaft[:, 1] - shaft[:, 0]) * -fake, axis=1) >= -1e-6)
-    assert "modes covered 5/8" in panel.plot.titleLabel.text and "G steps 10" in panel.plot.titleLabel.text
+    assert "Modes covered: 5 of 8" in panel.side.text and "G steps: 10" in panel.side.text
 
 
 def test_step_buttons_work_only_while_paused(dashboard: Dashboard, qtbot) -> None:

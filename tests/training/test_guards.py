@@ -64,7 +64,7 @@ def test_early_stopping_restores_the_best_epoch(monkeypatch: object) -> None:
     es.enabled, es.monitor, es.patience, es.restore_best = True, "val_loss", 2, True
     trainer = Trainer(project, dataset=blobs_dataset(), device="cpu")
     scripted = iter([1.0, 0.5, 0.6, 0.45, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2])
-    monkeypatch.setattr(trainer, "_validate", lambda: {"loss": next(scripted), "accuracy": 0.5})  # type: ignore[attr-defined]
+    monkeypatch.setattr(trainer.step, "_validate", lambda: {"loss": next(scripted), "accuracy": 0.5})  # type: ignore[attr-defined]
     weights: dict[int, dict[str, torch.Tensor]] = {}
     trainer.callback = lambda e: weights.__setitem__(e.epoch, {k: v.clone() for k, v in
                                                                trainer.model.state_dict().items()}) \

@@ -20,8 +20,8 @@ from .runs import SERIES_NAMES, SHARED_PLOTS, RunRecord, base_key, plot_name
 from .style import PlotView, prepare_axes, run_color
 
 _TITLES = {"loss": "Loss", "accuracy": "Accuracy", "mae": "Mean absolute error", "mse": "Mean squared error",
-           "d_output": "D's mean output: on real (x) and generated (G(z)) samples", "modes_covered": "Modes covered",
-           "high_quality": "High-quality samples (share)"}
+           "d_output": "D's mean output: on real (x) and generated (G(z)) samples", "modes": "Modes covered (of the data set's modes)",
+           "high_quality": "High-quality samples (share within 3 std of a mode)"}
 # Colours of the values that share a plot: fixed per value, so "loss D" is the same red in every run.
 _SERIES_COLORS = {"loss_D": run_color(3), "loss_G": run_color(0), "D_x": run_color(2), "D_G_z": run_color(4)}
 _COLUMNS = 2

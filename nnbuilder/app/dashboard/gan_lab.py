@@ -28,7 +28,7 @@ class GanLabPanel(ViewPanel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.view = PlotView()
-        self.plot = self.view.addPlot(title="GAN Lab")
+        self.plot = self.view.addPlot(row=0, col=0, title="The game on the plane")
         prepare_axes(self.plot)
         self.plot.setAspectLocked(True)
         self.plot.setLabel("bottom", "x₁")
@@ -47,6 +47,11 @@ class GanLabPanel(ViewPanel):
         self.legend.addItem(self.real_points, "real data")
         self.legend.addItem(self.fake_points, "generated G(z)")
         self.legend.addItem(self.arrows, "G's gradient")
+        # the numbers beside the plane, where an aspect-locked plot leaves room anyway
+        self.side = self.view.addLabel("", row=0, col=1, justify="left", size="9pt", color="#222")
+        self.side.setMinimumWidth(300)
+        self.view.ci.layout.setColumnStretchFactor(0, 3)
+        self.view.ci.layout.setColumnStretchFactor(1, 2)
 
         self.buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()
@@ -122,12 +127,17 @@ class GanLabPanel(ViewPanel):
             self.arrows.setData(segments[:, 0], segments[:, 1])
         else:
             self.arrows.clear()
-        parts = [f"epoch {frame.epoch}", f"D steps {frame.d_steps:,}", f"G steps {frame.g_steps:,}"]
+        self.plot.setTitle(f"The game on the plane, epoch {frame.epoch}")
+        lines = [f"<b>Epoch {frame.epoch}</b>", f"D steps: {frame.d_steps:,}", f"G steps: {frame.g_steps:,}"]
         if frame.modes_covered is not None and frame.modes:
-            parts.append(f"modes covered {frame.modes_covered}/{frame.modes}")
+            lines.append(f"<br><b>Modes covered: {frame.modes_covered} of {frame.modes}</b>")
         if frame.high_quality is not None:
-            parts.append(f"high-quality samples {100 * frame.high_quality:.0f} %")
-        self.plot.setTitle("GAN Lab: " + " · ".join(parts))
+            lines.append(f"High-quality samples: {100 * frame.high_quality:.0f} %")
+        d_real = float(frame.heat.mean()) if frame.heat.size else float("nan")
+        lines.append(f"<br>D's mean belief over the plane: {d_real:.2f}")
+        lines.append("<span style='color:#666'>0 = all fake, 1 = all real; at the game's<br>"
+                     "end D cannot tell and says ½ everywhere</span>")
+        self.side.setText("<br>".join(lines), size="9pt", color="#222")
         self.updates += 1
 
     def export_target(self) -> pg.GraphicsItem:

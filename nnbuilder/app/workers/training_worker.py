@@ -163,6 +163,7 @@ class TrainingWorker(QObject):
         # Requests made before the trainer exists, handed to it as soon as it does (the run loop owns them).
         self._early_stop = False
         self._early_pause = False
+        self._flush_now = False  # set by pause(): send the last values at once, the run is about to wait
         self._visible: set[str] | None = None  # streams on screen (None: all); hidden ones wait for the end
         self.trainer: Any = None
 
@@ -210,6 +211,7 @@ class TrainingWorker(QObject):
     def pause(self) -> None:
         """Ask the run to wait before its next batch; returns at once."""
         trainer = self._trainer_or_remember(pause=True)
+        self._flush_now = True
         if trainer is not None:
             trainer.pause()
 
@@ -371,23 +373,32 @@ class TrainingWorker(QObject):
         batches = max(1, event.batches)
         values = dict(event.losses) if event.losses else {"loss": float(event.loss)}
         values.update(event.metrics)
+        manual = event.manual
+        pausing, self._flush_now = self._flush_now, False  # the run parks right after this event: show it all
+        if manual:
+            self._flush_batches()  # what came before goes out on its own: a step by hand is one point
         pending = self._pending
+        n = len(self._pending_x)
         for name, value in values.items():
-            pending.setdefault(name, []).append(float(value))
+            column = pending.setdefault(name, [])
+            column.extend([float("nan")] * (n - len(column)))  # a value this run did not report before
+            column.append(float(value))
+        for name, column in pending.items():
+            if name not in values:  # a step by hand of D alone reports no loss_G: keep the columns aligned
+                column.append(float("nan"))
         self._epoch, self._batch = event.epoch, event.batch
         self._position = event.epoch - 1 + event.batch / batches
         self._pending_x.append(self._position)
         self._last_batch = event
-        manual = getattr(event, "manual", "")
         if manual:
             self._manual_steps[manual] = self._manual_steps.get(manual, 0) + 1
         else:
             self._done_batches = (event.epoch - self._start_epoch) * batches + event.batch
         now = time.perf_counter()
         # A step by hand happens while paused: its picture must not wait for the next interval.
-        if manual or now - self._last_emit >= self._batch_interval:
+        if manual or pausing or now - self._last_emit >= self._batch_interval:
             self._flush_batches(now)
-        self._live_views(now, force=bool(manual), at_epoch_end=False)
+        self._live_views(now, force=bool(manual or pausing), at_epoch_end=False)
         if now - self._last_snapshot_request >= self._snapshot_interval and not self._snapshot_pending:
             self._ask_snapshot(now)
 
@@ -400,7 +411,7 @@ class TrainingWorker(QObject):
         if now - self._last_emit >= self._batch_interval:
             self._flush_batches(now)
         self._live_views(now, at_epoch_end=True)
-        self._update_hints()
+        self._update_hints(event)
         # Short epochs would otherwise see few snapshots: ask at each epoch end, within a tighter limit.
         if now - self._last_snapshot_request >= min(0.2, self._snapshot_interval) and not self._snapshot_pending:
             self._ask_snapshot(now)
@@ -494,7 +505,11 @@ class TrainingWorker(QObject):
                            "training goes on.")
 
     # -- hints -----------------------------------------------------------------------------------------------
-    def _update_hints(self) -> None:
+    def _update_hints(self, event: EpochEnd | None = None) -> None:
+        sentences = getattr(event, "hints", None)
+        if sentences is not None:  # the core's own verdict on this epoch
+            self._emit_hints(list(sentences))
+            return
         step = getattr(self.trainer, "step", None)
         if step is None or STREAM_HINTS in self._view_failures:
             return
@@ -663,7 +678,13 @@ class TrainingWorker(QObject):
         self._gan = gan
 
     def _g_steps(self) -> int:
+        """Generator updates so far: one per iteration of the run, plus the steps taken by hand."""
         return self._done_batches + self._manual_steps.get("G", 0) + self._manual_steps.get("both", 0)
+
+    def _d_steps(self) -> int:
+        """Discriminator updates so far: ``d_steps`` per iteration (GAN Lab's k), plus those taken by hand."""
+        k = int(getattr(self.trainer.step, "d_steps", 1) or 1)
+        return k * (self._done_batches + self._manual_steps.get("both", 0)) + self._manual_steps.get("D", 0)
 
     def _emit_samples(self) -> None:
         step = self.trainer.step
@@ -681,19 +702,19 @@ class TrainingWorker(QObject):
         heat = np.asarray(step.discriminate(gan["plane"]), dtype=np.float32)
         gradient = np.asarray(step.generator_gradient(fake), dtype=np.float32).reshape(-1, 2)
         coverage = self._coverage(fake)
-        d_steps = self._done_batches + self._manual_steps.get("D", 0) + self._manual_steps.get("both", 0)
         self._emit(STREAM_GAN_LAB, gan_views.gan_lab_frame(
-            gan["real"], fake, heat, gradient, gan["extent"], self._epoch, self._position, d_steps=d_steps,
+            gan["real"], fake, heat, gradient, gan["extent"], self._epoch, self._position, d_steps=self._d_steps(),
             g_steps=self._g_steps(), coverage=coverage))
 
     def _coverage(self, fake: np.ndarray) -> tuple[int, int, float] | None:
         """VEEGAN's modes covered and high-quality share, when the data set knows its modes (the core's
         definitions, in ``nnbuilder.training.gan_metrics``)."""
-        extra = self.trainer.dataset.extra
-        means = extra.get("means") if isinstance(extra, dict) else None
-        if means is None:
+        extra = self.trainer.dataset.extra or {}
+        means, std = extra.get("modes"), float(extra.get("mode_std", 0.0) or 0.0)
+        if means is None or std <= 0:
             return None
-        from nnbuilder.training import gan_metrics
+        from nnbuilder.training.gan_metrics import mode_coverage
 
-        result = gan_metrics.mode_coverage(fake, np.asarray(means), float(extra.get("std", 0.05)))
-        return int(result.covered), int(result.modes), float(result.high_quality)
+        means = np.asarray(means, dtype=np.float64)
+        covered, high_quality = mode_coverage(fake, means, std)
+        return int(covered), len(means), float(high_quality)

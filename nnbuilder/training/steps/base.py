@@ -90,7 +90,9 @@ class Step(Protocol):
     manual_steps: tuple[str, ...]  # what step_once accepts
     models: dict[str, Any]  # name -> torch.nn.Module; the loop copies/restores their states
     optimizers: dict[str, Any]  # name -> torch.optim.Optimizer, made by make_optimizers
-    split: Any  # nnbuilder.training.split.Split
+    split: Any  # nnbuilder.training.split.Split, set by the first prepare()
+    batch_size: int
+    stop_requested: Any  # set by the loop: () -> bool, checked inside long evaluations
 
     def prepare(self) -> Plan:
         """Tensors, loss and checks; raises TrainingError with a sentence. Cheap when called again."""
@@ -122,7 +124,12 @@ class Step(Protocol):
     def test_logs(self) -> dict[str, float] | None:
         ...
 
-    def lr(self) -> float:
+    def lr(self, name: str | None = None) -> float:
+        """The current learning rate (of the optimizer behind loss ``name`` for a GAN: loss_D -> D's)."""
+        ...
+
+    def optimizer_name(self, name: str | None = None) -> str:
+        """sgd, adam, ... (for the NaN sentence, which advises per optimizer)."""
         ...
 
     def end_epoch(self) -> None:
@@ -131,4 +138,16 @@ class Step(Protocol):
 
     def epoch_hints(self, history: list[dict[str, float]]) -> list[str]:
         """Plain sentences about how the run is going (a GAN's failure modes); empty when fine."""
+        ...
+
+    def snapshot(self, epoch: int, batch: int) -> Any:
+        """A ``Snapshot`` event of weights and gradient health (served on request)."""
+        ...
+
+    def state_module(self) -> Any:
+        """The ``nn.Module`` whose state dict is the weights file (a GAN: both networks, prefixed)."""
+        ...
+
+    def layer_names(self) -> dict[str, str]:
+        """Top-level module name in ``state_module`` -> the layer's name on the canvas (for load errors)."""
         ...

@@ -1,0 +1,488 @@
+"""The GAN step: a generator and a discriminator graph trained against each other (Goodfellow et al. 2014).
+
+One *batch* of the run loop is one generator update after ``d_steps`` discriminator updates (each on the next
+mini-batch of real rows and a fresh noise batch), so an epoch is one pass over the real data by the
+discriminator. Losses: the non-saturating one of the original paper and the PyTorch DCGAN tutorial
+(D: BCE(D(x), 1) + BCE(D(G(z)), 0); G: BCE(D(G(z)), 1)), or least squares (LSGAN, Mao et al. 2017).
+One-sided label smoothing (Salimans et al. 2016) softens only the real targets. Each network has its own
+optimizer: a graph's own ``optimizer`` setting, else the project's.
+
+Interval values per ``BatchEnd``: loss_D, loss_G, D_x (mean D(x) on real samples) and D_G_z (mean D(G(z)) on
+generated ones, before the discriminator's update), the tutorial's signals. For data sets that declare their
+modes (``ring8``) each epoch also logs ``modes`` and ``high_quality`` (VEEGAN's definitions). Like the
+supervised step, nothing is read back from the device per batch; values are stacked when an event is due.
+
+Probes for the live views (see ``base.py``): ``fixed_noise``, ``sample_noise``, ``generate``,
+``discriminate``, ``generator_gradient``, ``real_samples``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ..errors import TrainingError
+from ..events import Snapshot
+from ..loop import BatchFault, NonFinite, StopRequested
+from ..split import Split, compute_split
+from .base import VIEW_CURVES, VIEW_GAN_LAB, VIEW_GAN_SAMPLES, Plan
+
+FIXED_NOISE_ROWS = 64  # the gallery's grid: 8 x 8 samples of the same noise all run long
+COVERAGE_SAMPLES = 2500  # samples for modes covered / high quality after each epoch (VEEGAN uses 2,500)
+_NAMES = ["loss_D", "D_x", "D_G_z", "loss_G"]
+
+
+class GANStep:
+    """See the module docstring. Built by ``Trainer`` for a project with a generator and a discriminator."""
+
+    kind = "gan"
+    task = "generation"
+    losses = ["loss_D", "loss_G"]
+    metrics = ["D_x", "D_G_z"]
+    manual_steps = ("D", "G", "both")
+
+    def __init__(self, project: Any, dataset: Any, device: Any) -> None:
+        import torch
+        from torch import nn
+
+        from ...compiler import build_module, infer
+        from ...compiler.gan_checks import check_gan
+        from ...project.errors import ProjectError
+        from ..views import training_view
+
+        self.project = project
+        self.config = project.training
+        self.dataset = dataset
+        self._torch_device = torch.device(device)
+        gen_graph = project.role_graph("generator")
+        disc_graph = project.role_graph("discriminator")
+        title = getattr(dataset, "title", None) or getattr(dataset, "id", "the data set")
+        problems = [p for p in check_gan(project, tuple(int(d) for d in dataset.x.shape[1:]), title) if p.is_error]
+        if problems:
+            raise TrainingError(" ".join(p.message for p in problems[:2]), kind="model")
+        assert gen_graph is not None and disc_graph is not None
+        self.gen_graph, self.disc_graph = gen_graph, disc_graph
+        g_inf, d_inf = infer(gen_graph), infer(disc_graph)
+        noise_node = gen_graph.node(g_inf.inputs[0])
+        self.latent = int(noise_node.params.get("latent", 100))
+        self.distribution = str(noise_node.params.get("distribution", "normal"))
+        self.sample_shape = tuple(int(d) for d in dataset.x.shape[1:])
+        torch.manual_seed(int(self.config.seed))
+        try:
+            generator = build_module(gen_graph, None, g_inf)
+            discriminator = build_module(disc_graph, None, d_inf)
+        except ProjectError as exc:
+            raise TrainingError(str(exc), kind="model") from exc
+        except Exception as exc:  # noqa: BLE001 - a layer that cannot be built is a model problem
+            raise TrainingError(f"The GAN could not be built: {exc}", kind="model") from exc
+        self.generator = generator.to(self._torch_device)
+        self.discriminator = discriminator.to(self._torch_device)
+        self.model = self.generator
+        self.models = {"generator": self.generator, "discriminator": self.discriminator}
+        self._pair = nn.ModuleDict(self.models)
+        gan = self.config.gan
+        self.d_steps = max(1, int(gan.d_steps))
+        self.least_squares = gan.loss == "least_squares"
+        self.real_target = 1.0 - float(gan.label_smoothing)
+        # training views: re-traced flat (no per-layer container calls); D ends in logits for the BCE losses
+        self._g_view, _k, _a = training_view(self.generator, "mse")
+        if self.least_squares:
+            self._d_view, self._d_kind, _a = training_view(self.discriminator, "mse")
+        else:
+            self._d_view, self._d_kind, _a = training_view(self.discriminator, "binary_crossentropy")
+        self.optimizers: dict[str, Any] = {}
+        self._schedulers: dict[str, Any] = {}
+        self._gen: Any = None  # noise and shuffling, seeded per run
+        self._real: Any = None  # real training rows on the device
+        self._shuffled: Any = None
+        self.split: Split | None = None
+        self.stop_requested: Callable[[], bool] = lambda: False
+        self._batch_size = int(self.config.batch_size)
+        rng = np.random.default_rng(int(self.config.seed) + 1)
+        self.fixed_noise = self._draw(rng, FIXED_NOISE_ROWS)
+        self._eval_noise = self._draw(np.random.default_rng(int(self.config.seed) + 2), COVERAGE_SAMPLES)
+        extra = getattr(dataset, "extra", {}) or {}
+        self._modes = np.asarray(extra["modes"], dtype=np.float64) if "modes" in extra else None
+        self._mode_std = float(extra.get("mode_std", 0.0))
+        self.views = [VIEW_CURVES, VIEW_GAN_SAMPLES] + ([VIEW_GAN_LAB] if self.sample_shape == (2,) else [])
+        self._notes: list[str] = []
+
+    @property
+    def batch_size(self) -> int:
+        return self._batch_size
+
+    # -- noise -------------------------------------------------------------------------------------------
+    def _draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        if self.distribution == "uniform":
+            return rng.uniform(-1.0, 1.0, (n, self.latent)).astype(np.float32)
+        return rng.standard_normal((n, self.latent)).astype(np.float32)
+
+    def sample_noise(self, n: int, seed: int | None = None) -> np.ndarray:
+        """``n`` noise vectors (float32, (n, latent)) from the Noise layer's distribution."""
+        return self._draw(np.random.default_rng(seed), int(n))
+
+    def _noise(self, n: int) -> Any:
+        import torch
+
+        if self.distribution == "uniform":
+            z = torch.rand((n, self.latent), generator=self._gen, device=self._gen.device) * 2 - 1
+        else:
+            z = torch.randn((n, self.latent), generator=self._gen, device=self._gen.device)
+        return z.to(self._torch_device, non_blocking=True)
+
+    # -- Step protocol -------------------------------------------------------------------------------------
+    def prepare(self) -> Plan:
+        import torch
+
+        ds = self.dataset
+        self._batch_size = max(1, int(self.config.batch_size))
+        if self.split is None:
+            try:
+                self.split = compute_split(ds, float(self.config.validation_split), int(self.config.seed))
+            except Exception as exc:  # noqa: BLE001 - DataError and friends: one sentence for the student
+                raise TrainingError(str(exc), kind="data") from exc
+        if self._real is None:
+            x = np.ascontiguousarray(ds.x, dtype=np.float32)
+            if not np.isfinite(x).all():
+                raise TrainingError(f"The data set '{ds.title}' contains missing (NaN) or infinite values; clean "
+                                    "or fill them before training.", kind="data")
+            rows = torch.from_numpy(np.array(self.split.train, dtype=np.int64))
+            self._real = torch.from_numpy(x).index_select(0, rows).to(self._torch_device)
+            lo, hi = float(x.min()), float(x.max())
+            act = getattr(self.generator, "output_activation", None)
+            if act == "sigmoid" and (lo < -0.01 or hi > 1.01):
+                self._notes.append(f"The generator ends in sigmoid (0..1) but the real data span {lo:.2g}..{hi:.2g}; "
+                                   "it cannot reach them. Use tanh for -1..1 or no activation.")
+        n = len(self._real)
+        if n == 0:
+            raise TrainingError(f"The data set '{ds.title}' leaves no samples for training.", kind="data")
+        bs = min(self._batch_size, n)
+        batches = max(1, n // bs)
+        return Plan(num_train=n, num_val=self.split.num_val, batches_per_epoch=math.ceil(batches / self.d_steps),
+                    notes=list(self._notes))
+
+    def make_optimizers(self, epochs: int) -> None:
+        from ..optim import make_optimizer, no_parameters_message
+
+        for name, graph, model in (("generator", self.gen_graph, self.generator),
+                                   ("discriminator", self.disc_graph, self.discriminator)):
+            params = [p for p in model.parameters() if p.requires_grad]
+            if not params:
+                raise TrainingError(no_parameters_message(model, f"The {name} '{graph.name}'"), kind="model")
+            oc = graph.optimizer or self.config.optimizer
+            self.optimizers[name], self._schedulers[name] = make_optimizer(params, oc, self._torch_device.type,
+                                                                           epochs)
+
+    def has_optimizers(self) -> bool:
+        return bool(self.optimizers)
+
+    def drop_optimizers(self) -> None:
+        self.optimizers = {}
+        self._schedulers = {}
+
+    def begin(self, seed: int, fresh: bool) -> None:
+        import torch
+
+        if fresh or self._gen is None:
+            dev = self._torch_device if self._torch_device.type == "cuda" else torch.device("cpu")
+            self._gen = torch.Generator(device=dev).manual_seed(int(seed))
+
+    def lr(self, name: str | None = None) -> float:
+        which = "discriminator" if name in ("loss_D", "D_x", "D_G_z", "discriminator") else "generator"
+        opt = self.optimizers.get(which)
+        if opt is None:
+            graph = self.disc_graph if which == "discriminator" else self.gen_graph
+            return float((graph.optimizer or self.config.optimizer).lr)
+        return float(opt.param_groups[0]["lr"])
+
+    def optimizer_name(self, name: str | None = None) -> str:
+        graph = self.disc_graph if name in ("loss_D", "D_x", "D_G_z") else self.gen_graph
+        return str((graph.optimizer or self.config.optimizer).name).lower()
+
+    def end_epoch(self) -> None:
+        for sched in self._schedulers.values():
+            if sched is not None:
+                sched.step()
+
+    def epoch_hints(self, history: list[dict[str, float]]) -> list[str]:
+        from ..gan_metrics import gan_hints
+
+        return gan_hints(history, len(self._modes) if self._modes is not None else None)
+
+    def test_logs(self) -> dict[str, float] | None:
+        return None
+
+    def state_module(self) -> Any:
+        return self._pair
+
+    def layer_names(self) -> dict[str, str]:
+        return {"generator": f"generator '{self.gen_graph.name}'",
+                "discriminator": f"discriminator '{self.disc_graph.name}'"}
+
+    # -- the updates ---------------------------------------------------------------------------------------
+    def _d_loss(self, out_real: Any, out_fake: Any) -> Any:
+        import torch.nn.functional as F
+
+        if self.least_squares:
+            return 0.5 * ((out_real - self.real_target) ** 2).mean() + 0.5 * (out_fake ** 2).mean()
+        if self._d_kind == "logits":
+            real = F.binary_cross_entropy_with_logits(out_real, out_real.new_full(out_real.shape, self.real_target))
+            return real + F.binary_cross_entropy_with_logits(out_fake, out_fake.new_zeros(out_fake.shape))
+        eps = 1e-7
+        real = F.binary_cross_entropy(out_real.clamp(eps, 1 - eps), out_real.new_full(out_real.shape, self.real_target))
+        return real + F.binary_cross_entropy(out_fake.clamp(eps, 1 - eps), out_fake.new_zeros(out_fake.shape))
+
+    def _g_loss(self, out_fake: Any) -> Any:
+        import torch.nn.functional as F
+
+        if self.least_squares:
+            return 0.5 * ((out_fake - 1.0) ** 2).mean()
+        if self._d_kind == "logits":
+            return F.binary_cross_entropy_with_logits(out_fake, out_fake.new_ones(out_fake.shape))
+        eps = 1e-7
+        return F.binary_cross_entropy(out_fake.clamp(eps, 1 - eps), out_fake.new_ones(out_fake.shape))
+
+    def _score(self, out: Any) -> Any:
+        """D's output as the number the curves show: a probability for the BCE losses, the raw score for LS."""
+        if self.least_squares or self._d_kind != "logits":
+            return out
+        import torch
+
+        return torch.sigmoid(out)
+
+    def _d_update(self, real: Any) -> tuple[Any, Any, Any, Any]:
+        """One discriminator step; (loss, D(x) mean, D(G(z)) mean, the fake batch) as device tensors."""
+        opt = self.optimizers["discriminator"]
+        opt.zero_grad(set_to_none=True)
+        fake = self._g_view(self._noise(len(real)))
+        out_real = self._d_view(real)
+        out_fake = self._d_view(fake.detach())
+        loss = self._d_loss(out_real, out_fake)
+        loss.backward()
+        opt.step()
+        out_real, out_fake = out_real.detach(), out_fake.detach()
+        return loss.detach(), self._score(out_real).mean(), self._score(out_fake).mean(), fake
+
+    def _g_update(self, fake: Any | None, n: int) -> Any:
+        """One generator step (reusing the discriminator step's fake batch when given, as the DCGAN tutorial)."""
+        opt = self.optimizers["generator"]
+        opt.zero_grad(set_to_none=True)
+        if fake is None:
+            fake = self._g_view(self._noise(n))
+        d_params = self._d_params
+        for p in d_params:
+            p.requires_grad_(False)  # D's weight gradients are not needed for G's step
+        try:
+            loss = self._g_loss(self._d_view(fake))
+            loss.backward()
+        finally:
+            for p in d_params:
+                p.requires_grad_(True)
+        opt.step()
+        return loss.detach()
+
+    @property
+    def _d_params(self) -> list[Any]:
+        params = getattr(self, "_d_param_list", None)
+        if params is None:
+            params = [p for p in self.discriminator.parameters() if p.requires_grad]
+            self._d_param_list = params
+        return params
+
+    def _iteration(self, batches: list[Any]) -> Any:
+        """``d_steps`` D updates (one per real batch) then one G update; a (4,) row of _NAMES on the device."""
+        import torch
+
+        fake = None
+        if len(batches) == 1:
+            loss_d, d_x, d_gz, fake = self._d_update(batches[0])
+        else:
+            parts = [self._d_update(real)[:3] for real in batches]
+            loss_d, d_x, d_gz = (torch.stack(col).mean() for col in zip(*parts, strict=True))
+        loss_g = self._g_update(fake if self.d_steps == 1 else None, len(batches[-1]))
+        return torch.stack([loss_d, d_x, d_gz, loss_g])
+
+    def run_epoch(self, epoch: int, ctx: Any) -> dict[str, float]:
+        import torch
+
+        real = self._real
+        n = len(real)
+        bs = min(self._batch_size, n)
+        n_batches = max(1, n // bs)
+        iterations = math.ceil(n_batches / self.d_steps)
+        perm = torch.randperm(n, generator=self._gen, device=self._gen.device).to(real.device)
+        if self._shuffled is None or len(self._shuffled) != n:
+            self._shuffled = real.new_empty(real.shape)
+        xs = torch.index_select(real, 0, perm, out=self._shuffled)
+        self.generator.train()
+        self.discriminator.train()
+        self._g_view.train()
+        self._d_view.train()
+        ctx.mark_epoch_start()
+        pending: list[Any] = []
+        flushed = 0
+        total = torch.zeros(4, dtype=torch.float64)
+        due = ctx.due
+        k = self.d_steps
+        it = 0
+        try:
+            for it in range(iterations):
+                batches = [xs[(j % n_batches) * bs:(j % n_batches) * bs + bs] for j in range(it * k, it * k + k)]
+                pending.append(self._iteration(batches))
+                if it == iterations - 1 or due():
+                    stacked = torch.stack(pending)
+                    ctx.check_finite(stacked, flushed + 1, _NAMES)
+                    sums = stacked.double().sum(dim=0).cpu()
+                    total += sums
+                    count = len(pending)
+                    flushed = it + 1
+                    pending.clear()
+                    means = (sums / count).tolist()
+                    running = dict(zip(_NAMES, (total / flushed).tolist(), strict=True))
+                    ctx.report(it + 1, iterations, {"loss_D": means[0], "loss_G": means[3]},
+                               {"D_x": means[1], "D_G_z": means[2]}, running, count * bs * k)
+        except (StopRequested, NonFinite):
+            raise
+        except Exception as exc:
+            raise BatchFault(epoch, it + 1) from exc
+        logs = dict(zip(_NAMES, (total / max(1, flushed)).tolist(), strict=True))
+        logs = {"loss_D": logs["loss_D"], "loss_G": logs["loss_G"], "D_x": logs["D_x"], "D_G_z": logs["D_G_z"]}
+        logs.update(self.quality())
+        return logs
+
+    def manual_step(self, which: str) -> dict[str, float]:
+        """One update by hand: "D" (one discriminator step), "G" (one generator step) or "both" (one iteration)."""
+        import torch
+
+        real = self._real
+        bs = min(self._batch_size, len(real))
+        rows = torch.randint(0, len(real), (bs,), generator=self._gen, device=self._gen.device).to(real.device)
+        batch = real.index_select(0, rows)
+        self.generator.train()
+        self.discriminator.train()
+        if which == "D":
+            loss, d_x, d_gz, _fake = self._d_update(batch)
+            return {"loss_D": float(loss), "D_x": float(d_x), "D_G_z": float(d_gz)}
+        if which == "G":
+            return {"loss_G": float(self._g_update(None, bs))}
+        row = self._iteration([batch] * self.d_steps).tolist()
+        return dict(zip(_NAMES, row, strict=True))
+
+    # -- quality -----------------------------------------------------------------------------------------
+    def quality(self) -> dict[str, float]:
+        """modes / high_quality on a fixed noise batch, for data sets that declare their modes; else {}."""
+        if self._modes is None or self._mode_std <= 0:
+            return {}
+        from ..gan_metrics import mode_coverage
+
+        covered, hq = mode_coverage(self.generate(self._eval_noise), self._modes, self._mode_std)
+        return {"modes": float(covered), "high_quality": hq}
+
+    # -- probes (views, generate, CLI) -----------------------------------------------------------------------
+    def _eval_call(self, fn: Callable[[], Any]) -> Any:
+        modes = (self.generator.training, self.discriminator.training)
+        self.generator.eval()
+        self.discriminator.eval()
+        try:
+            return fn()
+        finally:
+            self.generator.train(modes[0])
+            self.discriminator.train(modes[1])
+
+    def generate(self, noise: np.ndarray | None = None) -> np.ndarray:
+        """Generated samples (float32, (N, *sample shape)) for ``noise`` (default: ``fixed_noise``)."""
+        import torch
+
+        z = self.fixed_noise if noise is None else np.asarray(noise, dtype=np.float32)
+        if z.ndim != 2 or z.shape[1] != self.latent:
+            raise TrainingError(f"The noise must be shaped N×{self.latent} (the Noise layer's latent size), "
+                                f"not {'×'.join(map(str, z.shape))}.", kind="data")
+
+        def run() -> np.ndarray:
+            with torch.no_grad():
+                out = [self.generator(torch.from_numpy(z[s:s + 4096]).to(self._torch_device))
+                       for s in range(0, len(z), 4096)]
+            return torch.cat(out).float().cpu().numpy() if out else np.zeros((0, *self.sample_shape), np.float32)
+
+        return self._eval_call(run)
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        return self.generate(x)
+
+    def predict_nodes(self, nodes: Any = None) -> np.ndarray:
+        raise TrainingError("predict_nodes is for graph networks.", kind="data")
+
+    def _points(self, points: np.ndarray) -> Any:
+        import torch
+
+        x = np.ascontiguousarray(points, dtype=np.float32)
+        if x.shape[1:] != self.sample_shape:
+            x = x.reshape((-1, *self.sample_shape))
+        return torch.from_numpy(x).to(self._torch_device)
+
+    def discriminate(self, points: np.ndarray) -> np.ndarray:
+        """D's verdict per sample, shape (N,): the probability of 'real' (BCE losses) or the raw score (LS)."""
+        import torch
+
+        def run() -> np.ndarray:
+            with torch.no_grad():
+                out = self._score(self._d_view(self._points(points)))
+            return out.reshape(len(out), -1)[:, 0].float().cpu().numpy()
+
+        return self._eval_call(run)
+
+    def generator_gradient(self, points: np.ndarray) -> np.ndarray:
+        """-dL_G/dx at each sample x: the direction the generator's loss pushes a generated point (GAN Lab's
+        arrows), shape like ``points``. Per-sample losses are summed so each arrow is that sample's own."""
+        import torch
+
+        def run() -> np.ndarray:
+            with torch.enable_grad():
+                x = self._points(points).requires_grad_(True)
+                out = self._d_view(x)
+                loss = self._g_loss(out) * len(x)  # mean -> sum: each sample's own gradient
+                (grad,) = torch.autograd.grad(loss, x)
+            return (-grad).float().cpu().numpy().reshape(np.shape(points))
+
+        return self._eval_call(run)
+
+    def real_samples(self, n: int) -> np.ndarray:
+        """The first ``n`` real training samples (the same ones every call), as float32 numpy."""
+        self.prepare()
+        return self._real[: int(n)].float().cpu().numpy()
+
+    def evaluate(self, split: str = "train") -> dict[str, float]:
+        """loss_D, loss_G, D_x, D_G_z on real rows of ``split`` ("train" or "val") and as many fresh noise
+        vectors, without updating anything."""
+        import torch
+
+        self.prepare()
+        assert self.split is not None
+        key = {"validation": "val", "training": "train"}.get(split, split)
+        if key not in ("train", "val"):
+            raise TrainingError(f"A GAN is evaluated on 'train' or 'val', not '{split}'.", kind="data")
+        rows = self.split.train if key == "train" else self.split.val
+        if len(rows) == 0:
+            raise TrainingError("There is no validation data (the validation split is 0).", kind="data")
+        x = self._points(np.asarray(self.dataset.x)[rows[:4096]])
+        z = torch.from_numpy(self.sample_noise(len(x), int(self.config.seed) + 3)).to(self._torch_device)
+
+        def run() -> dict[str, float]:
+            with torch.no_grad():
+                out_real = self._d_view(x)
+                out_fake = self._d_view(self._g_view(z))
+                return {"loss_D": float(self._d_loss(out_real, out_fake)), "loss_G": float(self._g_loss(out_fake)),
+                        "D_x": float(self._score(out_real).mean()), "D_G_z": float(self._score(out_fake).mean())}
+
+        return self._eval_call(run)
+
+    def snapshot(self, epoch: int, batch: int) -> Snapshot:
+        import torch
+
+        from ..snapshot import take_snapshot
+
+        z = torch.from_numpy(self.fixed_noise).to(self._torch_device)
+        return take_snapshot(self.generator, lambda: self.generator(z), epoch, batch)

@@ -1,0 +1,131 @@
+"""Training a GAN from the app, end to end: the ring example, a real GAN step, a real QThread.
+
+What a student sees: the sample grid changes while the networks train, the GAN Lab view draws D's heatmap
+and G's arrows, each step button while paused moves exactly one player by exactly one step, and pause and
+stop behave as in a supervised run.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nnbuilder.project import load_project
+
+from .test_training_controller import WindowDouble, wait_done
+
+ROOT = Path(__file__).resolve().parents[2]
+RING = ROOT / "resources" / "examples" / "gan_ring_2d.nnb"
+
+
+def ring(epochs: int) -> Any:
+    project = load_project(RING)
+    project.training.epochs = epochs
+    return project
+
+
+def open_window(qtbot: Any, project: Any) -> WindowDouble:
+    window = WindowDouble(project, RING)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def test_gan_trains_from_the_app_and_the_sample_grid_changes(qtbot: Any) -> None:
+    window = open_window(qtbot, ring(2000))
+    c = window.controller
+    c.warm_up()
+    d = c.dashboard
+    samples = d.panels["gan_samples"]
+    with qtbot.waitSignal(c.run_finished, timeout=60_000) as finished:
+        assert c.train()
+        qtbot.waitUntil(lambda: d.show_view("gan_samples"), timeout=30_000)
+        qtbot.waitUntil(lambda: samples.updates >= 1, timeout=30_000)
+        first = samples.history[-1].points.copy()
+        qtbot.waitUntil(lambda: samples.updates >= 3, timeout=30_000)
+        # the same noise, later in the run: the generator moved its samples
+        assert np.abs(samples.history[-1].points - first).max() > 0.05
+        assert d.show_view("gan_lab")
+        lab = d.panels["gan_lab"]
+        qtbot.waitUntil(lambda: lab.updates >= 1, timeout=30_000)
+        c.stop()
+    wait_done(qtbot, c)
+    assert finished.args[0].stopped_by_user and window.errors == []
+    heat = lab.heat.image
+    assert heat is not None and heat.ndim == 2 and 0.0 <= heat.min() and heat.max() <= 1.0
+    assert len(lab.fake_points.data) == len(lab.last.fake) and len(lab.arrows.getData()[0]) == 6 * len(lab.last.fake)
+    assert len(lab.real_points.data) > 100
+    run = d.current
+    assert {"loss_D", "loss_G"} <= set(run.batch_raw) and {"D_x", "D_G_z"} <= set(run.batch_raw)
+    visible = {d.tabs.tabText(i) for i in range(d.tabs.count()) if d.tabs.isTabVisible(i)}
+    assert {"Samples", "GAN Lab"} <= visible and "Decision boundary" not in visible
+    assert len(samples.history) >= 3 and samples.slider.maximum() == len(samples.history) - 1
+
+
+def _pause(qtbot: Any, c: Any) -> None:
+    c.pause_action.trigger()
+    qtbot.waitUntil(lambda: c._worker is not None and c._worker.trainer is not None
+                    and c._worker.trainer.is_paused, timeout=10_000)
+
+
+def test_step_buttons_while_paused_advance_exactly_one_step(qtbot: Any) -> None:
+    window = open_window(qtbot, ring(5000))
+    c = window.controller
+    d = c.dashboard
+    lab = d.panels["gan_lab"]
+    assert c.train()
+    qtbot.waitUntil(lambda: d.show_view("gan_lab"), timeout=30_000)
+    qtbot.waitUntil(lambda: lab.updates >= 1, timeout=30_000)
+    _pause(qtbot, c)
+    assert all(b.isEnabled() for b in lab.buttons.values())
+    qtbot.wait(150)  # late frames from before the pause arrive
+    d.refresh_now()
+    before = lab.last
+    batches = len(d.current.batch_x)
+    lab.buttons["D"].click()
+    qtbot.waitUntil(lambda: lab.received > 0 and lab.last is not before and lab.last.d_steps != before.d_steps,
+                    timeout=10_000)
+    after_d = lab.last
+    assert after_d.g_steps == before.g_steps  # the generator did not move ...
+    assert np.allclose(after_d.fake, before.fake)  # ... so neither did its samples
+    assert not np.allclose(after_d.heat, before.heat)  # the discriminator did
+    assert len(d.current.batch_x) == batches + 1  # one step: one more value on the curves
+    lab.buttons["G"].click()
+    qtbot.waitUntil(lambda: lab.last.g_steps != after_d.g_steps, timeout=10_000)
+    after_g = lab.last
+    assert after_g.g_steps == after_d.g_steps + 1 and after_g.d_steps == after_d.d_steps
+    assert not np.allclose(after_g.fake, after_d.fake) and np.allclose(after_g.heat, after_d.heat)
+    assert len(d.current.batch_x) == batches + 2
+    qtbot.wait(300)  # and nothing else moved while paused
+    assert len(d.current.batch_x) == batches + 2
+    with qtbot.waitSignal(c.run_finished, timeout=10_000) as finished:
+        c.stop()
+    wait_done(qtbot, c)
+    assert finished.args[0].stopped_by_user and window.errors == []
+    assert not lab.buttons["D"].isEnabled()
+
+
+def test_pause_resume_and_stop_a_gan_run(qtbot: Any) -> None:
+    window = open_window(qtbot, ring(5000))
+    c = window.controller
+    d = c.dashboard
+    assert c.train()
+    qtbot.waitUntil(lambda: d.current is not None and len(d.current.batch_x) >= 20, timeout=30_000)
+    _pause(qtbot, c)
+    assert c.pause_action.text() == "Resume"
+    qtbot.wait(150)
+    frozen = len(d.current.batch_x)
+    qtbot.wait(400)
+    assert len(d.current.batch_x) == frozen, "batches kept coming while paused"
+    c.pause_action.trigger()
+    qtbot.waitUntil(lambda: len(d.current.batch_x) >= frozen + 10, timeout=10_000)
+    with qtbot.waitSignal(c.run_finished, timeout=10_000) as finished:
+        t0 = time.perf_counter()
+        c.stop_action.trigger()
+    wait_done(qtbot, c)
+    assert finished.args[0].stopped_by_user and time.perf_counter() - t0 < 2.0
+    assert window.errors == [] and window.locks[-1][0] is False
+    assert "stopped" in d.current.outcome
