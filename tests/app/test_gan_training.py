@@ -15,7 +15,8 @@ import numpy as np
 
 from nnbuilder.project import load_project
 
-from .test_training_controller import WindowDouble, wait_done
+from .helpers import Harness
+from .test_training_controller import wait_done
 
 ROOT = Path(__file__).resolve().parents[2]
 RING = ROOT / "resources" / "examples" / "gan_ring_2d.nnb"
@@ -27,11 +28,11 @@ def ring(epochs: int) -> Any:
     return project
 
 
-def open_window(qtbot: Any, project: Any) -> WindowDouble:
-    window = WindowDouble(project, RING)
-    qtbot.addWidget(window)
-    window.show()
-    return window
+def open_window(qtbot: Any, project: Any) -> Harness:
+    harness = Harness(project, RING)
+    qtbot.addWidget(harness.window)
+    harness.window.show()
+    return harness
 
 
 def test_gan_trains_from_the_app_and_the_sample_grid_changes(qtbot: Any) -> None:
