@@ -78,6 +78,8 @@ def main() -> int:
 
     if "backprop" in wanted:
         window.open_file(examples_dir() / "spiral_playground.nnb", ask_to_save=False)
+        for dock in ("paletteDock", "inspectorDock", "settingsDock", "problemsDock", "summaryDock", "codeDock"):
+            window.docks[dock].hide()
         window.setGeometry(0, 0, 820, 900)
         window.show()
         window.view.fit_to_view()
@@ -89,6 +91,8 @@ def main() -> int:
         window.view.fit_to_view()
         capture("teach_backprop_stepper.png", 1600, 900)
         view.close()
+        for dock in window.docks.values():
+            dock.show()
         window.hide()
 
     if "sketch" in wanted:
