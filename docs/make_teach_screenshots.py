@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
-    parser.add_argument("--only", nargs="*", help="race, backprop, sketch, data")
+    parser.add_argument("--only", nargs="*", help="race, backprop, sketch, data, examples")
     args = parser.parse_args()
     if not os.environ.get("DISPLAY"):
         print("Set DISPLAY to an X server (e.g. Xvfb :93).", file=sys.stderr)
@@ -110,10 +110,10 @@ def main() -> int:
         trainer.save_weights(tmp / "digits.weights.safetensors")
         window.open_file(path, ask_to_save=False)
         view = window.teach.open("sketch")
-        view.setGeometry(0, 0, 820, 470)
+        view.setGeometry(0, 0, 820, 540)
         for a, b in [((8, 6), (20, 6)), ((20, 6), (14, 15)), ((14, 15), (11, 23))]:  # a seven
             view.pad.draw_segment(a, b)
-        capture("teach_sketch_pad.png", 820, 470)
+        capture("teach_sketch_pad.png", 820, 540)
         view.close()
 
     if "data" in wanted:
@@ -127,6 +127,15 @@ def main() -> int:
         view.setGeometry(0, 0, 900, 600)
         capture("teach_data_first_series.png", 900, 600)
         view.close()
+    if "examples" in wanted:  # each bundled example as it opens, for docs/examples.md
+        window.setGeometry(0, 0, 1280, 760)
+        window.show()
+        for path in sorted(examples_dir().glob("*.nnb")):
+            window.open_file(path, ask_to_save=False)
+            window.docks["summaryDock"].raise_()
+            settle(300)
+            window.view.fit_to_view()
+            capture(f"teach_example_{path.stem}.png", 1280, 760)
     window.close()
     return 0
 
