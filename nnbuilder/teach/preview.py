@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 FIRST = 25
-MAX_SERIES_ROWS = 3000
+MAX_SERIES_ROWS = 1000
 MAX_GRAPH_NODES = 300
 
 

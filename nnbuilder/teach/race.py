@@ -69,7 +69,7 @@ SURFACES: dict[str, Surface] = {
                 "Steep across, flat along: plain gradient descent zig-zags; momentum and the adaptive methods "
                 "do not."),
         Surface("rosenbrock", "Rosenbrock", "C = (1 − x)² + 100·(y − x²)²",
-                lambda x, y: (1 - x) ** 2 + 100 * (y - x**2) ** 2, (-2.0, 2.0), (-1.0, 3.0), (-1.5, 2.5),
+                lambda x, y: (1 - x) ** 2 + 100 * (y - x**2) ** 2, (-2.0, 2.0), (-1.0, 3.0), (-1.2, 1.0),
                 (1.0, 1.0), 0.001, 0.1,
                 "A curved, nearly flat valley: finding it is easy, following it to (1, 1) is slow."),
         Surface("saddle", "Saddle", "C = x² − y²", lambda x, y: x**2 - y**2, (-2.0, 2.0), (-2.0, 2.0),

@@ -11,6 +11,7 @@ from PySide6.QtTest import QTest
 from nnbuilder import load_project, save_project
 from nnbuilder.app.document import Document
 from nnbuilder.app.teach.sketch_view import CELL, SketchPadView
+from nnbuilder.teach.sketch import centre_like_mnist
 from nnbuilder.training import Trainer
 
 
@@ -51,11 +52,17 @@ def test_pad_uses_the_saved_weights_and_equals_predict(qtbot, tmp_path, examples
     assert [n.text() for n in view.names] == [str(d) for d in range(10)]
     draw_seven(view)
     assert view.pad.picture.max() == 1.0 and 30 < (view.pad.picture > 0.5).sum() < 300
-    expected = trainer.predict(view.pad.picture[None].astype(np.float32))[0]
+    assert view.centre_check.isChecked()
+    centred = centre_like_mnist(view.pad.picture)
+    np.testing.assert_array_equal(view.network_input(), centred)
+    expected = trainer.predict(centred[None].astype(np.float32))[0]
     np.testing.assert_allclose(view.probabilities, expected, atol=1e-6)
-    best = int(np.argmax(expected))
+    view.centre_check.setChecked(False)  # the drawing exactly as drawn
+    as_drawn = trainer.predict(view.pad.picture[None].astype(np.float32))[0]
+    np.testing.assert_allclose(view.probabilities, as_drawn, atol=1e-6)
+    best = int(np.argmax(as_drawn))
     assert view.guess.text().startswith(f"Looks like: {best} ")
-    assert view.bars[best].value() == int(round(float(expected[best]) * 1000))
+    assert view.bars[best].value() == int(round(float(as_drawn[best]) * 1000))
     view.show_test_picture()  # a real test digit: a one-epoch MLP gets it right with high probability
     assert float(view.probabilities.max()) > 0.5
     view.pad.clear()
@@ -72,7 +79,7 @@ def test_pad_takes_a_cnn_from_the_last_run(qtbot, tmp_path, examples_dir) -> Non
     assert view.model is not None and view.model.input_shape == (1, 28, 28)
     assert view.model.source == "the last training run"
     draw_seven(view)
-    expected = trainer.predict(view.pad.picture[None, None].astype(np.float32))[0]
+    expected = trainer.predict(view.network_input()[None, None].astype(np.float32))[0]
     np.testing.assert_allclose(view.probabilities, expected, atol=1e-6)
 
 

@@ -39,3 +39,4 @@ def test_points_series_and_graph() -> None:
     assert np.abs(graph.points).max() <= 1.0
     cora = build_preview(load_dataset("cora", {}))
     assert cora.points.shape[0] == 300 and "nearest node 0" in cora.summary
+

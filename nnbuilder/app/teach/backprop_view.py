@@ -101,12 +101,16 @@ class BackpropStepperView(QWidget):
         self.panel = QTextBrowser()
 
         top = QHBoxLayout()
-        for w in (self.sample_spin, self.cost_combo, self.lr_spin, self.step_button, self.sample_button,
-                  self.next_button, self.reload_button):
+        for w in (self.sample_spin, self.cost_combo, self.lr_spin):
             top.addWidget(w)
         top.addStretch(1)
+        buttons = QHBoxLayout()
+        for w in (self.step_button, self.sample_button, self.next_button, self.reload_button):
+            buttons.addWidget(w)
+        buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addLayout(buttons)
         layout.addWidget(self.formula)
         layout.addWidget(self.message)
         layout.addWidget(self.panel, 1)
@@ -254,8 +258,8 @@ class BackpropStepperView(QWidget):
                     f"&nbsp; a<sup>{lnum}</sup> = σ(z<sup>{lnum}</sup>) with σ = {self.net.layers[i].activation}")
         if kind == "delta":
             rule = self.result.layers[i].rule
-            where = "output layer, L" if i == n - 1 else f"l = {lnum}"
-            return f"<b>Backward ({where} = {lnum}):</b> {rule}"
+            where = f"output layer, L = {lnum}" if i == n - 1 else f"layer l = {lnum}"
+            return f"<b>Backward ({where}):</b> {rule}"
         if kind == "grads":
             return ("<b>Gradients:</b> ∂C/∂w<sup>l</sup> = a<sup>l−1</sup> δ<sup>l</sup> "
                     "(entry j,k is a<sub>k</sub><sup>l−1</sup> δ<sub>j</sub><sup>l</sup>), ∂C/∂b<sup>l</sup> = δ<sup>l</sup>")

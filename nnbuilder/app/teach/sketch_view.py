@@ -7,8 +7,9 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import (
+    QCheckBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...teach.errors import TeachError
-from ...teach.sketch import SIZE, SketchModel, new_picture, sketch_model, stroke
+from ...teach.sketch import SIZE, SketchModel, centre_like_mnist, new_picture, sketch_model, stroke
 
 CELL = 12  # screen pixels per picture pixel
 
@@ -105,6 +106,13 @@ class SketchPadView(QWidget):
         self.sample_button = QPushButton("A test picture")
         self.sample_button.setToolTip("Put a picture of the data set's test part on the pad, to compare.")
         self.reload_button = QPushButton("Reload model")
+        self.centre_check = QCheckBox("Centre like MNIST")
+        self.centre_check.setChecked(True)
+        self.centre_check.setToolTip("MNIST's digits were moved so their centre of mass is the picture's centre; "
+                                     "do the same to the drawing before the network reads it.")
+        self.network_view = QLabel()
+        self.network_view.setFixedSize(SIZE * 3, SIZE * 3)
+        self.network_view.setToolTip("What the network reads")
         self.guess = QLabel()
         f = self.guess.font()
         f.setPointSizeF(f.pointSizeF() * 1.6)
@@ -130,6 +138,12 @@ class SketchPadView(QWidget):
             buttons.addWidget(b)
         left.addLayout(buttons)
         left.addWidget(QLabel("Left button draws, right button erases."))
+        seen = QHBoxLayout()
+        seen.addWidget(self.centre_check)
+        seen.addStretch(1)
+        seen.addWidget(QLabel("the network reads:"))
+        seen.addWidget(self.network_view)
+        left.addLayout(seen)
         left.addStretch(1)
         layout = QHBoxLayout(self)
         layout.addLayout(left)
@@ -139,6 +153,7 @@ class SketchPadView(QWidget):
         self.clear_button.clicked.connect(self.pad.clear)
         self.sample_button.clicked.connect(self.show_test_picture)
         self.reload_button.clicked.connect(self.reload)
+        self.centre_check.toggled.connect(self._on_pad_changed)
         self.reload()
         self.resize(760, 440)
 
@@ -161,15 +176,23 @@ class SketchPadView(QWidget):
             return
         for w in (self.pad, self.sample_button, self.clear_button):
             w.setEnabled(True)
-        self.source.setText(f"Weights from {self.model.source}. The picture goes in exactly as drawn: "
-                            "28×28 pixels, ink 1 on black 0, like the training pictures.")
+        self.source.setText(f"Weights from {self.model.source}. The network reads 28×28 pixels, ink 1 on black "
+                            "0, like its training pictures.")
         self._set_bars(self.model.class_names)
         self.update_probabilities()
+
+    def network_input(self) -> np.ndarray:
+        """The 28×28 picture the network reads: the drawing, centred like MNIST when that box is ticked."""
+        return centre_like_mnist(self.pad.picture) if self.centre_check.isChecked() else self.pad.picture.copy()
 
     def update_probabilities(self) -> None:
         if self.model is None:
             return
-        self.probabilities = self.model.probabilities(self.pad.picture)
+        seen = self.network_input()
+        grey = np.ascontiguousarray((seen * 255).astype(np.uint8))
+        image = QImage(grey.data, SIZE, SIZE, SIZE, QImage.Format.Format_Grayscale8).copy()
+        self.network_view.setPixmap(QPixmap.fromImage(image).scaled(SIZE * 3, SIZE * 3))
+        self.probabilities = self.model.probabilities(seen)
         for bar, p in zip(self.bars, self.probabilities, strict=True):
             bar.setValue(int(round(float(p) * 1000)))
             bar.setFormat(f"{float(p) * 100:.1f} %")
