@@ -88,6 +88,11 @@ EXCLUDED_MODULES: dict[str, str] = {
     "PIL._imagingtk": "no tkinter",
 }
 
+# Excluded modules that something does import, inside try/except, and works without.
+OPTIONAL_IMPORTS: dict[str, str] = {
+    "PySide6.QtTest": "pyqtgraph.Qt imports it in a try block and stores a placeholder when it is missing",
+}
+
 # Files dropped from the collected binaries and data, by path inside the bundle (fnmatch patterns,
 # '/' separators). Each group is reported separately so the README can say what each saved.
 EXCLUDED_FILES: dict[str, tuple[str, ...]] = {
