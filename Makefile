@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint bench screenshot clean
+.PHONY: setup run test lint bench screenshot clean bundle bundle-check
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -33,6 +33,15 @@ bench: setup
 
 screenshot: setup
 	QT_QPA_PLATFORM=offscreen $(BIN)/python docs/make_screenshots.py
+
+# Installers (packaging/README.md). Both use the existing virtualenv ($(VENV)) and add PyInstaller to it.
+bundle:
+	$(BIN)/python -c "import PyInstaller" 2>/dev/null || $(BIN)/pip install --disable-pip-version-check -q "pyinstaller>=6.10"
+	nice -n 10 $(BIN)/python packaging/build_linux.py
+
+bundle-check:
+	$(BIN)/python -c "import PyInstaller" 2>/dev/null || $(BIN)/pip install --disable-pip-version-check -q "pyinstaller>=6.10"
+	$(BIN)/python packaging/bundle_check.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -29,6 +29,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Draw neural networks, compile them to PyTorch and watch them learn. "
         "Without a command, opens the app (on FILE when given).",
     )
+    from . import __version__
+
+    p.add_argument("--version", action="version", version=f"nnbuilder {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     v = sub.add_parser("validate", help="check a project file and list its problems")

@@ -1,8 +1,11 @@
 """Where the app finds its bundled resources and keeps per-user files.
 
 Resources live in the repository's top-level ``resources/`` folder; a packaged build
-puts them next to the executable. ``NNBUILDER_RESOURCES`` overrides both, which is how
-tests and installers point the app somewhere else without patching code.
+carries them inside the bundle (PyInstaller's ``sys._MEIPASS``, or beside the executable
+for other freezers). ``NNBUILDER_RESOURCES`` overrides both, which is how tests and
+installers point the app somewhere else without patching code. Nothing is ever written
+there: an installed bundle is read-only, so caches, settings and recovery files go to the
+user's folders below.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ def resources_dir() -> Path:
     frozen = getattr(sys, "_MEIPASS", None)
     if frozen:
         return Path(frozen) / "resources"
+    if getattr(sys, "frozen", False):
+        return Path(sys.executable).resolve().parent / "resources"
     return Path(__file__).resolve().parent.parent / "resources"
 
 
@@ -29,6 +34,23 @@ def examples_dir() -> Path:
 
 def data_dir() -> Path:
     return resources_dir() / "data"
+
+
+def icons_dir() -> Path:
+    return resources_dir() / "icons"
+
+
+def is_bundled(path: str | Path) -> bool:
+    """True for a file inside an installed app's resources, which is opened as a copy: the install
+    folder may be read-only, and a Save there would overwrite the shipped example for every user.
+    A checkout's resources/ is the developers' to edit, so this is False when not frozen."""
+    if not getattr(sys, "frozen", False):
+        return False
+    try:
+        Path(path).resolve().relative_to(resources_dir().resolve())
+    except (ValueError, OSError):
+        return False
+    return True
 
 
 def user_cache_dir() -> Path:

@@ -30,6 +30,15 @@ def run_app(path: str | None = None, argv: list[str] | None = None) -> int:
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName("nnbuilder")
+    app.setDesktopFileName("nnbuilder")  # matches the installed nnbuilder.desktop (taskbar icon on Wayland)
+    from PySide6.QtGui import QIcon
+
+    from ..paths import icons_dir
+
+    icon = QIcon()
+    for png in sorted(icons_dir().glob("nnbuilder-*.png")):
+        icon.addFile(str(png))
+    app.setWindowIcon(icon)
     theme = os.environ.get("NNBUILDER_THEME") or str(app_settings().value("theme", "system"))
     apply_theme(app, theme if theme in THEMES else "system")
 

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..layers import LayerSpec
-from ..paths import examples_dir
+from ..paths import examples_dir, is_bundled
 from ..project import Edge, ProjectError, load_project
 from . import settings as app_settings_mod
 from .autosave import Autosaver, find_recoveries
@@ -473,6 +473,8 @@ class MainWindow(QMainWindow):
             path = self.show_dialog("open_file", "Open project", directory=start)
             if not path:
                 return False
+        if is_bundled(path):  # e.g. double-clicked in the install folder: Save must not write there
+            return self.open_example(path, ask_to_save=False)
         try:
             project = load_project(path)
         except ProjectError as exc:
@@ -483,9 +485,9 @@ class MainWindow(QMainWindow):
         self.show_message(f"Opened {Path(path).name}.")
         return True
 
-    def open_example(self, path: str | Path) -> bool:
+    def open_example(self, path: str | Path, *, ask_to_save: bool = True) -> bool:
         """Open a bundled example as an unsaved copy (Save asks where, so examples stay intact)."""
-        if self._locked or not self.maybe_save():
+        if self._locked or (ask_to_save and not self.maybe_save()):
             return False
         try:
             project = load_project(path)
@@ -899,6 +901,9 @@ def about_text() -> str:
                   if d.attribution and not d.attribution.startswith("Generated")]
     except Exception as exc:  # noqa: BLE001 - the About box must open even with a broken data module
         lines.append(f"(the dataset list could not be read: {exc})")
+    from ..licences import library_lines
+
+    lines += ["", "Bundled libraries and their licences:", *library_lines()]
     return "\n".join(lines)
 
 
