@@ -92,6 +92,7 @@ class WeightsPanel(QWidget):
         self.filter_plot.addItem(self.filter_image)
         self.filter_note = pg.TextItem("No convolution layer in this network.", color="#777", anchor=(0.5, 0.5))
         self.filter_plot.addItem(self.filter_note)
+        self.filter_plot.setVisible(False)  # shown only for networks with a convolution
 
         self.grad_plot = self.view.addPlot(title="Gradient norm per layer")
         prepare_axes(self.grad_plot)
@@ -142,6 +143,7 @@ class WeightsPanel(QWidget):
         self.matrix_image.clear()
         self.filter_image.clear()
         self.filter_note.setVisible(True)
+        self.filter_plot.setVisible(False)
         self.dead_label.clear()
         self.dirty = True
 
@@ -196,6 +198,7 @@ class WeightsPanel(QWidget):
             self.matrix_image.clear()
             self.matrix_plot.setTitle(f"Weight matrix: {layer or '—'} has none")
         if self._filters is not None:
+            self.filter_plot.setVisible(True)
             self.filter_note.setVisible(False)
             self.filter_image.setImage(self._filters, levels=(-1.0, 1.0), autoLevels=False)
             self.filter_plot.setTitle(f"Filters of {self._filters_layer}")
