@@ -514,6 +514,12 @@ class Document(QObject):
         inputs = [n for n in graph.nodes if n.type == "Input"]
         return inputs[0] if len(inputs) == 1 else None
 
+    @staticmethod
+    def _input_shape(node: Node) -> tuple[int, ...]:
+        """The Input's shape as it will be built: its own value, or the layer's default."""
+        value = node.params.get("shape", get_spec(node.type).param("shape").default)
+        return tuple(int(v) for v in value or ())
+
     def input_mismatch(self, graph: Graph | None = None) -> tuple[str, str] | None:
         """(Input node id, sentence) when the Input's shape is not the data set's sample shape."""
         graph = graph or self.graph(self.project.graph().name)
@@ -521,7 +527,7 @@ class Document(QObject):
         expected = self.data_sample_shape()
         if node is None or expected is None:
             return None
-        shape = tuple(int(v) for v in node.params.get("shape") or ())
+        shape = self._input_shape(node)
         if shape == expected:
             return None
         hint = ""
@@ -542,7 +548,7 @@ class Document(QObject):
             return "The network needs exactly one Input layer to take the data."
         if expected is None:
             return "The shape of this data set is known only after loading it; Train will report it."
-        if tuple(node.params.get("shape") or ()) == expected:
+        if self._input_shape(node) == expected:
             return f"{node.display_name} already takes {fmt_shape(expected)}."
         self.set_param(node.id, "shape", list(expected), graph=graph.name)
         return f"{node.display_name} now takes {fmt_shape(expected)}, the shape of one sample."

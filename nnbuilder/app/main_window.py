@@ -780,8 +780,9 @@ class MainWindow(QMainWindow):
                 dock.setWindowTitle(f"Problems ({self.problems_panel.tree.topLevelItemCount()})")
         else:
             self.counts_label.setText("<span style='color:#2CA02C'>● valid</span>")
+            rows = self.problems_panel.tree.topLevelItemCount()  # notes only
             if dock is not None:
-                dock.setWindowTitle("Problems")
+                dock.setWindowTitle(f"Problems ({rows})" if rows else "Problems")
 
     def _on_view_zoom_changed(self, zoom: float) -> None:
         self.zoom_label.setText(f"{zoom * 100:.0f} %")

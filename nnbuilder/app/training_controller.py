@@ -33,6 +33,8 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QLabel,
     QProgressBar,
+    QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QToolBar,
     QWidget,
@@ -181,6 +183,12 @@ class TrainingController(QObject):
         self.window = window
         self._dock_sized = False
         self.dashboard = dashboard or Dashboard()
+        # In a small dock the dashboard scrolls instead of clipping its plots and buttons.
+        self.scroller = QScrollArea()
+        self.scroller.setWidgetResizable(True)
+        self.scroller.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.dashboard.setMinimumSize(560, 300)
+        self.scroller.setWidget(self.dashboard)
         self.trainer: Any = None  # the last run's Trainer (idle between runs): Evaluate, Predict, Continue
         self.last_result: Any = None
         self.last_failure: tuple[str, str] | None = None
@@ -225,6 +233,8 @@ class TrainingController(QObject):
         self.blocked_label = ElidedLabel()  # why Train is off, in words, while the network has errors
         self.blocked_label.setObjectName("trainBlockedLabel")
         self.blocked_label.setStyleSheet("QLabel#trainBlockedLabel { color: #D62728; padding: 0 6px; }")
+        self.blocked_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.blocked_label.setMaximumWidth(520)
         self.pause_action = QAction("Pause", parent)
         self.pause_action.setCheckable(True)
         self.pause_action.setToolTip("Pause training after the current batch; press again to resume.")
@@ -295,9 +305,10 @@ class TrainingController(QObject):
         """Put the toolbar, the dashboard dock and the progress bar into the window and listen to it."""
         w = self.window
         w.add_toolbar(self.toolbar)
-        self.dock = w.add_dock(self.dashboard, "Training", Qt.DockWidgetArea.BottomDockWidgetArea,
-                               "TrainingDashboardDock")
-        w.resizeDocks([self.dock], [420], Qt.Orientation.Vertical)  # plots need height to be readable
+        # Tabbed with Problems until the first run raises it (and gives it room): on a laptop screen a
+        # dashboard of its own below the canvas left the canvas a strip ~165 px high.
+        self.dock = w.add_dock(self.scroller, "Training", Qt.DockWidgetArea.BottomDockWidgetArea,
+                               "TrainingDashboardDock", tabify_with="problemsDock")
         w.statusBar().addPermanentWidget(self.progress)
         cast(QObject, w).installEventFilter(self)
         app = QApplication.instance()

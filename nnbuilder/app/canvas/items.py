@@ -337,7 +337,13 @@ class EdgeItem(QGraphicsPathItem):
         self.update_path()
 
     def update_path(self) -> None:
-        self.set_endpoints(self.source_port.scenePos(), self.target_port.scenePos())
+        """Re-route around the other nodes (a skip connection must not vanish behind the layers it skips)."""
+        scene = self.scene()
+        own = (self.source_port.node, self.target_port.node)
+        nodes = getattr(scene, "nodes", {}) if scene is not None else {}
+        obstacles = [n.sceneBoundingRect() for n in nodes.values() if n not in own]
+        self.setPath(route(self.source_port.scenePos(), self.target_port.scenePos(), obstacles))
+        self._shape = None
 
     def set_endpoints(self, a: QPointF, b: QPointF) -> None:
         self.setPath(bezier(a, b))
@@ -393,6 +399,53 @@ def bezier(a: QPointF, b: QPointF) -> QPainterPath:
     dx = max(50.0, abs(b.x() - a.x()) * 0.5)
     path = QPainterPath(a)
     path.cubicTo(QPointF(a.x() + dx, a.y()), QPointF(b.x() - dx, b.y()), b)
+    return path
+
+
+ROUTE_GAP = 22.0  # clearance between a detouring wire and the nodes it passes
+
+
+def _s_curve(path: QPainterPath, a: QPointF, b: QPointF) -> None:
+    dx = max(12.0, abs(b.x() - a.x()) * 0.5)
+    path.cubicTo(QPointF(a.x() + dx, a.y()), QPointF(b.x() - dx, b.y()), b)
+
+
+def _crosses(path: QPainterPath, rect: QRectF, samples: int = 40) -> bool:
+    return any(rect.contains(path.pointAtPercent(i / samples)) for i in range(1, samples))
+
+
+def route(a: QPointF, b: QPointF, obstacles: list[QRectF]) -> QPainterPath:
+    """The S-curve from ``a`` to ``b``, or, when it would pass under other nodes, a path that leaves ``a``,
+    runs along a horizontal lane above or below them (whichever is nearer) and comes down into ``b``.
+
+    Back-edges (``b`` left of ``a``) keep the plain loop: they are rare and already stand out.
+    """
+    plain = bezier(a, b)
+    if b.x() - a.x() < 2 * ROUTE_GAP:
+        return plain
+    hits = [r for r in obstacles if r.right() > a.x() and r.left() < b.x() and _crosses(plain, r)]
+    if not hits:
+        return plain
+    lane_y = (a.y() + b.y()) / 2
+    x1 = x2 = 0.0
+    for _ in range(6):  # widen the detour until its lane is clear of every node it spans
+        top = min(r.top() for r in hits) - ROUTE_GAP
+        bottom = max(r.bottom() for r in hits) + ROUTE_GAP
+        mid = (a.y() + b.y()) / 2
+        lane_y = top if abs(mid - top) <= abs(bottom - mid) else bottom
+        x1 = max(a.x() + ROUTE_GAP, min(r.left() for r in hits) - ROUTE_GAP)
+        x2 = min(b.x() - ROUTE_GAP, max(r.right() for r in hits) + ROUTE_GAP)
+        more = [r for r in obstacles if r not in hits and r.left() < x2 and r.right() > x1
+                and r.top() - ROUTE_GAP < lane_y < r.bottom() + ROUTE_GAP]
+        if not more:
+            break
+        hits += more
+    if x2 < x1:
+        x1 = x2 = (a.x() + b.x()) / 2
+    path = QPainterPath(a)
+    _s_curve(path, a, QPointF(x1, lane_y))
+    path.lineTo(x2, lane_y)
+    _s_curve(path, QPointF(x2, lane_y), b)
     return path
 
 

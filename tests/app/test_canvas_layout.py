@@ -1,0 +1,62 @@
+"""What the canvas shows a student: a first step on an empty canvas, wires that never hide behind nodes,
+dropped nodes far enough apart for their wire to show."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QPoint, QRectF
+
+from nnbuilder.app.canvas.items import NODE_WIDTH
+from nnbuilder.app.canvas.view import DROP_GAP
+from nnbuilder.app.main_window import MainWindow
+
+from .helpers import drop_from_palette
+
+
+def _hidden_wires(window: MainWindow) -> list[str]:
+    """Wires with a stretch under a node they do not belong to."""
+    bad = []
+    for edge in window.scene.edges.values():
+        own = (edge.source_port.node, edge.target_port.node)
+        rects = [n.sceneBoundingRect().adjusted(4, 4, -4, -4) for n in window.scene.nodes.values() if n not in own]
+        path = edge.path()
+        if any(r.contains(path.pointAtPercent(i / 60)) for r in rects for i in range(1, 60)):
+            bad.append(f"{edge.edge.source}→{edge.edge.target}")
+    return bad
+
+
+def test_wires_go_around_nodes_in_the_skip_connection_and_gcn_examples(window: MainWindow, examples_dir: Any,
+                                                                       qtbot: Any) -> None:
+    for name in ("skip_connection_moons.nnb", "karate_club_gcn.nnb", "cora_gcn.nnb"):
+        assert window.open_example(examples_dir / name)
+        assert _hidden_wires(window) == [], name
+    # moving a node into a wire's way re-routes that wire once the move is done
+    assert window.open_example(examples_dir / "skip_connection_moons.nnb")
+    doc = window.document
+    g = doc.current_graph
+    edge = next(iter(window.scene.edges.values()))
+    a, b = edge.source_port.scenePos(), edge.target_port.scenePos()
+    blocker = next(n.id for n in g.nodes if n.id not in (edge.edge.source, edge.edge.target))
+    if b.x() - a.x() > NODE_WIDTH + 60:
+        doc.move_nodes({blocker: ((a.x() + b.x()) / 2 - NODE_WIDTH / 2, (a.y() + b.y()) / 2 - 39)})
+        qtbot.waitUntil(lambda: _hidden_wires(window) == [])
+
+
+def test_nodes_dropped_close_together_keep_room_for_their_wire(window: MainWindow) -> None:
+    first = drop_from_palette(window, "Input", QPoint(300, 300))
+    vp_x = window.view.mapFromScene(window.scene.nodes[first].sceneBoundingRect().topRight()).x()
+    second = drop_from_palette(window, "Dense", QPoint(int(vp_x + 14 + NODE_WIDTH / 2 * window.view.zoom), 300))
+    r1, r2 = (window.scene.nodes[n].sceneBoundingRect() for n in (first, second))
+    assert r2.left() - r1.right() >= DROP_GAP - 6  # (bounding rects include the 3 px selection outline)
+
+
+def test_an_empty_canvas_says_what_to_do(window: MainWindow) -> None:
+    hint = window.view.empty_hint
+    assert hint.isVisible() and "Input" in hint.text() and "Examples" in hint.text()
+    vp = QRectF(window.view.viewport().rect())
+    assert vp.contains(QRectF(hint.geometry()))
+    window.document.add_node("Input")
+    assert not hint.isVisible()
+    window.document.undo()
+    assert hint.isVisible()
