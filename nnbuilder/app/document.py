@@ -367,13 +367,13 @@ class Document(QObject):
         self.push(PasteCommand(self, g.name, nodes, edges))
         return [n.id for n in nodes]
 
-    def auto_layout(self, *, graph: str | None = None) -> None:
+    def auto_layout(self, *, graph: str | None = None, max_columns: int | None = None) -> None:
         from .commands import AutoLayoutCommand
         from .layout import layered_layout
 
         self._check_unlocked()
         g = self.graph(graph)
-        target = layered_layout(g)
+        target = layered_layout(g, max_columns=max_columns)
         moves = {n.id: (tuple(n.position), target[n.id]) for n in g.nodes if tuple(n.position) != target[n.id]}
         if moves:
             self.push(AutoLayoutCommand(self, g.name, moves))

@@ -642,7 +642,11 @@ class MainWindow(QMainWindow):
             item.setSelected(True)
 
     def auto_layout(self) -> None:
-        self._run(self.document.auto_layout)
+        """Arrange left to right, wrapping into bands what would not fit the canvas at about 80 %."""
+        from .layout import COLUMN_WIDTH
+
+        columns = max(3, int(self.view.viewport().width() / (0.8 * COLUMN_WIDTH)))
+        self._run(self.document.auto_layout, max_columns=columns)
         self.view.fit_to_view()
 
     def set_theme(self, theme: str) -> None:

@@ -60,3 +60,25 @@ def test_an_empty_canvas_says_what_to_do(window: MainWindow) -> None:
     assert not hint.isVisible()
     window.document.undo()
     assert hint.isVisible()
+
+
+def test_long_examples_open_whole_and_readable(window: MainWindow, examples_dir: Any, qtbot: Any) -> None:
+    for name in ("fashion_mnist_cnn.nnb", "household_power_lstm.nnb"):
+        assert window.open_example(examples_dir / name)
+        window.view.fit_to_view()
+        vp = QRectF(window.view.viewport().rect())
+        shown = window.view.mapFromScene(window.scene.nodes_rect()).boundingRect()
+        assert vp.contains(QRectF(shown)), f"{name} opens partly off the canvas"
+        assert window.view.zoom >= 0.7, f"{name} opens at {window.view.zoom:.0%}"
+        assert _hidden_wires(window) == [], name
+
+
+def test_auto_layout_wraps_a_long_chain_into_bands(window: MainWindow, examples_dir: Any) -> None:
+    from nnbuilder.app.layout import layered_layout
+    from nnbuilder.project import load_project
+
+    g = load_project(examples_dir / "fashion_mnist_cnn.nnb").graph()
+    flat = layered_layout(g)
+    wrapped = layered_layout(g, max_columns=4)
+    assert len({y for _, y in flat.values()}) == 1 and len({x for x, _ in flat.values()}) == len(g.nodes)
+    assert len({x for x, _ in wrapped.values()}) == 4 and len({y for _, y in wrapped.values()}) == 2

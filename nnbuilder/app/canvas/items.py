@@ -342,7 +342,8 @@ class EdgeItem(QGraphicsPathItem):
         own = (self.source_port.node, self.target_port.node)
         nodes = getattr(scene, "nodes", {}) if scene is not None else {}
         obstacles = [n.sceneBoundingRect() for n in nodes.values() if n not in own]
-        self.setPath(route(self.source_port.scenePos(), self.target_port.scenePos(), obstacles))
+        self.setPath(route(self.source_port.scenePos(), self.target_port.scenePos(), obstacles,
+                           [n.sceneBoundingRect() for n in own]))
         self._shape = None
 
     def set_endpoints(self, a: QPointF, b: QPointF) -> None:
@@ -414,13 +415,35 @@ def _crosses(path: QPainterPath, rect: QRectF, samples: int = 40) -> bool:
     return any(rect.contains(path.pointAtPercent(i / samples)) for i in range(1, samples))
 
 
-def route(a: QPointF, b: QPointF, obstacles: list[QRectF]) -> QPainterPath:
+def _back_route(a: QPointF, b: QPointF, blockers: list[QRectF]) -> QPainterPath:
+    """A wire to a node further left (a network wrapped into bands): a U-turn out of ``a``, a lane that runs
+    back between the nodes, and a U-turn into ``b``, instead of a loop across the canvas."""
+    lo, hi = min(a.x(), b.x()) - 2 * ROUTE_GAP, max(a.x(), b.x()) + 2 * ROUTE_GAP
+    spanned = [r for r in blockers if r.right() > lo and r.left() < hi]
+    lane = (a.y() + b.y()) / 2
+    for _ in range(len(spanned) + 1):
+        hit = [r for r in spanned if r.top() - ROUTE_GAP < lane < r.bottom() + ROUTE_GAP]
+        if not hit:
+            break
+        lane = max(r.bottom() for r in hit) + ROUTE_GAP
+    turn = 2 * ROUTE_GAP
+    path = QPainterPath(a)
+    path.cubicTo(QPointF(a.x() + turn, a.y()), QPointF(a.x() + turn, lane), QPointF(a.x(), lane))
+    path.lineTo(b.x(), lane)
+    path.cubicTo(QPointF(b.x() - turn, lane), QPointF(b.x() - turn, b.y()), b)
+    return path
+
+
+def route(a: QPointF, b: QPointF, obstacles: list[QRectF], own: list[QRectF] | None = None) -> QPainterPath:
     """The S-curve from ``a`` to ``b``, or, when it would pass under other nodes, a path that leaves ``a``,
     runs along a horizontal lane above or below them (whichever is nearer) and comes down into ``b``.
 
-    Back-edges (``b`` left of ``a``) keep the plain loop: they are rare and already stand out.
+    A wire back to the left (``b`` before ``a``) runs along a lane between the nodes (``own`` are the two
+    nodes it joins, which that lane must not cross either).
     """
     plain = bezier(a, b)
+    if b.x() - a.x() < 0:
+        return _back_route(a, b, obstacles + list(own or []))
     if b.x() - a.x() < 2 * ROUTE_GAP:
         return plain
     hits = [r for r in obstacles if r.right() > a.x() and r.left() < b.x() and _crosses(plain, r)]
