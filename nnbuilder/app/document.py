@@ -207,38 +207,10 @@ class Document(QObject):
     def connection_problem(self, source: str, source_port: str, target: str, target_port: str, *,
                            graph: str | None = None) -> str | None:
         """Why an edge cannot be drawn (a sentence), or None when it can."""
-        g = self.graph(graph)
         if self._locked:
             return self._lock_reason
-        if not g.has_node(source) or not g.has_node(target):
-            return "One of the layers no longer exists."
-        s_node, t_node = g.node(source), g.node(target)
-        s_spec, t_spec = get_spec(s_node.type), get_spec(t_node.type)
-        sp, tp = s_spec.output_port(source_port), t_spec.input_port(target_port)
-        if sp is None:
-            return f"{s_node.display_name} has no output '{source_port}'."
-        if tp is None:
-            return f"{t_node.display_name} has no input '{target_port}'."
-        if source == target:
-            return f"{s_node.display_name} cannot be connected to itself."
-        if sp.kind != tp.kind:
-            if tp.kind == "graph":
-                return (f"{t_node.display_name}'s '{tp.name}' input needs a Graph node, but "
-                        f"{s_node.display_name} sends values.")
-            return (f"{s_node.display_name} sends a graph, which {t_node.display_name}'s '{tp.name}' input cannot "
-                    "take — connect it to a GCNConv's 'graph' input.")
-        if any(e.key == (source, source_port, target, target_port) for e in g.edges):
-            return f"{s_node.display_name} is already connected to {t_node.display_name}."
-        if g.would_create_cycle(source, target):
-            return (f"Connecting {s_node.display_name} to {t_node.display_name} would create a cycle; data must "
-                    "flow one way.")
-        if not tp.multiple:
-            existing = [e for e in g.edges if e.target == target and e.target_port == target_port]
-            if existing:
-                other = g.node(existing[0].source).display_name
-                return (f"{t_node.display_name}'s '{tp.name}' input is already connected to {other}; it takes one "
-                        "input — delete that connection first, or merge with Add or Concatenate.")
-        return None
+        refusal = self.graph(graph).check_connect(Edge(source, target, source_port, target_port))
+        return None if refusal is None else refusal.message
 
     def connect(self, source: str, source_port: str, target: str, target_port: str, *,
                 graph: str | None = None) -> Edge:

@@ -238,11 +238,9 @@ def _graph_from_dict(raw: Any, path: str, ctx: _Ctx) -> Graph:
                 raise ctx.fail(f"{epath}.{end}", f"edge points to node {nid!r}, which does not exist.")
         sport = ctx.string(e.get("source_port", "out"), f"{epath}.source_port", allow_empty=False)
         tport = ctx.string(e.get("target_port", "in"), f"{epath}.target_port", allow_empty=False)
-        sspec, tspec = get_spec(g.node(src).type), get_spec(g.node(dst).type)
-        if sspec.output_port(sport) is None:
-            raise ctx.fail(f"{epath}.source_port", f"{sspec.title} node {src!r} has no output port {sport!r}.")
-        if tspec.input_port(tport) is None:
-            raise ctx.fail(f"{epath}.target_port", f"{tspec.title} node {dst!r} has no input port {tport!r}.")
+        refusal = g.check_connect(Edge(src, dst, sport, tport), in_graph=True)
+        if refusal is not None and refusal.field in ("source_port", "target_port"):  # the rest: Problems
+            raise ctx.fail(f"{epath}.{refusal.field}", refusal.message)
         try:
             g.add_edge(Edge(src, dst, sport, tport))
         except ProjectError as exc:
