@@ -82,3 +82,19 @@ def test_auto_layout_wraps_a_long_chain_into_bands(window: MainWindow, examples_
     wrapped = layered_layout(g, max_columns=4)
     assert len({y for _, y in flat.values()}) == 1 and len({x for x, _ in flat.values()}) == len(g.nodes)
     assert len({x for x, _ in wrapped.values()}) == 4 and len({y for _, y in wrapped.values()}) == 2
+
+
+def test_zoom_buttons_and_labelled_ports(window: MainWindow, examples_dir: Any) -> None:
+    bar = window.main_toolbar
+    zoom_in = bar.widgetForAction(window.zoom_in_action)
+    assert zoom_in is not None and zoom_in.text() == "Zoom +"
+    before = window.view.zoom
+    zoom_in.click()
+    assert window.view.zoom > before
+    bar.widgetForAction(window.zoom_out_action).click()
+    assert abs(window.view.zoom - before) < 1e-6
+    assert window.open_example(examples_dir / "karate_club_gcn.nnb")
+    gcn = next(i for i in window.scene.nodes.values() if i.spec.type == "GCNConv")
+    ports = {p.port.name: p for p in gcn.childItems() if hasattr(p, "show_label") and not p.is_output}
+    assert set(ports) == {"in", "graph"} and all(p.show_label for p in ports.values())
+    assert ports["graph"].boundingRect().contains(ports["graph"].label_rect())

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 NODE_WIDTH = 176.0
 HEADER_HEIGHT = 26.0
 NODE_HEIGHT = 78.0
+PORT_LABEL_WIDTH, PORT_LABEL_HEIGHT = 44.0, 12.0
 PORT_RADIUS = 6.0
 PORT_HIT = 11.0
 GRID = 20.0
@@ -67,6 +68,8 @@ class PortItem(QGraphicsItem):
         self.port = port
         self.is_output = is_output
         self.highlight: str | None = None  # "ok" | "bad" while a connection is dragged over it
+        # A node with several ports on one side (GCNConv: in and graph) names each, outside the node, so the
+        # student knows which wire goes where without hovering.
         self.show_label = count > 1
         body = NODE_HEIGHT - HEADER_HEIGHT
         y = HEADER_HEIGHT + body * (index + 1) / (count + 1)
@@ -84,11 +87,18 @@ class PortItem(QGraphicsItem):
         return self.node.node_id
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API
-        return QRectF(-PORT_HIT, -PORT_HIT, 2 * PORT_HIT, 2 * PORT_HIT)
+        hit = QRectF(-PORT_HIT, -PORT_HIT, 2 * PORT_HIT, 2 * PORT_HIT)
+        return hit.united(self.label_rect()) if self.show_label else hit
+
+    def label_rect(self) -> QRectF:
+        """Where the port's name is written: above the wire, just outside the node."""
+        if self.is_output:
+            return QRectF(4, -PORT_LABEL_HEIGHT - 3, PORT_LABEL_WIDTH, PORT_LABEL_HEIGHT)
+        return QRectF(-4 - PORT_LABEL_WIDTH, -PORT_LABEL_HEIGHT - 3, PORT_LABEL_WIDTH, PORT_LABEL_HEIGHT)
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
-        path.addEllipse(self.boundingRect())
+        path.addEllipse(QRectF(-PORT_HIT, -PORT_HIT, 2 * PORT_HIT, 2 * PORT_HIT))
         return path
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
@@ -115,6 +125,13 @@ class PortItem(QGraphicsItem):
             painter.drawPath(path)
         else:
             painter.drawEllipse(QPointF(0, 0), r, r)
+        if self.show_label:
+            font = QApplication.font()
+            font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
+            painter.setFont(font)
+            painter.setPen(c.muted)
+            align = Qt.AlignmentFlag.AlignLeft if self.is_output else Qt.AlignmentFlag.AlignRight
+            painter.drawText(self.label_rect(), int(align | Qt.AlignmentFlag.AlignBottom), self.port.name)
 
     # -- gestures are handled by the scene (it knows the other ports and the document) --------
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802 - Qt API
