@@ -1,55 +1,47 @@
 """Undo commands: every change to the project is one of these (``VerbNounCommand``).
 
-Commands know only the Document and plain model objects (ids, ``Node``, ``Edge``), never graphics
-items, so undo works the same whether the change came from the canvas, the inspector or a test.
-Each redo/undo ends with ``Document._flush`` (re-infer + signals); macros batch their children so
-shapes are inferred once per user action.
+Commands know only the project model (``ProjectModel`` and its public primitives) and plain model objects
+(ids, ``Node``, ``Edge``), never the editor or graphics items, so undo works the same whether the change
+came from the canvas, the inspector or a test. Each redo/undo ends with ``ProjectModel.flush`` (re-infer +
+signals); macros batch their children so shapes are inferred once per user action.
 """
 
 from __future__ import annotations
 
 import copy
 import weakref
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
 from ..project import Edge, Node
-
-if TYPE_CHECKING:
-    from .document import Document
+from .project_model import MISSING, ProjectModel
 
 MOVE_MERGE_ID = 1001
-
-
-def _missing() -> Any:
-    from .document import _MISSING as missing
-
-    return missing
 
 
 class DocumentCommand(QUndoCommand):
     """Base: subclasses implement ``_redo``/``_undo``; inference is refreshed after each."""
 
-    def __init__(self, doc: Document, text: str, parent: QUndoCommand | None = None) -> None:
+    def __init__(self, doc: ProjectModel, text: str, parent: QUndoCommand | None = None) -> None:
         super().__init__(text, parent)
         # A weak reference: the document's undo stack owns the commands, and a Python reference
         # cycle through Qt-owned objects can make the garbage collector free them twice.
         self._doc = weakref.ref(doc)
 
     @property
-    def doc(self) -> Document:
+    def doc(self) -> ProjectModel:
         doc = self._doc()
         if doc is None:  # pragma: no cover - the stack dies with its document
             raise RuntimeError("the document of this command no longer exists")
         return doc
 
     def redo(self) -> None:
-        with self.doc._batched():
+        with self.doc.batched():
             self._redo()
 
     def undo(self) -> None:
-        with self.doc._batched():
+        with self.doc.batched():
             self._undo()
 
     def _redo(self) -> None:  # pragma: no cover - abstract
@@ -66,7 +58,7 @@ class MacroCommand(DocumentCommand):
     own them twice (Python and the parent command), which crashes when the stack is cleared.
     """
 
-    def __init__(self, doc: Document, text: str, parent: QUndoCommand | None = None) -> None:
+    def __init__(self, doc: ProjectModel, text: str, parent: QUndoCommand | None = None) -> None:
         super().__init__(doc, text, parent)
         self.steps: list[DocumentCommand] = []
 
@@ -80,23 +72,23 @@ class MacroCommand(DocumentCommand):
 
 
 class AddNodeCommand(DocumentCommand):
-    def __init__(self, doc: Document, graph: str, node: Node, parent: QUndoCommand | None = None) -> None:
+    def __init__(self, doc: ProjectModel, graph: str, node: Node, parent: QUndoCommand | None = None) -> None:
         from ..layers import get_spec
 
         super().__init__(doc, f"Add {get_spec(node.type).title}", parent)
         self.graph, self.node = graph, node.copy()
 
     def _redo(self) -> None:
-        self.doc._apply_insert_node(self.graph, self.node.copy())
+        self.doc.insert_node(self.graph, self.node.copy())
 
     def _undo(self) -> None:
-        self.doc._apply_remove_node(self.graph, self.node.id)
+        self.doc.remove_node(self.graph, self.node.id)
 
 
 class RemoveNodesCommand(DocumentCommand):
     """Delete nodes with all their edges, plus explicitly selected edges; undo restores exact order."""
 
-    def __init__(self, doc: Document, graph: str, node_ids: list[str], edges: list[Edge] = (),  # type: ignore[assignment]
+    def __init__(self, doc: ProjectModel, graph: str, node_ids: list[str], edges: list[Edge] = (),  # type: ignore[assignment]
                  parent: QUndoCommand | None = None) -> None:
         n = len(node_ids)
         what = f"{n} layer{'s' if n != 1 else ''}" if n else f"{len(edges)} connection{'s' if len(edges) != 1 else ''}"
@@ -106,47 +98,47 @@ class RemoveNodesCommand(DocumentCommand):
         self._removed_nodes: list[tuple[Node, int, list[tuple[int, Edge]]]] = []
 
     def _redo(self) -> None:
-        self._removed_edges = [(self.doc._apply_remove_edge(self.graph, e), e) for e in self.edges]
-        self._removed_nodes = [self.doc._apply_remove_node(self.graph, nid) for nid in self.node_ids]
+        self._removed_edges = [(self.doc.remove_edge(self.graph, e), e) for e in self.edges]
+        self._removed_nodes = [self.doc.remove_node(self.graph, nid) for nid in self.node_ids]
 
     def _undo(self) -> None:
         for node, idx, edges in reversed(self._removed_nodes):
-            self.doc._apply_insert_node(self.graph, node, idx)
+            self.doc.insert_node(self.graph, node, idx)
             for i, e in sorted(edges, key=lambda t: t[0]):
-                self.doc._apply_insert_edge(self.graph, e, i)
+                self.doc.insert_edge(self.graph, e, i)
         for i, e in reversed(self._removed_edges):
-            self.doc._apply_insert_edge(self.graph, e, i)
+            self.doc.insert_edge(self.graph, e, i)
 
 
 class AddEdgeCommand(DocumentCommand):
-    def __init__(self, doc: Document, graph: str, edge: Edge, parent: QUndoCommand | None = None) -> None:
+    def __init__(self, doc: ProjectModel, graph: str, edge: Edge, parent: QUndoCommand | None = None) -> None:
         super().__init__(doc, "Connect layers", parent)
         self.graph, self.edge = graph, edge
 
     def _redo(self) -> None:
-        self.doc._apply_insert_edge(self.graph, self.edge)
+        self.doc.insert_edge(self.graph, self.edge)
 
     def _undo(self) -> None:
-        self.doc._apply_remove_edge(self.graph, self.edge)
+        self.doc.remove_edge(self.graph, self.edge)
 
 
 class RemoveEdgeCommand(DocumentCommand):
-    def __init__(self, doc: Document, graph: str, edge: Edge, parent: QUndoCommand | None = None) -> None:
+    def __init__(self, doc: ProjectModel, graph: str, edge: Edge, parent: QUndoCommand | None = None) -> None:
         super().__init__(doc, "Delete connection", parent)
         self.graph, self.edge = graph, edge
         self._index = 0
 
     def _redo(self) -> None:
-        self._index = self.doc._apply_remove_edge(self.graph, self.edge)
+        self._index = self.doc.remove_edge(self.graph, self.edge)
 
     def _undo(self) -> None:
-        self.doc._apply_insert_edge(self.graph, self.edge, self._index)
+        self.doc.insert_edge(self.graph, self.edge, self._index)
 
 
 class MoveNodesCommand(DocumentCommand):
     """One drag (or a run of keyboard nudges, merged) of one or more nodes."""
 
-    def __init__(self, doc: Document, graph: str, moves: dict[str, tuple[tuple[float, float], tuple[float, float]]],
+    def __init__(self, doc: ProjectModel, graph: str, moves: dict[str, tuple[tuple[float, float], tuple[float, float]]],
                  mergeable: bool = False, text: str | None = None, parent: QUndoCommand | None = None) -> None:
         n = len(moves)
         super().__init__(doc, text or f"Move {n} layer{'s' if n != 1 else ''}", parent)
@@ -163,51 +155,51 @@ class MoveNodesCommand(DocumentCommand):
         return True
 
     def _redo(self) -> None:
-        self.doc._apply_positions(self.graph, {nid: new for nid, (_, new) in self.moves.items()})
+        self.doc.set_node_positions(self.graph, {nid: new for nid, (_, new) in self.moves.items()})
 
     def _undo(self) -> None:
-        self.doc._apply_positions(self.graph, {nid: old for nid, (old, _) in self.moves.items()})
+        self.doc.set_node_positions(self.graph, {nid: old for nid, (old, _) in self.moves.items()})
 
 
 class AutoLayoutCommand(MoveNodesCommand):
-    def __init__(self, doc: Document, graph: str, moves: dict[str, tuple[tuple[float, float], tuple[float, float]]],
+    def __init__(self, doc: ProjectModel, graph: str, moves: dict[str, tuple[tuple[float, float], tuple[float, float]]],
                  parent: QUndoCommand | None = None) -> None:
         super().__init__(doc, graph, moves, mergeable=False, text="Auto-layout", parent=parent)
 
 
 class SetParamCommand(DocumentCommand):
-    def __init__(self, doc: Document, graph: str, node_id: str, name: str, value: Any,
+    def __init__(self, doc: ProjectModel, graph: str, node_id: str, name: str, value: Any,
                  parent: QUndoCommand | None = None) -> None:
         node = doc.graph(graph).node(node_id)
         super().__init__(doc, f"Set {node.display_name} {name.replace('_', ' ')}", parent)
         self.graph, self.node_id, self.name = graph, node_id, name
         self.value = copy.deepcopy(value)
-        self.old = copy.deepcopy(node.params[name]) if name in node.params else _missing()
+        self.old = copy.deepcopy(node.params[name]) if name in node.params else MISSING
 
     def _redo(self) -> None:
-        self.doc._apply_param(self.graph, self.node_id, self.name, self.value)
+        self.doc.set_node_param(self.graph, self.node_id, self.name, self.value)
 
     def _undo(self) -> None:
-        self.doc._apply_param(self.graph, self.node_id, self.name, self.old)
+        self.doc.set_node_param(self.graph, self.node_id, self.name, self.old)
 
 
 class RenameNodeCommand(DocumentCommand):
-    def __init__(self, doc: Document, graph: str, node_id: str, label: str, parent: QUndoCommand | None = None) -> None:
+    def __init__(self, doc: ProjectModel, graph: str, node_id: str, label: str, parent: QUndoCommand | None = None) -> None:
         node = doc.graph(graph).node(node_id)
         super().__init__(doc, f"Rename {node.display_name}", parent)
         self.graph, self.node_id, self.label, self.old = graph, node_id, label, node.label
 
     def _redo(self) -> None:
-        self.doc._apply_label(self.graph, self.node_id, self.label)
+        self.doc.set_node_label(self.graph, self.node_id, self.label)
 
     def _undo(self) -> None:
-        self.doc._apply_label(self.graph, self.node_id, self.old)
+        self.doc.set_node_label(self.graph, self.node_id, self.old)
 
 
 class InsertNodeOnEdgeCommand(MacroCommand):
     """a → b becomes a → new → b: remove the edge, add the node, add two edges (one undo step)."""
 
-    def __init__(self, doc: Document, graph: str, edge: Edge, node: Node, in_port: str, out_port: str,
+    def __init__(self, doc: ProjectModel, graph: str, edge: Edge, node: Node, in_port: str, out_port: str,
                  parent: QUndoCommand | None = None) -> None:
         from ..layers import get_spec
 
@@ -224,7 +216,7 @@ class InsertNodeOnEdgeCommand(MacroCommand):
 class AddConnectedNodeCommand(MacroCommand):
     """Add a layer and connect an existing output to it (dragging from a port into empty space)."""
 
-    def __init__(self, doc: Document, graph: str, node: Node, edge: Edge, parent: QUndoCommand | None = None) -> None:
+    def __init__(self, doc: ProjectModel, graph: str, node: Node, edge: Edge, parent: QUndoCommand | None = None) -> None:
         from ..layers import get_spec
 
         super().__init__(doc, f"Add {get_spec(node.type).title}", parent)
@@ -233,7 +225,7 @@ class AddConnectedNodeCommand(MacroCommand):
 
 
 class PasteCommand(DocumentCommand):
-    def __init__(self, doc: Document, graph: str, nodes: list[Node], edges: list[Edge],
+    def __init__(self, doc: ProjectModel, graph: str, nodes: list[Node], edges: list[Edge],
                  parent: QUndoCommand | None = None) -> None:
         n = len(nodes)
         super().__init__(doc, f"Paste {n} layer{'s' if n != 1 else ''}", parent)
@@ -241,34 +233,34 @@ class PasteCommand(DocumentCommand):
 
     def _redo(self) -> None:
         for n in self.nodes:
-            self.doc._apply_insert_node(self.graph, n.copy())
+            self.doc.insert_node(self.graph, n.copy())
         for e in self.edges:
-            self.doc._apply_insert_edge(self.graph, e)
+            self.doc.insert_edge(self.graph, e)
 
     def _undo(self) -> None:
         for e in reversed(self.edges):
-            self.doc._apply_remove_edge(self.graph, e)
+            self.doc.remove_edge(self.graph, e)
         for n in reversed(self.nodes):
-            self.doc._apply_remove_node(self.graph, n.id)
+            self.doc.remove_node(self.graph, n.id)
 
 
 class SetTrainingSettingCommand(DocumentCommand):
-    def __init__(self, doc: Document, path: str, value: Any, parent: QUndoCommand | None = None) -> None:
+    def __init__(self, doc: ProjectModel, path: str, value: Any, parent: QUndoCommand | None = None) -> None:
         super().__init__(doc, f"Set {path.split('.')[-1].replace('_', ' ')}", parent)
         self.path, self.value = path, copy.deepcopy(value)
         self.old = copy.deepcopy(doc.get_training_setting(path))
 
     def _redo(self) -> None:
-        self.doc._apply_training(self.path, self.value)
+        self.doc.set_training_value(self.path, self.value)
 
     def _undo(self) -> None:
-        self.doc._apply_training(self.path, self.old)
+        self.doc.set_training_value(self.path, self.old)
 
 
 class SetDataSettingCommand(DocumentCommand):
     """Change the dataset (its options go back to the defaults) or the options."""
 
-    def __init__(self, doc: Document, key: str, value: Any, parent: QUndoCommand | None = None) -> None:
+    def __init__(self, doc: ProjectModel, key: str, value: Any, parent: QUndoCommand | None = None) -> None:
         super().__init__(doc, "Set data set" if key == "dataset" else "Set data options", parent)
         self.key, self.value = key, copy.deepcopy(value)
         self.old_dataset = doc.project.data.dataset
@@ -276,11 +268,11 @@ class SetDataSettingCommand(DocumentCommand):
 
     def _redo(self) -> None:
         if self.key == "dataset":
-            self.doc._apply_data("dataset", self.value)
-            self.doc._apply_data("options", {})
+            self.doc.set_data_value("dataset", self.value)
+            self.doc.set_data_value("options", {})
         else:
-            self.doc._apply_data(self.key, self.value)
+            self.doc.set_data_value(self.key, self.value)
 
     def _undo(self) -> None:
-        self.doc._apply_data("dataset", self.old_dataset)
-        self.doc._apply_data("options", self.old_options)
+        self.doc.set_data_value("dataset", self.old_dataset)
+        self.doc.set_data_value("options", self.old_options)

@@ -3,6 +3,10 @@
 Layers (columns) come from the longest path from a source, so data always flows to the right;
 within a column nodes are ordered by the mean row of their predecessors (one barycentre sweep),
 which removes most crossings in the small networks students draw.
+
+A long chain (the CNN, Conv1D + LSTM) is wrapped like text: after ``max_columns`` columns the next columns
+start a new band below, so the whole network fits a laptop canvas at a readable zoom instead of a strip
+at 50 %.
 """
 
 from __future__ import annotations
@@ -11,10 +15,12 @@ from ..project import Graph
 
 COLUMN_WIDTH = 240.0
 ROW_HEIGHT = 130.0
+BAND_GAP = 90.0  # between wrapped bands: room for the wire that runs back to the next band's start
 
 
-def layered_layout(graph: Graph, origin: tuple[float, float] = (0.0, 0.0)) -> dict[str, tuple[float, float]]:
-    """node id -> new top-left position."""
+def layered_layout(graph: Graph, origin: tuple[float, float] = (0.0, 0.0),
+                   max_columns: int | None = None) -> dict[str, tuple[float, float]]:
+    """node id -> new top-left position; ``max_columns`` wraps longer networks into bands."""
     ids = [n.id for n in graph.nodes]
     preds: dict[str, list[str]] = {i: [] for i in ids}
     succs: dict[str, list[str]] = {i: [] for i in ids}
@@ -56,4 +62,12 @@ def layered_layout(graph: Graph, origin: tuple[float, float] = (0.0, 0.0)) -> di
         for r, i in enumerate(members):
             row[i] = r - (len(members) - 1) / 2
     ox, oy = origin
-    return {i: (ox + column[i] * COLUMN_WIDTH, oy + row[i] * ROW_HEIGHT) for i in ids}
+    if not max_columns or max_columns < 2 or not column or max(column.values()) < max_columns:
+        return {i: (ox + column[i] * COLUMN_WIDTH, oy + row[i] * ROW_HEIGHT) for i in ids}
+    rows_in_band = max(len(m) for m in columns.values())
+    band_height = rows_in_band * ROW_HEIGHT + BAND_GAP
+    out = {}
+    for i in ids:
+        band, col = divmod(column[i], max_columns)
+        out[i] = (ox + col * COLUMN_WIDTH, oy + band * band_height + row[i] * ROW_HEIGHT)
+    return out

@@ -340,9 +340,11 @@ class MainWindow(QMainWindow):
                                        context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.view.addAction(self.fit_action)
         self.zoom_in_action = self._action("Zoom &in", lambda: self.view.set_zoom(self.view.zoom * 1.25),
-                                           K(K.StandardKey.ZoomIn))
+                                           [K(K.StandardKey.ZoomIn), K("Ctrl+=")], "Show the network larger")
         self.zoom_out_action = self._action("Zoom &out", lambda: self.view.set_zoom(self.view.zoom / 1.25),
-                                            K(K.StandardKey.ZoomOut))
+                                            K(K.StandardKey.ZoomOut), "Show more of the network")
+        self.zoom_in_action.setIconText("Zoom +")  # the toolbar's text; the menu keeps the full words
+        self.zoom_out_action.setIconText("Zoom −")
         self.zoom_reset_action = self._action("&Actual size", lambda: self.view.set_zoom(1.0), K("Ctrl+0"))
         self.find_action = self._action("&Find layer…", self.palette_panel.focus_search, K("Ctrl+F"),
                                         "Search the layer palette")
@@ -403,7 +405,8 @@ class MainWindow(QMainWindow):
         bar.setObjectName("MainToolbar")
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for a in (self.new_action, self.open_action, self.save_action, None, self.undo_action, self.redo_action,
-                  None, self.fit_action, self.layout_action, self.snap_action):
+                  None, self.zoom_out_action, self.zoom_in_action, self.fit_action, self.layout_action,
+                  self.snap_action):
             bar.addSeparator() if a is None else bar.addAction(a)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
         self.main_toolbar = bar
@@ -646,7 +649,11 @@ class MainWindow(QMainWindow):
             item.setSelected(True)
 
     def auto_layout(self) -> None:
-        self._run(self.document.auto_layout)
+        """Arrange left to right, wrapping into bands what would not fit the canvas at about 80 %."""
+        from .layout import COLUMN_WIDTH
+
+        columns = max(3, int(self.view.viewport().width() / (0.8 * COLUMN_WIDTH)))
+        self._run(self.document.auto_layout, max_columns=columns)
         self.view.fit_to_view()
 
     def set_theme(self, theme: str) -> None:
@@ -784,8 +791,9 @@ class MainWindow(QMainWindow):
                 dock.setWindowTitle(f"Problems ({self.problems_panel.tree.topLevelItemCount()})")
         else:
             self.counts_label.setText("<span style='color:#2CA02C'>● valid</span>")
+            rows = self.problems_panel.tree.topLevelItemCount()  # notes only
             if dock is not None:
-                dock.setWindowTitle("Problems")
+                dock.setWindowTitle(f"Problems ({rows})" if rows else "Problems")
 
     def _on_view_zoom_changed(self, zoom: float) -> None:
         self.zoom_label.setText(f"{zoom * 100:.0f} %")

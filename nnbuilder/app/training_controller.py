@@ -33,6 +33,8 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QLabel,
     QProgressBar,
+    QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QToolBar,
     QWidget,
@@ -192,6 +194,12 @@ class TrainingController(QObject):
         self.window = window
         self._dock_sized = False
         self.dashboard = dashboard or Dashboard()
+        # In a small dock the dashboard scrolls instead of clipping its plots and buttons.
+        self.scroller = QScrollArea()
+        self.scroller.setWidgetResizable(True)
+        self.scroller.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.dashboard.setMinimumSize(560, 300)
+        self.scroller.setWidget(self.dashboard)
         self.trainer: Any = None  # the last run's Trainer (idle between runs): Evaluate, Predict, Continue
         self.last_result: Any = None
         self.last_failure: tuple[str, str] | None = None
@@ -204,6 +212,7 @@ class TrainingController(QObject):
         self._warm = False
         self._devices_listed = False
         self._pending_weights: Path | None = None
+        self._weights_kept = True  # False while the last run's weights exist only in memory
         self._known_path: Path | None = None
         self._previous_settings: dict[str, str] | None = None
         self._run_device = "auto"
@@ -235,6 +244,8 @@ class TrainingController(QObject):
         self.blocked_label = ElidedLabel()  # why Train is off, in words, while the network has errors
         self.blocked_label.setObjectName("trainBlockedLabel")
         self.blocked_label.setStyleSheet("QLabel#trainBlockedLabel { color: #D62728; padding: 0 6px; }")
+        self.blocked_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.blocked_label.setMaximumWidth(520)
         self.pause_action = QAction("Pause", parent)
         self.pause_action.setCheckable(True)
         self.pause_action.setToolTip("Pause training after the current batch; press again to resume.")
@@ -306,9 +317,10 @@ class TrainingController(QObject):
         """Put the toolbar, the dashboard dock and the progress bar into the window and listen to it."""
         w = self.window
         w.add_toolbar(self.toolbar)
-        self.dock = w.add_dock(self.dashboard, "Training", Qt.DockWidgetArea.BottomDockWidgetArea,
-                               "TrainingDashboardDock")
-        w.resizeDocks([self.dock], [420], Qt.Orientation.Vertical)  # plots need height to be readable
+        # Tabbed with Problems until the first run raises it (and gives it room): on a laptop screen a
+        # dashboard of its own below the canvas left the canvas a strip ~165 px high.
+        self.dock = w.add_dock(self.scroller, "Training", Qt.DockWidgetArea.BottomDockWidgetArea,
+                               "TrainingDashboardDock", tabify_with="problemsDock")
         w.statusBar().addPermanentWidget(self.progress)
         cast(QObject, w).installEventFilter(self)
         app = QApplication.instance()
@@ -615,9 +627,10 @@ class TrainingController(QObject):
         return self.wait(timeout_s)
 
     def confirm_close(self) -> bool:
-        """Called before the window closes: asks when training runs, then stops it cleanly. True: close."""
+        """Called before the window closes: asks when training runs, then stops it cleanly, and offers to keep
+        weights that exist only in memory. True: close."""
         if not self.is_busy:
-            return True
+            return self._offer_to_keep_weights()
         if self.is_running and not self.ask_question(
                 "Training is running", "Training is still running. Stop it and close the window?"):
             return False
@@ -625,10 +638,31 @@ class TrainingController(QObject):
             self.show_error("Training did not stop", "The training thread did not stop within 10 seconds; "
                             "the window stays open so no work is lost.")
             return False
-        return True
+        return self._offer_to_keep_weights()
+
+    def _offer_to_keep_weights(self) -> bool:
+        """Trained weights not saved yet: save them beside the project, drop them, or stay (False)."""
+        if self.trainer is None or self._weights_kept:
+            return True
+        if self.project_path is None:
+            choice = self.window.ask_choice(
+                "Keep the trained weights?", "The network has trained weights that are not saved. They are saved "
+                "beside the project file, and this project has none yet: cancel, save the project (File ▸ Save "
+                "As), then Save weights.", {"discard": "Quit without them"})
+        else:
+            choice = self.window.ask_choice(
+                "Keep the trained weights?", "The network has trained weights that are not saved. Save them "
+                f"beside the project ({weights_path_for(self.project_path).name}) so they come back when it "
+                "is opened again?", {"save": "Save weights", "discard": "Don't save"})
+        if choice == "save":
+            return self.save_weights() is not None
+        if choice == "discard":
+            self._weights_kept = True
+            return True
+        return False
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if obj is self.window and event.type() == QEvent.Type.Close and self.is_busy:
+        if obj is self.window and event.type() == QEvent.Type.Close and (self.is_busy or not self._weights_kept):
             if not self.confirm_close():
                 event.ignore()
                 return True
@@ -721,6 +755,7 @@ class TrainingController(QObject):
     def _on_worker_released(self, trainer: Any) -> None:
         if trainer is not None:
             self.trainer = trainer
+            self._weights_kept = False
             self._pending_weights = None
             self._dataset_cache = (self._run_data_key, trainer.dataset)
 
@@ -795,6 +830,7 @@ class TrainingController(QObject):
             return
         self._known_path = path
         self.trainer = None
+        self._weights_kept = True
         self._dataset_cache = None
         self._previous_settings = None
         self._pending_weights = None
@@ -824,6 +860,7 @@ class TrainingController(QObject):
         except Exception as exc:  # noqa: BLE001
             self.show_error("The weights were not saved", describe_exception(exc)[0])
             return None
+        self._weights_kept = True
         self.status(f"Weights saved to {Path(path).name}.", 8000)
         return Path(path)
 
@@ -832,6 +869,7 @@ class TrainingController(QObject):
         if self.is_busy:
             return
         self.trainer = None
+        self._weights_kept = True
         self._pending_weights = None
         self._dataset_cache = None  # also a way to reload a data file that changed on disk
         self.continue_action.setChecked(False)

@@ -178,19 +178,9 @@ def infer(graph: Graph, training: TrainingConfig | None = None) -> Inference:
         s_spec, t_spec = infos[e.source].spec, infos[e.target].spec
         if s_spec is None or t_spec is None:
             continue
-        sp, tp = port(s_spec, e.source_port, True), port(t_spec, e.target_port, False)
-        if sp is None or tp is None or sp.kind != tp.kind:
-            name_s, name_t = by_id[e.source].display_name, by_id[e.target].display_name
-        if sp is None or tp is None:
-            problems.append(Problem(ERROR, f"The connection {name_s} → {name_t} uses a port that does not exist.",
-                                    node=e.target, edge=e))
-            continue
-        if sp.kind != tp.kind:
-            if tp.kind == "graph":
-                msg = f"{name_t}'s '{tp.name}' input needs a Graph node, but {name_s} sends values."
-            else:
-                msg = f"{name_s} sends a graph, which {name_t} cannot take on '{tp.name}' — connect it to a GCNConv."
-            p = Problem(ERROR, msg, node=e.target, edge=e)
+        refusal = graph.check_connect(e, in_graph=True, nodes=by_id)  # ports exist, kinds match: the model's own rules
+        if refusal is not None:
+            p = Problem(ERROR, refusal.message, node=e.target, edge=e)
             problems.append(p)
             infos[e.target].problems.append(p)
             continue

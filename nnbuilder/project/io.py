@@ -313,7 +313,6 @@ def _graph_from_dict(raw: Any, path: str, ctx: _Ctx) -> Graph:
         raise ctx.fail(f"{path}.nodes", f"has {len(nodes_raw):,} nodes; a graph holds at most {MAX_NODES:,}.")
     g.optimizer = format_v2.read_graph_optimizer(d.get("optimizer"), f"{path}.optimizer", ctx)
     ids: set[str] = set()
-    types: dict[str, str] = {}
     for i, nraw in enumerate(nodes_raw):
         npath = f"{path}.nodes[{i}]"
         n = ctx.obj(nraw, npath)
@@ -351,11 +350,11 @@ def _graph_from_dict(raw: Any, path: str, ctx: _Ctx) -> Graph:
             raise ctx.fail(f"{npath}.id", f"{nid!r} is not a valid node id (a letter or _ first, then letters, "
                            "digits, _ and -).")
         g.nodes.append(node)  # ids were checked above; Graph.add_node would rescan every node (quadratic)
-        types[nid] = spec.type
     edges_raw = ctx.arr(d.get("edges", []), f"{path}.edges")
     if len(edges_raw) > MAX_EDGES:
         raise ctx.fail(f"{path}.edges", f"has {len(edges_raw):,} connections; a graph holds at most {MAX_EDGES:,}.")
     keys: set[tuple[str, str, str, str]] = set()
+    by_id = {n.id: n for n in g.nodes}
     for i, eraw in enumerate(edges_raw):
         epath = f"{path}.edges[{i}]"
         e = ctx.obj(eraw, epath)
@@ -367,13 +366,11 @@ def _graph_from_dict(raw: Any, path: str, ctx: _Ctx) -> Graph:
                 raise ctx.fail(f"{epath}.{end}", f"edge points to node {nid!r}, which does not exist.")
         sport = ctx.string(e.get("source_port", "out"), f"{epath}.source_port", allow_empty=False)
         tport = ctx.string(e.get("target_port", "in"), f"{epath}.target_port", allow_empty=False)
-        sspec, tspec = get_spec(types[src]), get_spec(types[dst])
-        if sspec.output_port(sport) is None:
-            raise ctx.fail(f"{epath}.source_port", f"{sspec.title} node {src!r} has no output port {sport!r}.")
-        if tspec.input_port(tport) is None:
-            raise ctx.fail(f"{epath}.target_port", f"{tspec.title} node {dst!r} has no input port {tport!r}.")
         edge = Edge(src, dst, sport, tport)
-        if edge.key in keys:
+        refusal = g.check_connect(edge, in_graph=True, nodes=by_id)
+        if refusal is not None and refusal.field in ("source_port", "target_port"):  # the rest: Problems
+            raise ctx.fail(f"{epath}.{refusal.field}", refusal.message)
+        if edge.key in keys:  # a set, not Graph.add_edge's scan: loading stays linear
             raise ctx.fail(epath, f"{src} is already connected to {dst}.")
         keys.add(edge.key)
         g.edges.append(edge)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,6 +54,15 @@ class Edge:
     @property
     def key(self) -> tuple[str, str, str, str]:
         return (self.source, self.source_port, self.target, self.target_port)
+
+
+@dataclass(frozen=True)
+class ConnectRefusal:
+    """Why a connection is not allowed: ``field`` is the wrong end ("source", "target", "source_port",
+    "target_port") or None for a rule about the pair, ``message`` the sentence shown to the student."""
+
+    field: str | None
+    message: str
 
 
 @dataclass
@@ -113,6 +123,58 @@ class Graph:
             seen.add(cur)
             stack.extend(adj.get(cur, ()))
         return False
+
+    def check_connect(self, edge: Edge, *, in_graph: bool = False,
+                      nodes: Mapping[str, Node] | None = None) -> ConnectRefusal | None:
+        """Why ``edge`` cannot join this graph, as a sentence naming both layers, or None when it can.
+
+        The one place the connection rules live: the editor asks before drawing a wire, inference asks about
+        every wire of a loaded graph (``in_graph=True``: the edge is already there, so being present, and
+        a single-input port's other wires, are inference's own checks), and the file reader asks about
+        every edge it reads. ``field`` says which end is wrong, so the reader can name the JSON field.
+        """
+        from ..layers import get_spec  # layer types resolve through the catalog (no torch at import)
+
+        if nodes is None:  # callers checking every wire of a graph pass an id -> node map, so the check stays O(1)
+            nodes = {n.id: n for n in self.nodes if n.id in (edge.source, edge.target)}
+        for end, nid in (("source", edge.source), ("target", edge.target)):
+            if nid not in nodes:
+                return ConnectRefusal(end, f"The connection {edge.source} → {edge.target} points to {nid!r}, "
+                                           "which does not exist.")
+        s_node, t_node = nodes[edge.source], nodes[edge.target]
+        s_name, t_name = s_node.display_name, t_node.display_name
+        try:
+            s_spec, t_spec = get_spec(s_node.type), get_spec(t_node.type)
+        except Exception:  # noqa: BLE001 - an unknown type is reported on the node itself
+            return None
+        sp, tp = s_spec.output_port(edge.source_port), t_spec.input_port(edge.target_port)
+        if sp is None:
+            return ConnectRefusal("source_port", f"{s_name} ({s_spec.title}) has no output port '{edge.source_port}'.")
+        if tp is None:
+            return ConnectRefusal("target_port", f"{t_name} ({t_spec.title}) has no input port '{edge.target_port}'.")
+        if edge.source == edge.target:
+            return ConnectRefusal(None, f"{s_name} cannot be connected to itself.")
+        if sp.kind != tp.kind:
+            if tp.kind == "graph":
+                return ConnectRefusal(None, f"{t_name}'s '{tp.name}' input needs a Graph node, but {s_name} sends "
+                                            "values.")
+            return ConnectRefusal(None, f"{s_name} sends a graph, which {t_name}'s '{tp.name}' input cannot take — "
+                                        "connect it to a GCNConv's 'graph' input.")
+        if in_graph:
+            return None
+        if any(e.key == edge.key for e in self.edges):
+            return ConnectRefusal(None, f"{s_name} is already connected to {t_name}.")
+        if self.would_create_cycle(edge.source, edge.target):
+            return ConnectRefusal(None, f"Connecting {s_name} to {t_name} would create a cycle; data must flow "
+                                        "one way.")
+        if not tp.multiple:
+            taken = [e for e in self.edges if e.target == edge.target and e.target_port == edge.target_port]
+            if taken:
+                other = self.node(taken[0].source).display_name if self.has_node(taken[0].source) else taken[0].source
+                return ConnectRefusal(None, f"{t_name}'s '{tp.name}' input is already connected to {other}; it takes "
+                                            "one input — delete that connection first, or merge with Add or "
+                                            "Concatenate.")
+        return None
 
     # -- mutations (the app's undo commands call these) ---------------------------
     def add_node(self, node: Node, index: int | None = None) -> None:

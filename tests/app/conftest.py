@@ -14,7 +14,7 @@ from nnbuilder.app.main_window import MainWindow
 class FakeDialogs:
     """Stands in for ``MainWindow.show_dialog``: records every call, returns scripted answers."""
 
-    DEFAULTS: dict[str, Any] = {"question": False, "save_changes": "discard", "recover": False}
+    DEFAULTS: dict[str, Any] = {"question": False, "save_changes": "discard", "recover": False, "choice": "discard"}
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, str, str, dict[str, Any]]] = []

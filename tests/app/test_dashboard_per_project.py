@@ -151,3 +151,27 @@ def test_the_forecast_title_says_its_units_and_its_subsample(qtbot: Any) -> None
     title = panel.plot.titleLabel.text
     assert "1,000 of 3,000 validation samples" in title
     assert "MAE 0.5 in the units of Global_active_power" in title and "standardised" in title
+
+
+def test_quitting_after_training_offers_to_keep_the_weights(qtbot: Any, tmp_path: Path) -> None:
+    project = load_project(EXAMPLES / "perceptron_xor.nnb")
+    project.training.epochs = 2
+    h = Harness(project, tmp_path / "xor.nnb")
+    qtbot.addWidget(h.window)
+    h.window.show()
+    train(qtbot, h)
+    h.dialogs.answers["choice"] = [None, "save"]  # first Cancel: the window stays; then Save weights
+    assert not h.window.close() and h.window.isVisible()
+    assert h.window.close()
+    asked = [c for c in h.dialogs.calls if c[0] == "choice"]
+    assert len(asked) == 2 and asked[0][1] == "Keep the trained weights?"
+    assert (tmp_path / "xor.weights.safetensors").is_file()
+
+
+def test_the_filters_panel_shows_only_for_convolutions(qtbot: Any) -> None:
+    h = open_window(qtbot, "perceptron_xor.nnb", epochs=2)
+    train(qtbot, h)
+    weights = h.controller.dashboard.weights
+    h.controller.dashboard.tabs.setCurrentIndex(Dashboard.TAB_WEIGHTS)
+    h.controller.dashboard.refresh_now()
+    assert weights.snapshots >= 1 and not weights.filter_plot.isVisible()

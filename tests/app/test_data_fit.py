@@ -74,3 +74,9 @@ def test_f5_and_ctrl_return_train(qtbot: Any) -> None:
         QTest.keyClick(h.window.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: not c.is_busy, timeout=30_000)
     assert len(c.dashboard.runs) == 1
+
+
+def test_a_new_input_with_its_default_shape_fits_the_default_data(window: Any) -> None:
+    nid = window.document.add_node("Input")
+    assert "shape" not in window.document.current_graph.node(nid).params  # the default, 2 numbers
+    assert window.document.input_mismatch() is None

@@ -187,3 +187,19 @@ def test_layered_layout_flows_left_to_right(doc, examples_dir):
     for e in g.edges:
         assert pos[e.source][0] < pos[e.target][0]
     assert len(set(pos.values())) == len(pos)  # no two nodes on the same spot
+
+
+def test_commands_import_only_the_model_half() -> None:
+    """The editor (intents, undo, lock) builds on the model; undo commands see only the model."""
+    import ast
+    from pathlib import Path
+
+    import nnbuilder.app.commands as commands
+    from nnbuilder.app.document import Document
+    from nnbuilder.app.project_model import ProjectModel
+
+    tree = ast.parse(Path(commands.__file__).read_text(encoding="utf-8"))
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    assert "document" not in imported and "project_model" in imported
+    assert issubclass(Document, ProjectModel)
+    assert not hasattr(ProjectModel, "undo_stack") and not hasattr(ProjectModel, "add_node")

@@ -77,3 +77,9 @@ def test_help_opens_the_bundled_user_guide(window: MainWindow, qtbot: Any) -> No
     guide = window._guide
     qtbot.waitUntil(guide.isVisible)
     assert "Building a network" in guide.browser.toPlainText()
+
+
+def test_project_settings_fit_their_dock_without_a_sideways_scroll(window: MainWindow) -> None:
+    panel = window.settings_panel
+    window.docks["settingsDock"].raise_()
+    assert panel.host.minimumSizeHint().width() <= panel.width(), "the form is wider than its dock"

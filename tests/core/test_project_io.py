@@ -215,3 +215,33 @@ def test_model_mutations_keep_invariants() -> None:
     node, idx, removed = g.remove_node("a")
     assert idx == 0 and removed == [(0, Edge("a", "b"))] and g.edges == []
     assert g.new_id("Dense") == "dense_1"
+
+
+def test_connection_rules_live_once_in_the_model() -> None:
+    """The editor, inference and the reader give the same sentence for the same wrong wire."""
+    from nnbuilder.compiler import infer
+    from nnbuilder.project import Edge, Graph, Node, loads_project, project_to_dict
+    from nnbuilder.project.model import ConnectRefusal
+
+    g = Graph("model", "model", [Node("x", "Input", {"shape": [4]}), Node("g", "GraphInput", {}),
+                                 Node("conv", "GCNConv", {"units": 2}), Node("d", "Dense", {})],
+              [Edge("x", "conv"), Edge("g", "conv", "out", "graph")])
+    wrong = Edge("g", "d")
+    refusal = g.check_connect(wrong)
+    assert isinstance(refusal, ConnectRefusal) and "sends a graph" in refusal.message
+    g.edges.append(wrong)
+    assert any(p.message == refusal.message for p in infer(g).problems)
+    assert "already connected" in g.check_connect(Edge("x", "conv")).message
+    assert "itself" in g.check_connect(Edge("d", "d")).message
+    bad_port = g.check_connect(Edge("x", "d", "nope", "in"), in_graph=True)
+    assert bad_port is not None and bad_port.field == "source_port"
+
+    from nnbuilder.project import Project
+
+    doc = project_to_dict(Project(name="p", graphs=[Graph("model", "model", [Node("x", "Input", {}),
+                                                                            Node("d", "Dense", {})])]))
+    doc["graphs"][0]["edges"] = [{"source": "x", "target": "d", "source_port": "nope", "target_port": "in"}]
+    import json
+
+    with pytest.raises(ProjectError, match=r"edges\[0\]\.source_port.*has no output port 'nope'"):
+        loads_project(json.dumps(doc))

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 NODE_WIDTH = 176.0
 HEADER_HEIGHT = 26.0
 NODE_HEIGHT = 78.0
+PORT_LABEL_WIDTH, PORT_LABEL_HEIGHT = 44.0, 12.0
 PORT_RADIUS = 6.0
 PORT_HIT = 11.0
 GRID = 20.0
@@ -67,6 +68,8 @@ class PortItem(QGraphicsItem):
         self.port = port
         self.is_output = is_output
         self.highlight: str | None = None  # "ok" | "bad" while a connection is dragged over it
+        # A node with several ports on one side (GCNConv: in and graph) names each, outside the node, so the
+        # student knows which wire goes where without hovering.
         self.show_label = count > 1
         body = NODE_HEIGHT - HEADER_HEIGHT
         y = HEADER_HEIGHT + body * (index + 1) / (count + 1)
@@ -84,11 +87,18 @@ class PortItem(QGraphicsItem):
         return self.node.node_id
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API
-        return QRectF(-PORT_HIT, -PORT_HIT, 2 * PORT_HIT, 2 * PORT_HIT)
+        hit = QRectF(-PORT_HIT, -PORT_HIT, 2 * PORT_HIT, 2 * PORT_HIT)
+        return hit.united(self.label_rect()) if self.show_label else hit
+
+    def label_rect(self) -> QRectF:
+        """Where the port's name is written: above the wire, just outside the node."""
+        if self.is_output:
+            return QRectF(4, -PORT_LABEL_HEIGHT - 3, PORT_LABEL_WIDTH, PORT_LABEL_HEIGHT)
+        return QRectF(-4 - PORT_LABEL_WIDTH, -PORT_LABEL_HEIGHT - 3, PORT_LABEL_WIDTH, PORT_LABEL_HEIGHT)
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
-        path.addEllipse(self.boundingRect())
+        path.addEllipse(QRectF(-PORT_HIT, -PORT_HIT, 2 * PORT_HIT, 2 * PORT_HIT))
         return path
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
@@ -115,6 +125,13 @@ class PortItem(QGraphicsItem):
             painter.drawPath(path)
         else:
             painter.drawEllipse(QPointF(0, 0), r, r)
+        if self.show_label:
+            font = QApplication.font()
+            font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
+            painter.setFont(font)
+            painter.setPen(c.muted)
+            align = Qt.AlignmentFlag.AlignLeft if self.is_output else Qt.AlignmentFlag.AlignRight
+            painter.drawText(self.label_rect(), int(align | Qt.AlignmentFlag.AlignBottom), self.port.name)
 
     # -- gestures are handled by the scene (it knows the other ports and the document) --------
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802 - Qt API
@@ -337,7 +354,14 @@ class EdgeItem(QGraphicsPathItem):
         self.update_path()
 
     def update_path(self) -> None:
-        self.set_endpoints(self.source_port.scenePos(), self.target_port.scenePos())
+        """Re-route around the other nodes (a skip connection must not vanish behind the layers it skips)."""
+        scene = self.scene()
+        own = (self.source_port.node, self.target_port.node)
+        nodes = getattr(scene, "nodes", {}) if scene is not None else {}
+        obstacles = [n.sceneBoundingRect() for n in nodes.values() if n not in own]
+        self.setPath(route(self.source_port.scenePos(), self.target_port.scenePos(), obstacles,
+                           [n.sceneBoundingRect() for n in own]))
+        self._shape = None
 
     def set_endpoints(self, a: QPointF, b: QPointF) -> None:
         self.setPath(bezier(a, b))
@@ -393,6 +417,75 @@ def bezier(a: QPointF, b: QPointF) -> QPainterPath:
     dx = max(50.0, abs(b.x() - a.x()) * 0.5)
     path = QPainterPath(a)
     path.cubicTo(QPointF(a.x() + dx, a.y()), QPointF(b.x() - dx, b.y()), b)
+    return path
+
+
+ROUTE_GAP = 22.0  # clearance between a detouring wire and the nodes it passes
+
+
+def _s_curve(path: QPainterPath, a: QPointF, b: QPointF) -> None:
+    dx = max(12.0, abs(b.x() - a.x()) * 0.5)
+    path.cubicTo(QPointF(a.x() + dx, a.y()), QPointF(b.x() - dx, b.y()), b)
+
+
+def _crosses(path: QPainterPath, rect: QRectF, samples: int = 40) -> bool:
+    return any(rect.contains(path.pointAtPercent(i / samples)) for i in range(1, samples))
+
+
+def _back_route(a: QPointF, b: QPointF, blockers: list[QRectF]) -> QPainterPath:
+    """A wire to a node further left (a network wrapped into bands): a U-turn out of ``a``, a lane that runs
+    back between the nodes, and a U-turn into ``b``, instead of a loop across the canvas."""
+    lo, hi = min(a.x(), b.x()) - 2 * ROUTE_GAP, max(a.x(), b.x()) + 2 * ROUTE_GAP
+    spanned = [r for r in blockers if r.right() > lo and r.left() < hi]
+    lane = (a.y() + b.y()) / 2
+    for _ in range(len(spanned) + 1):
+        hit = [r for r in spanned if r.top() - ROUTE_GAP < lane < r.bottom() + ROUTE_GAP]
+        if not hit:
+            break
+        lane = max(r.bottom() for r in hit) + ROUTE_GAP
+    turn = 2 * ROUTE_GAP
+    path = QPainterPath(a)
+    path.cubicTo(QPointF(a.x() + turn, a.y()), QPointF(a.x() + turn, lane), QPointF(a.x(), lane))
+    path.lineTo(b.x(), lane)
+    path.cubicTo(QPointF(b.x() - turn, lane), QPointF(b.x() - turn, b.y()), b)
+    return path
+
+
+def route(a: QPointF, b: QPointF, obstacles: list[QRectF], own: list[QRectF] | None = None) -> QPainterPath:
+    """The S-curve from ``a`` to ``b``, or, when it would pass under other nodes, a path that leaves ``a``,
+    runs along a horizontal lane above or below them (whichever is nearer) and comes down into ``b``.
+
+    A wire back to the left (``b`` before ``a``) runs along a lane between the nodes (``own`` are the two
+    nodes it joins, which that lane must not cross either).
+    """
+    plain = bezier(a, b)
+    if b.x() - a.x() < 0:
+        return _back_route(a, b, obstacles + list(own or []))
+    if b.x() - a.x() < 2 * ROUTE_GAP:
+        return plain
+    hits = [r for r in obstacles if r.right() > a.x() and r.left() < b.x() and _crosses(plain, r)]
+    if not hits:
+        return plain
+    lane_y = (a.y() + b.y()) / 2
+    x1 = x2 = 0.0
+    for _ in range(6):  # widen the detour until its lane is clear of every node it spans
+        top = min(r.top() for r in hits) - ROUTE_GAP
+        bottom = max(r.bottom() for r in hits) + ROUTE_GAP
+        mid = (a.y() + b.y()) / 2
+        lane_y = top if abs(mid - top) <= abs(bottom - mid) else bottom
+        x1 = max(a.x() + ROUTE_GAP, min(r.left() for r in hits) - ROUTE_GAP)
+        x2 = min(b.x() - ROUTE_GAP, max(r.right() for r in hits) + ROUTE_GAP)
+        more = [r for r in obstacles if r not in hits and r.left() < x2 and r.right() > x1
+                and r.top() - ROUTE_GAP < lane_y < r.bottom() + ROUTE_GAP]
+        if not more:
+            break
+        hits += more
+    if x2 < x1:
+        x1 = x2 = (a.x() + b.x()) / 2
+    path = QPainterPath(a)
+    _s_curve(path, a, QPointF(x1, lane_y))
+    path.lineTo(x2, lane_y)
+    _s_curve(path, QPointF(x2, lane_y), b)
     return path
 
 

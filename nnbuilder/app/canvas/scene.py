@@ -8,7 +8,7 @@ refusals come back as a sentence via ``connection_refused``.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsScene, QGraphicsSceneMouseEvent
 
@@ -39,6 +39,7 @@ class NodeScene(QGraphicsScene):
         self.edges: dict[tuple[str, str, str, str], EdgeItem] = {}
         self.snap_to_grid = False
         self.locked = False
+        self._reroute_pending = False
         self.last_refusal: str | None = None
         self._graph = document.current_graph_name
         self._drag_from: PortItem | None = None
@@ -73,7 +74,13 @@ class NodeScene(QGraphicsScene):
             self._add_node_item(n.id)
         for e in g.edges:
             self._add_edge_item(e)
+        self.reroute()
         self.refresh_faces()
+
+    def reroute(self) -> None:
+        """Route every wire again, after nodes moved, came or went (one of them may now be in a wire's way)."""
+        for item in self.edges.values():
+            item.update_path()
 
     def refresh_theme(self) -> None:
         self.colors = CanvasColors()
@@ -127,6 +134,7 @@ class NodeScene(QGraphicsScene):
             return None
         item = EdgeItem(e, sp, tp)
         self.addItem(item)
+        item.update_path()  # now that it is in the scene, around the other nodes
         self.edges[e.key] = item
         s.edges.append(item)
         t.edges.append(item)
@@ -141,6 +149,7 @@ class NodeScene(QGraphicsScene):
     def _on_document_node_added(self, graph: str, node_id: str) -> None:
         if graph == self._graph:
             self._add_node_item(node_id)
+            self.reroute()
 
     def _on_document_node_removed(self, graph: str, node_id: str) -> None:
         if graph != self._graph:
@@ -148,6 +157,7 @@ class NodeScene(QGraphicsScene):
         item = self.nodes.pop(node_id, None)
         if item is not None:
             self.removeItem(item)
+            self.reroute()
 
     def _on_document_node_moved(self, graph: str, node_id: str) -> None:
         if graph != self._graph:
@@ -157,6 +167,17 @@ class NodeScene(QGraphicsScene):
             pos = self.doc.graph(graph).node(node_id).position
             if (item.pos().x(), item.pos().y()) != pos:
                 item.set_position_silently(*pos)
+            self._reroute_soon()
+
+    def _reroute_soon(self) -> None:
+        """Moves arrive one signal per node (a layout moves them all): route once, when they are done."""
+        if not self._reroute_pending:
+            self._reroute_pending = True
+            QTimer.singleShot(0, self._on_reroute_timer)
+
+    def _on_reroute_timer(self) -> None:
+        self._reroute_pending = False
+        self.reroute()
 
     def _on_document_edge_added(self, graph: str, edge: Edge) -> None:
         if graph == self._graph:

@@ -14,9 +14,10 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPen,
+    QResizeEvent,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QGraphicsView, QToolTip, QWidget
+from PySide6.QtWidgets import QGraphicsView, QLabel, QToolTip, QWidget
 
 from ..document import EditRefusedError
 from .items import NODE_HEIGHT, NODE_WIDTH, NodeItem
@@ -24,6 +25,10 @@ from .scene import NodeScene
 
 LAYER_MIME = "application/x-nnbuilder-layer"
 MIN_ZOOM, MAX_ZOOM = 0.1, 3.0
+EMPTY_HINT = ("<b>Start here.</b><br>Drag an <b>Input</b> from <i>Layers</i> on the left onto this canvas, then "
+              "the layers that follow it, and wire each output (right) to the next input (left).<br>"
+              "Or open a ready-made network: <b>File ▸ Examples</b>.")
+DROP_GAP = 64.0  # the least room between two nodes of a row, so the wire between them shows
 
 
 class CanvasView(QGraphicsView):
@@ -52,6 +57,17 @@ class CanvasView(QGraphicsView):
         self.show_grid = True
         scene.connection_refused.connect(self._on_scene_connection_refused)
         scene.message.connect(self.message)
+        self.empty_hint = QLabel(EMPTY_HINT, self.viewport())
+        self.empty_hint.setObjectName("emptyCanvasHint")
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_hint.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.empty_hint.setStyleSheet("QLabel#emptyCanvasHint { color: #57606A; font-size: 11pt; "
+                                      "background: rgba(255, 255, 255, 200); border: 1px dashed #8C959F; "
+                                      "border-radius: 8px; padding: 14px; }")
+        scene.doc.project_changed.connect(self._update_empty_hint)
+        scene.doc.current_graph_changed.connect(self._update_empty_hint)
+        self._update_empty_hint()
 
     # ------------------------------------------------------------------ zoom and fit
     @property
@@ -118,6 +134,22 @@ class CanvasView(QGraphicsView):
                 break
             y += NODE_HEIGHT + 30
         return QPointF(round(x), round(y))
+
+    def spaced_spot(self, x: float, y: float) -> tuple[float, float]:
+        """Where a dropped node goes: where it was dropped, unless that is closer than DROP_GAP beside a node of
+        the same row, where the wire between them would be too short to see; then it moves sideways."""
+        for _ in range(12):
+            rect = QRectF(x, y, NODE_WIDTH, NODE_HEIGHT)
+            clash = next((r for r in (n.sceneBoundingRect() for n in self.node_scene.nodes.values())
+                          if r.top() < rect.bottom() + 8 and r.bottom() > rect.top() - 8
+                          and r.left() < rect.right() + DROP_GAP and r.right() > rect.left() - DROP_GAP), None)
+            if clash is None:
+                break
+            if rect.center().x() >= clash.center().x():
+                x = clash.right() + DROP_GAP
+            else:
+                x = clash.left() - DROP_GAP - NODE_WIDTH
+        return float(round(x)), float(round(y))
 
     # ------------------------------------------------------------------ pan
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
@@ -201,8 +233,8 @@ class CanvasView(QGraphicsView):
         type_id = bytes(data.data(LAYER_MIME).data()).decode("utf-8")
         pos = self.mapToScene(event.position().toPoint())
         try:
-            nid = self.node_scene.doc.add_node(type_id, (round(pos.x() - NODE_WIDTH / 2),
-                                                         round(pos.y() - NODE_HEIGHT / 2)))
+            nid = self.node_scene.doc.add_node(type_id, self.spaced_spot(pos.x() - NODE_WIDTH / 2,
+                                                                         pos.y() - NODE_HEIGHT / 2))
         except EditRefusedError as exc:
             self.message.emit(str(exc))
             event.ignore()
@@ -210,6 +242,26 @@ class CanvasView(QGraphicsView):
         self.node_scene.select_nodes([nid])
         self.setFocus()
         event.acceptProposedAction()
+
+    # ------------------------------------------------------------------ empty canvas
+    def _update_empty_hint(self, *_args: object) -> None:
+        """An empty canvas says what to do first; it goes away with the first layer."""
+        empty = not self.node_scene.doc.current_graph.nodes
+        self.empty_hint.setVisible(empty)
+        if empty:
+            self._place_empty_hint()
+
+    def _place_empty_hint(self) -> None:
+        vp = self.viewport().rect()
+        width = min(460, max(200, vp.width() - 40))
+        self.empty_hint.setFixedWidth(width)
+        self.empty_hint.adjustSize()
+        self.empty_hint.move(vp.center().x() - width // 2, vp.center().y() - self.empty_hint.height() // 2)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        if not self.empty_hint.isHidden():
+            self._place_empty_hint()
 
     # ------------------------------------------------------------------ background
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802 - Qt API

@@ -173,11 +173,11 @@ class ImagesPanel(ViewPanel):
         self.confusion_plot.setRange(xRange=(0, k), yRange=(0, k), padding=0.02)
         counted = int(update.confusion_samples)
         whole = self.validation_samples
-        samples = (f"the first {counted:,} of {whole:,} validation samples (a subsample: the curves' val_accuracy "
-                   f"uses all of them)" if whole > counted else f"{counted:,} validation samples")
+        samples = (f"{counted:,} of {whole:,} validation samples (a subsample)" if whole > counted
+                   else f"{counted:,} validation samples")
         self.confusion_plot.setTitle(
             f"Confusion matrix, epoch {update.epoch}<br><span style='font-size:8pt'>"
-            f"{samples}, accuracy {100 * acc:.1f} %</span>")
+            f"{samples} · accuracy {100 * acc:.1f} %</span>")
         self.updates += 1
 
     def export_target(self) -> pg.GraphicsItem:

@@ -98,9 +98,14 @@ class WeightsPanel(ViewPanel):
         prepare_axes(self.grad_plot)
         self.grad_plot.setLabel("bottom", "epoch")
         self.grad_plot.setLogMode(False, True)
-        self.grad_plot.getAxis("left").setStyle(maxTextLevel=0)  # decade labels only: minor ones overlap
+        # decade labels only, and fewer of them: in a short plot the log axis' labels ran into each other
+        self.grad_plot.getAxis("left").setStyle(maxTextLevel=0, autoReduceTextSpace=True)
+        self.grad_plot.getAxis("left").setTickDensity(0.5)
         self.grad_plot.showGrid(x=False, y=False)
         self.grad_legend = self.grad_plot.addLegend(offset=(-10, 10), labelTextSize="8pt", brush=(255, 255, 255, 210), labelTextColor="#222")
+
+        self._with_filters = True
+        self._arrange(False)  # the filters appear only for networks with a convolution
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -149,8 +154,26 @@ class WeightsPanel(ViewPanel):
         self.matrix_image.clear()
         self.filter_image.clear()
         self.filter_note.setVisible(True)
+        self._arrange(False)
         self.dead_label.clear()
         self.dirty = True
+
+    def _arrange(self, with_filters: bool) -> None:
+        """Second row: filters beside the gradient norms, or the gradient norms across the whole width (an
+        empty filters panel for a network without convolutions said nothing)."""
+        if with_filters == self._with_filters:
+            return
+        self._with_filters = with_filters
+        layout = self.view.ci
+        for item in (self.filter_plot, self.grad_plot):
+            if item in layout.items:
+                layout.removeItem(item)
+        if with_filters:
+            layout.addItem(self.filter_plot, row=1, col=0)
+            layout.addItem(self.grad_plot, row=1, col=1)
+        else:
+            layout.addItem(self.grad_plot, row=1, col=0, colspan=2)
+        self.filter_plot.setVisible(with_filters)
 
     def add(self, update: WeightsUpdate) -> None:
         """Store one snapshot (cheap); drawing happens in ``refresh``."""
@@ -203,6 +226,7 @@ class WeightsPanel(ViewPanel):
             self.matrix_image.clear()
             self.matrix_plot.setTitle(f"Weight matrix: {layer or '—'} has none")
         if self._filters is not None:
+            self._arrange(True)
             self.filter_note.setVisible(False)
             self.filter_image.setImage(self._filters, levels=(-1.0, 1.0), autoLevels=False)
             self.filter_plot.setTitle(f"Filters of {self._filters_layer}")

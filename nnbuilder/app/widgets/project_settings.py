@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -69,6 +70,7 @@ class ProjectSettingsPanel(QWidget):
         form = QFormLayout(self.host)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.form = form
+        form.setContentsMargins(6, 6, 12, 6)  # room for the spin boxes' arrows beside the dock's edge
 
         self.dataset = QComboBox()
         for did, title, desc in dataset_choices():
@@ -132,28 +134,23 @@ class ProjectSettingsPanel(QWidget):
         form.addRow("Validation split", self.validation_split)
 
         metrics_row = QWidget()
-        mlay = QHBoxLayout(metrics_row)
+        mlay = QGridLayout(metrics_row)  # two per line: a single row was wider than the dock
         mlay.setContentsMargins(0, 0, 0, 0)
         self.metrics: dict[str, QCheckBox] = {}
-        for m in METRICS:
+        for i, m in enumerate(METRICS):
             box = QCheckBox(m)
             box.toggled.connect(self._on_metric_toggled)
-            mlay.addWidget(box)
+            mlay.addWidget(box, i // 2, i % 2)
             self.metrics[m] = box
-        mlay.addStretch(1)
         form.addRow("Metrics", metrics_row)
 
-        es_row = QWidget()
-        elay = QHBoxLayout(es_row)
-        elay.setContentsMargins(0, 0, 0, 0)
-        self.early_stopping = QCheckBox("on, patience")
+        self.early_stopping = QCheckBox("on")
         self.early_stopping.toggled.connect(lambda v: self._set("early_stopping.enabled", bool(v)))
         self.patience = make_int_spin(0, 100_000)
+        self.patience.setToolTip("Epochs without a better validation loss before training stops.")
         self.patience.valueChanged.connect(lambda v: self._set("early_stopping.patience", int(v)))
-        elay.addWidget(self.early_stopping)
-        elay.addWidget(self.patience)
-        elay.addStretch(1)
-        form.addRow("Early stopping", es_row)
+        form.addRow("Early stopping", self.early_stopping)  # one per row: side by side they were wider than the dock
+        form.addRow("Patience", self.patience)
 
         self.seed = make_int_spin(0, 2**31 - 1)
         self.seed.valueChanged.connect(lambda v: self._set("seed", int(v)))
