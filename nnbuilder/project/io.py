@@ -91,7 +91,8 @@ class _Ctx:
 
     def number(self, value: Any, path: str, lo: float | None = None, hi: float | None = None,
                lo_open: bool = False) -> float:
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        if isinstance(value, bool) or not isinstance(value, int | float) or (
+                isinstance(value, float) and not math.isfinite(value)):
             raise self.fail(path, f"expected a number, found {_kind(value)}.")
         if lo is not None and (value < lo or (lo_open and value == lo)):
             raise self.fail(path, f"must be {'above' if lo_open else 'at least'} {lo}, found {_kind(value)}.")
