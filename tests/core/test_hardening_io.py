@@ -204,3 +204,13 @@ def test_a_writer_that_fails_midway_leaves_the_old_file_and_no_temp(tmp_path: Pa
         atomic_write(target, boom)
     assert target.read_bytes() == b"old"
     assert [x.name for x in tmp_path.iterdir()] == ["p.bin"]
+
+
+def test_odd_field_names_are_quoted_so_the_message_stays_on_one_line() -> None:
+    doc = _doc()
+    doc["\n"] = 1
+    msg = _refused(json.dumps(doc), '$["\\n"]: unknown field')
+    assert "\n" not in msg
+    doc = _doc()
+    doc["graphs"][0]["nodes"][1]["params"]["a b"] = 1
+    _refused(json.dumps(doc), '$.graphs[0].nodes[1].params["a b"]', "no parameter 'a b'")

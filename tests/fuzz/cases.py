@@ -150,6 +150,7 @@ def check_project_text(text: str, *, build: bool = True, file: str = "fuzzed.nnb
         OUTCOMES["refused"] += 1
         message = str(exc)
         assert message.startswith(file) and message.rstrip().endswith((".", ")")), message
+        assert "\n" not in message, message  # one line: the CLI prints it as one
         return None
     OUTCOMES["loaded"] += 1
     saved = dumps_project(project)  # whatever loads also saves
