@@ -45,3 +45,10 @@ bundle-check:
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
+
+# The long fuzz run (minutes): thousands of mutated and hand-made inputs per test, 200 kills per save test.
+# NNBUILDER_FUZZ_SEED picks another reproducible set of inputs; the last count is in the README.
+.PHONY: fuzz
+fuzz: setup
+	NNBUILDER_FUZZ_PROFILE=long NNBUILDER_FUZZ_KILLS=$${NNBUILDER_FUZZ_KILLS:-200} QT_QPA_PLATFORM=offscreen \
+	  $(BIN)/python -m pytest tests/fuzz -q -p no:cacheprovider

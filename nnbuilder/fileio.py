@@ -27,7 +27,7 @@ TMP_SUFFIX = ".nnbtmp"
 #: Temporary files of an older scheme (``.<target>.<8 random>.tmp``) older than this are removed too.
 LEGACY_TMP_AGE_S = 600.0
 
-_OUR_TMP = re.compile(r"(\d+)\.[0-9a-f]{8}" + re.escape(TMP_SUFFIX))
+_OUR_TMP = re.compile(r"\.(\d+)\.[0-9a-f]{8}" + re.escape(TMP_SUFFIX))
 _LEGACY_TMP = re.compile(r"[a-z0-9_]{8}\.tmp")
 
 
@@ -58,24 +58,32 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
-def clean_stale_temps(folder: str | os.PathLike[str], name: str) -> int:
-    """Remove temporary files that dead writers of ``folder/name`` left; returns how many were removed."""
-    prefix = f".{name}."
+def clean_stale_temps(folder: str | os.PathLike[str], name: str | None = None) -> int:
+    """Remove temporary files that dead writers left in ``folder``; returns how many were removed.
+
+    Every ``.<file>.<pid>.<random>.nnbtmp`` whose process is gone is removed, whatever file it was for (each
+    autosave process writes its own recovery file, so a dead one's leftovers would otherwise never be seen
+    again). Files of the older ``.<name>.<random>.tmp`` scheme are removed for ``name`` only, once old.
+    """
     removed = 0
     try:
         entries = list(os.scandir(folder))
     except OSError:
         return 0
     now = time.time()
+    legacy_prefix = f".{name}." if name else None
     for entry in entries:
-        if not entry.name.startswith(prefix):
+        entry_name = entry.name
+        if not entry_name.startswith("."):
             continue
-        rest = entry.name[len(prefix):]
-        ours = _OUR_TMP.fullmatch(rest)
         try:
-            if ours:
+            if entry_name.endswith(TMP_SUFFIX):
+                ours = _OUR_TMP.search(entry_name)
+                if ours is None or ours.end() != len(entry_name):
+                    continue
                 stale = not pid_alive(int(ours.group(1)))
-            elif _LEGACY_TMP.fullmatch(rest):
+            elif legacy_prefix and entry_name.startswith(legacy_prefix) and \
+                    _LEGACY_TMP.fullmatch(entry_name[len(legacy_prefix):]):
                 stale = now - entry.stat(follow_symlinks=False).st_mtime > LEGACY_TMP_AGE_S
             else:
                 continue

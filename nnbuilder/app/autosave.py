@@ -9,14 +9,16 @@ is no longer running means nnbuilder did not close properly: the next start offe
 from __future__ import annotations
 
 import json
+import math
 import os
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
 
+from ..fileio import atomic_write, pid_alive
 from ..paths import user_data_dir
 from ..project import save_project
 from .document import Document
@@ -44,39 +46,67 @@ class Recovery:
                 pass
 
 
+MAX_NOTE_BYTES = 64 * 1024
+
+
 def _pid_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    if sys.platform == "win32":  # os.kill(pid, 0) would send CTRL_C_EVENT there
-        return False
+    if os.name == "nt":
+        return pid == os.getpid()  # os.kill(pid, 0) would send CTRL_C_EVENT there
+    return pid_alive(pid)
+
+
+def _read_note(meta_path: Path) -> dict[str, Any]:
+    """The note beside a recovery file; {} when it is missing, damaged or not an object."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
+        with meta_path.open("rb") as fh:
+            raw = fh.read(MAX_NOTE_BYTES + 1)
+        meta = json.loads(raw.decode("utf-8")) if len(raw) <= MAX_NOTE_BYTES else {}
+    except (OSError, ValueError, RecursionError):
+        return {}
+    return meta if isinstance(meta, dict) else {}
+
+
+def _note_pid(meta: dict[str, Any]) -> int:
+    pid = meta.get("pid")
+    return pid if isinstance(pid, int) and not isinstance(pid, bool) and 0 < pid < 2**31 else -1
+
+
+def _note_time(meta: dict[str, Any], path: Path) -> float:
+    value = meta.get("saved_at")
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) and 0 <= value < 1e11:
+        return float(value)
+    try:
+        return path.stat().st_mtime
     except OSError:
-        return False
-    return True
+        return 0.0
+
+
+def _note_text(meta: dict[str, Any], key: str, default: str | None) -> str | None:
+    value = meta.get(key)
+    return value if isinstance(value, str) and value else default
 
 
 def find_recoveries(directory: Path | None = None) -> list[Recovery]:
-    """Recovery files left by nnbuilder processes that are no longer running, newest first."""
+    """Recovery files left by nnbuilder processes that are no longer running, newest first.
+
+    A damaged or missing note never hides a recovery file: its time then comes from the file itself.
+    """
     folder = directory or recovery_dir()
-    if not folder.is_dir():
+    try:
+        if not folder.is_dir():
+            return []
+        paths = [p for p in folder.glob("recovery-*.nnb") if p.is_file()]
+    except OSError:
         return []
     found = []
-    for path in folder.glob("recovery-*.nnb"):
+    for path in paths:
         meta_path = path.with_suffix(".json")
-        try:
-            meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            meta = {}
-        pid = int(meta.get("pid", -1)) if str(meta.get("pid", "")).lstrip("-").isdigit() else -1
+        meta = _read_note(meta_path)
+        pid = _note_pid(meta)
         if pid > 0 and _pid_alive(pid):
             continue
-        found.append(Recovery(path, meta_path, meta.get("original"), float(meta.get("saved_at", path.stat().st_mtime)),
-                              str(meta.get("name", path.stem))))
+        found.append(Recovery(path, meta_path, _note_text(meta, "original", None), _note_time(meta, path),
+                              _note_text(meta, "name", path.stem) or path.stem))
     return sorted(found, key=lambda r: r.saved_at, reverse=True)
 
 
@@ -87,6 +117,7 @@ class Autosaver(QObject):
         self.doc = document
         self.directory = directory
         self._changed = False
+        self.last_error: str | None = None  # why the last autosave failed (Save then says it too)
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self._on_timer_timeout)
@@ -114,7 +145,7 @@ class Autosaver(QObject):
         save_project(self.doc.project, self.path)
         meta = {"pid": os.getpid(), "saved_at": time.time(), "name": self.doc.display_name,
                 "original": str(self.doc.path) if self.doc.path else None}
-        self.meta_path.write_text(json.dumps(meta), encoding="utf-8")
+        atomic_write(self.meta_path, json.dumps(meta, ensure_ascii=True))
         self._changed = False
         return self.path
 
@@ -125,8 +156,8 @@ class Autosaver(QObject):
     def _on_timer_timeout(self) -> None:
         try:
             self.save_now()
-        except OSError:
-            pass  # autosave must never interrupt work; the next tick tries again
+        except Exception as exc:  # noqa: BLE001 - autosave must never interrupt work; the next tick tries again
+            self.last_error = str(exc)
 
     def _on_document_project_changed(self) -> None:
         self._changed = True

@@ -480,8 +480,8 @@ class MainWindow(QMainWindow):
             return self.open_example(path, ask_to_save=False)
         try:
             project = load_project(path)
-        except ProjectError as exc:
-            self.show_dialog("error", "Cannot open project", str(exc))
+        except Exception as exc:  # noqa: BLE001 - ProjectError, or anything unforeseen: a sentence, not a crash
+            self.show_dialog("error", "Cannot open project", _load_failure(path, exc))
             return False
         self.document.replace_project(project, Path(path))
         app_settings_mod.add_recent_file(path)
@@ -494,8 +494,8 @@ class MainWindow(QMainWindow):
             return False
         try:
             project = load_project(path)
-        except ProjectError as exc:
-            self.show_dialog("error", "Cannot open example", str(exc))
+        except Exception as exc:  # noqa: BLE001 - see open_file
+            self.show_dialog("error", "Cannot open example", _load_failure(path, exc))
             return False
         self.document.replace_project(project, None, suggested_name=Path(path).name)
         return True
@@ -506,6 +506,9 @@ class MainWindow(QMainWindow):
         return self._save_to(self.document.path)
 
     def save_as(self) -> bool:
+        return self._save_as(offer_save_as=True)
+
+    def _save_as(self, *, offer_save_as: bool) -> bool:
         suggested = self.document.display_name if self.document.display_name != "Untitled" else "untitled.nnb"
         if self.document.path is not None:
             suggested = str(self.document.path)
@@ -515,14 +518,26 @@ class MainWindow(QMainWindow):
         p = Path(path)
         if p.suffix.lower() != ".nnb":
             p = p.with_name(p.name + ".nnb")
-        return self._save_to(p)
+        return self._save_to(p, offer_save_as=offer_save_as)
 
-    def _save_to(self, path: Path) -> bool:
+    def _save_to(self, path: Path, *, offer_save_as: bool = True) -> bool:
+        """Save, or say why not and keep everything as it is (the window stays open, the edits stay)."""
         try:
             self.document.save(path)
-        except (OSError, ProjectError) as exc:
-            reason = getattr(exc, "strerror", None) or str(exc)
-            self.show_dialog("error", "Cannot save project", f"{path}: could not be written ({reason}).")
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            text = f"{path}: could not be written ({reason}). Your changes are not lost."
+            if offer_save_as and self.show_dialog("question", "Cannot save project",
+                                                  text + " Save them somewhere else?"):
+                return self._save_as(offer_save_as=False)
+            if not offer_save_as:
+                self.show_dialog("error", "Cannot save project", text)
+            return False
+        except Exception as exc:  # noqa: BLE001 - ProjectError names the field; anything else still gets a sentence
+            detail = str(exc) if isinstance(exc, ProjectError) else f"{type(exc).__name__}: {exc}"
+            self.show_dialog("error", "Cannot save project",
+                             f"{path}: the project could not be saved: {detail} Nothing was written and your "
+                             "changes are still open; fix the field named and save again.")
             return False
         app_settings_mod.add_recent_file(path)
         self.autosaver.discard()
@@ -577,8 +592,8 @@ class MainWindow(QMainWindow):
             return False
         try:
             project = load_project(rec.path)
-        except ProjectError as exc:
-            self.show_dialog("error", "Cannot recover", str(exc))
+        except Exception as exc:  # noqa: BLE001 - see open_file
+            self.show_dialog("error", "Cannot recover", _load_failure(rec.path, exc))
             rec.discard()
             return False
         original = Path(rec.original) if rec.original else None
@@ -894,6 +909,13 @@ class MainWindow(QMainWindow):
 
     def _on_shortcuts_action_triggered(self) -> None:
         self.show_dialog("info", "Keyboard shortcuts", SHORTCUTS_TEXT)
+
+
+def _load_failure(path: str | Path, exc: BaseException) -> str:
+    """The sentence for a file that did not open: the loader's own, or one for anything it did not foresee."""
+    if isinstance(exc, ProjectError):
+        return str(exc)
+    return f"{path}: could not be opened ({type(exc).__name__}: {exc})."
 
 
 def about_text() -> str:

@@ -23,6 +23,26 @@ CATEGORIES = ("Generated 2-D", "Images", "Time series", "Graphs", "Files")
 # Dense adjacency is simpler for torch.mm and fast for small graphs; above this size a dense matrix wastes
 # memory quadratically (Cora would be 29 MB dense, 50 kB sparse).
 DENSE_ADJACENCY_MAX_NODES = 1000
+#: Class ids count 0, 1, 2, ...; a few gaps are fine, but ids far beyond the number of labels (a 1 KB file
+#: holding the id 2147483647) would make a class list that fills memory, so they are refused.
+MAX_CLASSES = 100_000
+MIN_CLASS_ID_ROOM = 1000
+
+
+def class_count(labels: list[np.ndarray | None], source: str) -> int:
+    """Classes implied by whole-number class ids (largest id + 1), bounded by what the labels can hold."""
+    arrays = [a for a in labels if a is not None and a.size]
+    if not arrays:
+        return 1
+    top = max(int(a.max()) for a in arrays)
+    held = sum(int(a.size) for a in arrays)
+    limit = min(MAX_CLASSES, max(held, MIN_CLASS_ID_ROOM))
+    if top >= limit:
+        raise DataError(
+            f"The labels in {source} go up to {top:,}, but {held:,} labels cannot need that many classes; class ids "
+            f"should count 0, 1, 2, ... (here at most {limit:,} classes)."
+        )
+    return top + 1
 
 
 @dataclass
@@ -125,8 +145,9 @@ class Dataset:
             return None
         if self.class_names is not None:
             return len(self.class_names)
-        labels = [self.y] + ([self.y_test] if self.y_test is not None else [])
-        return int(max(int(a.max()) for a in labels if a.size)) + 1 if self.y.size else 0
+        if not self.y.size:
+            return 0
+        return class_count([self.y, self.y_test], f"data set '{self.id}'")
 
     @property
     def is_time_series(self) -> bool:

@@ -9,14 +9,13 @@ structure, and only moved into place once it passes, so a broken or partial down
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..fileio import atomic_write
 from .errors import DataError
 from .idx import GZIP_MAGIC, gunzip, parse_idx
 
@@ -176,13 +175,7 @@ def _verified(data: bytes, remote: RemoteFile) -> str | None:
 
 
 def _write_atomic(target: Path, data: bytes) -> None:
-    tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".part-")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, target)
+        atomic_write(target, data)
     except OSError as exc:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
         raise DataError(f"The downloaded file '{target.name}' could not be saved ({exc.strerror or exc}).") from exc

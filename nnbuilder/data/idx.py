@@ -9,14 +9,13 @@ is an optimisation and must never stop a data set from loading.
 from __future__ import annotations
 
 import hashlib
-import os
 import struct
-import tempfile
 import zlib
 from pathlib import Path
 
 import numpy as np
 
+from ..fileio import atomic_write
 from .errors import DataError, describe
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -40,8 +39,11 @@ def require_file(path: Path, what: str = "file") -> Path:
     """Fail with a sentence naming the missing path instead of a FileNotFoundError traceback."""
     if not path.exists():
         raise DataError(f"The {what} '{path}' does not exist.")
-    if not path.is_file():
+    if path.is_dir():
         raise DataError(f"The {what} '{path}' is a folder, not a file.")
+    if not path.is_file():
+        raise DataError(f"The {what} '{path}' is not a regular file (it is a device, pipe or socket); "
+                        "choose a data file.")
     return path
 
 
@@ -174,17 +176,7 @@ def _cache_store(cache_file: Path, array: np.ndarray) -> None:
     """Write atomically (temp file + rename) so a crash or a second app instance never sees half a file."""
     try:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cache_file.parent, prefix=".tmp-", suffix=".npy")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                np.save(handle, array, allow_pickle=False)
-            os.replace(tmp, cache_file)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        atomic_write(cache_file, lambda handle: np.save(handle, array, allow_pickle=False))
         # Entries for older versions of the same source are dead weight; drop them.
         prefix = cache_file.name.rsplit("-", 3)[0] + "-"
         for old in cache_file.parent.glob(prefix + "*.npy"):

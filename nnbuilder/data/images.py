@@ -13,7 +13,7 @@ import numpy as np
 
 from nnbuilder.paths import data_dir
 
-from .dataset import Dataset
+from .dataset import Dataset, class_count
 from .errors import DataError, describe
 from .idx import read_idx, to_float
 
@@ -130,7 +130,7 @@ def load_idx_files(options: dict[str, Any]) -> Dataset:
                 f"images are {x_raw.shape[1:]}; they must be the same size."
             )
         x_test = shape_images(xt_raw, *shape)
-    num_classes = int(max(y.max(initial=0), y_test.max(initial=0) if y_test is not None else 0)) + 1
+    num_classes = class_count([y, y_test], f"{describe(options['labels'])}")
     return Dataset(
         id="idx", title=Path(options["images"]).name, task="classification",
         x=shape_images(x_raw, *shape), y=y, x_test=x_test, y_test=y_test,

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from .csvfile import MISSING_TOKENS, read_table
-from .dataset import Dataset
+from .dataset import Dataset, class_count
 from .errors import DataError, describe
 from .preprocessing import standardize
 
@@ -120,8 +120,7 @@ def load_npz(options: dict[str, Any]) -> Dataset:
             raise DataError(f"{describe(path)} has {len(x_test)} test inputs but {len(y_test)} test targets.")
     class_names = None
     if task == "classification":
-        top = max(int(y.max(initial=0)), int(y_test.max(initial=0)) if y_test is not None else 0)
-        class_names = [str(i) for i in range(top + 1)]
+        class_names = [str(i) for i in range(class_count([y, y_test], describe(path)))]
     return Dataset(
         id="npz", title=path.name, task=task, x=x, y=y, x_test=x_test, y_test=y_test,
         class_names=class_names, extra={"source": str(path)},

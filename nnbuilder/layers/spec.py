@@ -60,9 +60,13 @@ class ParamSpec:
             self._check_range(value)
             return value
         if k == "float":
-            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-                raise ValueError(f"must be a number, not {value!r}")
-            value = float(value)
+            if isinstance(value, bool) or not isinstance(value, int | float) or (
+                    isinstance(value, float) and not math.isfinite(value)):
+                raise ValueError(f"must be a number, not {_num(value) if isinstance(value, int | float) else repr(value)}")
+            try:
+                value = float(value)
+            except OverflowError:
+                raise ValueError(f"must be a number of sensible size, not {_num(value)}") from None
             self._check_range(value)
             return value
         if k == "choice":
@@ -92,6 +96,8 @@ class ParamSpec:
 
 
 def _num(v: float) -> str:
+    if isinstance(v, int):  # exact, and no float conversion (which overflows past 1e308)
+        return str(v) if abs(v) < 10**15 else f"a number with {len(str(abs(v)))} digits"
     return str(int(v)) if float(v).is_integer() else repr(v)
 
 

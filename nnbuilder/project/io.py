@@ -93,7 +93,8 @@ class _Ctx:
 
     def number(self, value: Any, path: str, lo: float | None = None, hi: float | None = None,
                lo_open: bool = False) -> float:
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        if isinstance(value, bool) or not isinstance(value, int | float) or (
+                isinstance(value, float) and not math.isfinite(value)):
             raise self.fail(path, f"expected a number, found {_kind(value)}.")
         if lo is not None and (value < lo or (lo_open and value == lo)):
             raise self.fail(path, f"must be {'above' if lo_open else 'at least'} {lo}, found {_kind(value)}.")
@@ -117,7 +118,7 @@ class _Ctx:
     def known_keys(self, d: dict[str, Any], path: str, allowed: set[str]) -> None:
         extra = sorted(set(d) - allowed)
         if extra:
-            raise self.fail(f"{path}.{extra[0]}", f"unknown field {extra[0]!r} (expected one of "
+            raise self.fail(_child(path, extra[0]), f"unknown field {_short(extra[0])} (expected one of "
                             f"{', '.join(sorted(allowed))}).")
 
 
@@ -154,6 +155,18 @@ def _encodes(text: str) -> bool:
     return True
 
 
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def _child(path: str, key: str) -> str:
+    """``$.a.b`` for plain keys, ``$.a["odd key"]`` for the rest, so a path never spans lines."""
+    return f"{path}.{key}" if _PLAIN_KEY.match(key) else f"{path}[{json.dumps(key)}]"
+
+
+def _short(text: str) -> str:
+    return repr(text[:60] + "…" if len(text) > 60 else text)
+
+
 def _check_text(value: Any, path: str, ctx: _Ctx, numbers: bool = False) -> None:
     """Refuse what JSON cannot carry back out as UTF-8: lone surrogates, in keys and values, anywhere
     (and, with ``numbers``, NaN and infinities too).
@@ -170,7 +183,7 @@ def _check_text(value: Any, path: str, ctx: _Ctx, numbers: bool = False) -> None
         elif isinstance(v, dict):
             for k, item in v.items():
                 _check_str(k, p, ctx, key=True)
-                stack.append((item, f"{p}.{k}"))
+                stack.append((item, _child(p, k)))
         elif isinstance(v, list):
             stack.extend((item, f"{p}[{i}]") for i, item in enumerate(v))
 
@@ -192,7 +205,7 @@ def _check_options(value: Any, path: str, ctx: _Ctx, depth: int = 0) -> None:
         raise ctx.fail(path, f"expected a number, found {_kind(value)} (JSON has no such number).")
     if isinstance(value, dict):
         for k, item in value.items():
-            _check_options(item, f"{path}.{k}", ctx, depth + 1)
+            _check_options(item, _child(path, k), ctx, depth + 1)
     elif isinstance(value, list):
         for i, item in enumerate(value):
             _check_options(item, f"{path}[{i}]", ctx, depth + 1)
@@ -265,7 +278,7 @@ def migrate(doc: dict[str, Any], ctx: _Ctx | None = None) -> dict[str, Any]:
     ctx = ctx or _Ctx(None)
     fmt = doc.get("format")
     if fmt != FORMAT_NAME:
-        raise ctx.fail("$.format", f"expected {FORMAT_NAME!r}, found {fmt!r}; this is not an nnbuilder project.")
+        raise ctx.fail("$.format", f"expected {FORMAT_NAME!r}, found {_kind(fmt)}; this is not an nnbuilder project.")
     version = doc.get("version")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise ctx.fail("$.version", f"expected a positive whole number, found {_kind(version)}.")
@@ -325,7 +338,7 @@ def _graph_from_dict(raw: Any, path: str, ctx: _Ctx) -> Graph:
         try:
             spec = get_spec(tname)
         except KeyError:
-            raise ctx.fail(f"{npath}.type", f"node {nid!r} has unknown layer type {tname!r}.") from None
+            raise ctx.fail(f"{npath}.type", f"node {nid!r} has unknown layer type {_short(tname)}.") from None
         params_raw = ctx.obj(n.get("params", {}), f"{npath}.params")
         params: dict[str, Any] = {}
         for key, value in params_raw.items():
@@ -333,12 +346,13 @@ def _graph_from_dict(raw: Any, path: str, ctx: _Ctx) -> Graph:
                 pspec = spec.param(key)
             except KeyError:
                 known = ", ".join(p.name for p in spec.params) or "none"
-                raise ctx.fail(f"{npath}.params.{key}", f"{spec.title} node {nid!r} has no parameter {key!r} "
+                raise ctx.fail(_child(f"{npath}.params", key),
+                               f"{spec.title} node {nid!r} has no parameter {_short(key)} "
                                f"(its parameters: {known}).") from None
             try:
                 params[key] = pspec.coerce(value)
             except ValueError as exc:
-                raise ctx.fail(f"{npath}.params.{key}", f"{spec.title} node {nid!r}: {key} {exc}.") from None
+                raise ctx.fail(_child(f"{npath}.params", key), f"{spec.title} node {nid!r}: {key} {exc}.") from None
         pos = ctx.arr(n.get("position", [0, 0]), f"{npath}.position")
         if len(pos) != 2:
             raise ctx.fail(f"{npath}.position", f"expected [x, y], found a list of {len(pos)}.")
