@@ -30,17 +30,6 @@ def python_code(project: Project, graph: str | None = None) -> str:
     return model_source(project, graph).code
 
 
-def _model_with_weights(project: Project, source: ModelSource, weights: str | Path | None) -> tuple[Any, str]:
-    from .weights import compile_model, load_weights
-
-    model = compile_model(project, source)
-    if weights is None:
-        return model, (f"No weights given: the file holds the network's initial weights (seed "
-                       f"{int(project.training.seed)}); pass --weights to export trained ones.")
-    load_weights(model, source, weights)
-    return model, ""
-
-
 def _prepare_dir(path: Path) -> Path:
     if path.exists() and not path.is_dir():
         raise ExportError(f"'{path}' is a file; give a folder for this export.")
@@ -84,11 +73,11 @@ def _metadata(project: Project, source: ModelSource) -> dict[str, str]:
 
 
 def _export_safetensors(project: Project, source: ModelSource, out: Path, weights: Any) -> ExportResult:
-    from .weights import exported_state, save_exported
+    from .weights import exported_state, model_with_weights, save_exported
 
     if out.is_dir():
         out = out / "weights.safetensors"
-    model, note = _model_with_weights(project, source, weights)
+    model, note = model_with_weights(project, source, weights)
     state = exported_state(model, source)
     out.parent.mkdir(parents=True, exist_ok=True)
     written = save_exported(state, out, _metadata(project, source))
@@ -101,21 +90,22 @@ def _export_folder(project: Project, source: ModelSource, out: Path, weights: An
     from .ddp_script import ddp_source
     from .readme import readme_text
     from .train_script import plan_training, train_source
-    from .weights import exported_state, save_exported
+    from .weights import exported_state, model_with_weights, save_exported
 
-    folder = _prepare_dir(out)
     dataset = load_project_dataset(project, base)
     data = plan_data(dataset)
     plan = plan_training(project, source, data)
-    files = [atomic_write(folder / "model.py", source.code)]
-    files.append(atomic_write(folder / "train.py", train_source(project, source, data, plan)))
+    texts = {"model.py": source.code, "train.py": train_source(project, source, data, plan)}
     if ddp:
-        files.append(atomic_write(folder / "train_ddp.py", ddp_source(project, source, data, plan)))
+        texts["train_ddp.py"] = ddp_source(project, source, data, plan)
+    texts["README.md"] = readme_text(project, source, data, ddp, weights is not None)
+    state = None
+    if weights is not None:  # read before anything is written: a wrong file leaves no half export
+        model, _ = model_with_weights(project, source, weights)
+        state = exported_state(model, source)
+    folder = _prepare_dir(out)
+    files = [atomic_write(folder / name, text) for name, text in texts.items()]
     files.append(write_npz(data, folder / "data.npz"))
-    notes: list[str] = []
-    if weights is not None:
-        model, _ = _model_with_weights(project, source, weights)
-        files.append(save_exported(exported_state(model, source), folder / "weights.safetensors",
-                                   _metadata(project, source)))
-    files.append(atomic_write(folder / "README.md", readme_text(project, source, data, ddp, weights is not None)))
-    return ExportResult("torchrun" if ddp else "python", folder, files, notes)
+    if state is not None:
+        files.append(save_exported(state, folder / "weights.safetensors", _metadata(project, source)))
+    return ExportResult("torchrun" if ddp else "python", folder, files, [])
