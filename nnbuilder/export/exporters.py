@@ -92,6 +92,11 @@ def _export_folder(project: Project, source: ModelSource, out: Path, weights: An
     from .train_script import plan_training, train_source
     from .weights import exported_state, model_with_weights, save_exported
 
+    from ..compiler import infer
+
+    errors = infer(source.graph, project.training).errors()
+    if errors:
+        raise ExportError(f"The training script cannot be written: {errors[0].message}")
     dataset = load_project_dataset(project, base)
     data = plan_data(dataset)
     plan = plan_training(project, source, data)
