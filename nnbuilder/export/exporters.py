@@ -86,13 +86,12 @@ def _export_safetensors(project: Project, source: ModelSource, out: Path, weight
 
 def _export_folder(project: Project, source: ModelSource, out: Path, weights: Any, base: Path | None,
                    ddp: bool) -> ExportResult:
+    from ..compiler import infer
     from .data import load_project_dataset, plan_data, write_npz
     from .ddp_script import ddp_source
     from .readme import readme_text
     from .train_script import plan_training, train_source
     from .weights import exported_state, model_with_weights, save_exported
-
-    from ..compiler import infer
 
     errors = infer(source.graph, project.training).errors()
     if errors:

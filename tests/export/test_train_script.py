@@ -1,0 +1,110 @@
+"""The exported train.py trains like ``nnbuilder train``, and the folder runs with nnbuilder hidden."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from safetensors.torch import load_file
+
+from nnbuilder.export import ExportError, export_project
+from nnbuilder.project import load_project
+from nnbuilder.training import Trainer
+from tests.conftest import EXAMPLES
+
+from .conftest import import_code, run_without_nnbuilder
+
+
+def _trainer_logs(project, epochs: int) -> list[dict]:
+    trainer = Trainer(project, base_dir=EXAMPLES)
+    result = trainer.fit(epochs=epochs)
+    assert not hasattr(result, "kind"), getattr(result, "message", "")
+    return [{k: v for k, v in h.items() if k not in ("epoch", "seconds", "lr")} for h in result.history]
+
+
+def _script_logs(folder: Path, argv: list[str]) -> list[dict]:
+    sys.path.insert(0, str(folder))
+    try:
+        for name in ("model", "train"):
+            sys.modules.pop(name, None)
+        train = import_code((folder / "train.py").read_text(), folder, "train")
+        return train.main(argv)
+    finally:
+        sys.path.remove(str(folder))
+        for name in ("model", "train"):
+            sys.modules.pop(name, None)
+
+
+@pytest.mark.parametrize("example, epochs", [
+    ("spiral_playground", 4),       # cross-entropy from logits, Adam
+    ("karate_club_gcn", 5),         # a whole graph per step, dropout
+    ("perceptron_xor", 3),          # Rosenblatt's rule
+    ("linear_neuron_sse", 3),       # the lecture's summed squared error
+    ("skip_connection_moons", 2),   # merges
+])
+def test_train_py_repeats_nnbuilder_training(example: str, epochs: int, tmp_path: Path) -> None:
+    project = load_project(EXAMPLES / f"{example}.nnb")
+    export_project(project, "python", tmp_path, base_dir=EXAMPLES)
+    script = _script_logs(tmp_path, ["--epochs", str(epochs), "--device", "cpu", "--json",
+                                     "--out", str(tmp_path / "t.safetensors")])
+    ours = _trainer_logs(project, epochs)
+    assert len(script) == len(ours) == epochs
+    for a, b in zip(script, ours, strict=True):
+        assert a.keys() == b.keys()
+        for key in a:
+            assert a[key] == pytest.approx(b[key], abs=1e-5), (key, a, b)
+
+
+def test_lecture_mlp_train_py_matches_nnbuilder_train(tmp_path: Path) -> None:
+    """One epoch both ways with the same seed (bigger batches keep it quick); the 5-epoch run is a benchmark."""
+    project = load_project(EXAMPLES / "fashion_mnist_mlp.nnb")
+    export_project(project, "python", tmp_path, base_dir=EXAMPLES)
+    script = _script_logs(tmp_path, ["--epochs", "1", "--batch-size", "500", "--device", "cpu", "--json",
+                                     "--out", str(tmp_path / "t.safetensors")])
+    project.training.batch_size = 500
+    ours = _trainer_logs(project, 1)
+    assert script[-1]["val_accuracy"] > 0.7
+    assert script[-1]["val_accuracy"] == pytest.approx(ours[-1]["val_accuracy"], abs=0.01)
+
+
+def test_exported_folder_runs_without_nnbuilder(tmp_path: Path) -> None:
+    project = load_project(EXAMPLES / "spiral_playground.nnb")
+    weights = tmp_path / "trained.safetensors"
+    trainer = Trainer(project, base_dir=EXAMPLES)
+    trainer.fit(epochs=2)
+    trainer.save_weights(weights)
+    out = tmp_path / "export"
+    result = export_project(project, "python", out, weights=weights, base_dir=EXAMPLES)
+    assert {p.name for p in result.files} == {"model.py", "train.py", "data.npz", "weights.safetensors", "README.md"}
+    run = run_without_nnbuilder(["model.py"], out)
+    assert run.returncode == 0, run.stderr
+    assert "PlaygroundSpiral -> (4, 2)" in run.stdout
+    run = run_without_nnbuilder(["train.py", "--epochs", "2", "--json", "--weights", "weights.safetensors"], out)
+    assert run.returncode == 0, run.stderr
+    epochs = [json.loads(line) for line in run.stdout.splitlines() if line.startswith("{")]
+    assert [e["epoch"] for e in epochs] == [1, 2]
+    assert set(load_file(str(out / "trained.safetensors"))) == set(load_file(str(out / "weights.safetensors")))
+
+
+def test_images_are_stored_as_pixels_and_scaled_back_exactly(tmp_path: Path) -> None:
+    import numpy as np
+
+    from nnbuilder.export.data import load_project_dataset, plan_data
+
+    project = load_project(EXAMPLES / "fashion_mnist_cnn.nnb")
+    dataset = load_project_dataset(project, EXAMPLES)
+    plan = plan_data(dataset)
+    assert plan.pixels and plan.arrays["x"].dtype == np.uint8
+    assert np.array_equal(plan.arrays["x"][:500].astype(np.float32) * np.float32(1 / 255), dataset.x[:500])
+
+
+def test_a_loss_that_does_not_fit_stops_train_py_not_model_py(tmp_path: Path) -> None:
+    from tests.export.conftest import chain
+
+    project = chain([("Dense", {"units": 4})], [2, 2])
+    project.data.dataset = "spiral"
+    with pytest.raises(ExportError, match="training script cannot be written"):
+        export_project(project, "python", tmp_path / "x")
+    assert export_project(project, "safetensors", tmp_path / "w.safetensors").path.exists()
