@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..fileio import atomic_write
-from ..project.model import Project
+from ..project.model import Graph, Project
 from .errors import ExportError
 from .names import safe_text
 from .pytorch import ModelSource, model_source, pick_graph
@@ -25,9 +25,12 @@ class ExportResult:
     notes: list[str] = field(default_factory=list)
 
 
-def python_code(project: Project, graph: str | None = None) -> str:
-    """Exactly the ``model.py`` that ``export --to python`` writes (the Code tab shows this)."""
-    return model_source(project, graph).code
+def python_code(project: Project, graph: str | Graph | None = None, source_name: str = "") -> str:
+    """Exactly the ``model.py`` that ``export --to python`` writes (the Code tab shows this).
+
+    ``source_name`` is the project file's name, as the export passes it, for the file's first line.
+    """
+    return model_source(project, graph, source_name=source_name).code
 
 
 def _prepare_dir(path: Path) -> Path:
