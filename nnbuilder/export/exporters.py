@@ -13,6 +13,7 @@ from .names import safe_text
 from .pytorch import ModelSource, model_source, pick_graph
 
 TARGETS = ("python", "onnx", "safetensors", "torchrun")
+GAN_ROLES = ("generator", "discriminator")
 
 
 @dataclass
@@ -96,6 +97,8 @@ def _export_folder(project: Project, source: ModelSource, out: Path, weights: An
     from .train_script import plan_training, train_source
     from .weights import exported_state, model_with_weights, save_exported
 
+    if any(g.role in GAN_ROLES for g in project.graphs):
+        return _export_gan_graph(project, source, out, weights, ddp)
     errors = infer(source.graph, project.training).errors()
     if errors:
         raise ExportError(f"The training script cannot be written: {errors[0].message}")
@@ -116,3 +119,23 @@ def _export_folder(project: Project, source: ModelSource, out: Path, weights: An
     if state is not None:
         files.append(save_exported(state, folder / "weights.safetensors", _metadata(project, source)))
     return ExportResult("torchrun" if ddp else "python", folder, files, [])
+
+
+def _export_gan_graph(project: Project, source: ModelSource, out: Path, weights: Any, ddp: bool) -> ExportResult:
+    """A GAN's graph as model.py (and its weights): the two-network training stays in nnbuilder."""
+    from .weights import exported_state, model_with_weights, save_exported
+
+    if ddp:
+        raise ExportError("A GAN project trains two networks against each other, which train_ddp.py does not do; "
+                          "export its graphs with --to python or --to onnx.")
+    state = None
+    if weights is not None:
+        model, _ = model_with_weights(project, source, weights)
+        state = exported_state(model, source)
+    folder = _prepare_dir(out)
+    files = [atomic_write(folder / "model.py", source.code)]
+    if state is not None:
+        files.append(save_exported(state, folder / "weights.safetensors", _metadata(project, source)))
+    note = (f"Only the graph '{safe_text(source.graph.name)}' was written (model.py): a GAN's training of two "
+            "networks runs in nnbuilder, so there is no train.py.")
+    return ExportResult("python", folder, files, [note])

@@ -211,3 +211,13 @@ def test_generator_graph_is_the_default() -> None:
     assert model_source(project).graph is gen
     assert model_source(project, "discriminator").graph is disc
     assert "class Generator(nn.Module)" in model_source(project).code
+
+
+def test_a_gan_graph_exports_as_model_py_only(tmp_path: Path) -> None:
+    gen = chain([("Dense", {"units": 4, "activation": "tanh"})], [2]).graphs[0]
+    gen.name, gen.role = "generator", "generator"
+    project = Project(name="gan", graphs=[gen])
+    result = export_project(project, "python", tmp_path / "gan")
+    assert [p.name for p in result.files] == ["model.py"] and "no train.py" in result.notes[0]
+    with pytest.raises(ExportError, match="two networks"):
+        export_project(project, "torchrun", tmp_path / "ddp")
