@@ -60,7 +60,7 @@ def all_reduce_metrics(sums, device):
     values = torch.tensor([float(getattr(sums, f)) for f in FIELDS], dtype=torch.float64, device=device)
     dist.all_reduce(values)
     total = Metrics()
-    for name, value in zip(FIELDS, values.tolist()):
+    for name, value in zip(FIELDS, values.tolist(), strict=True):
         setattr(total, name, int(value) if name in ("count", "elements") else value)
     return total
 
@@ -130,7 +130,8 @@ def main(argv=None):
         if scheduler is not None and checkpoint["scheduler"] is not None:
             scheduler.load_state_dict(checkpoint["scheduler"])
         history = list(checkpoint["history"])
-        stopper.best, stopper.best_epoch, stopper.wait = checkpoint["best"], checkpoint["best_epoch"], checkpoint["wait"]
+        stopper.best, stopper.best_epoch = checkpoint["best"], checkpoint["best_epoch"]
+        stopper.wait = checkpoint["wait"]
         start_epoch = int(checkpoint["epoch"]) + 1
         log({{"resumed_from": start_epoch - 1}}, f"Resumed from epoch {{start_epoch - 1}} ({{args.resume}}).")
     ddp = DistributedDataParallel(model, device_ids=[local_rank] if cuda else None)

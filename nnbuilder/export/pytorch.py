@@ -554,5 +554,6 @@ if __name__ == "__main__":
     model.eval()
     with torch.no_grad():
         out = model({example})
-    print(type(model).__name__, "->", tuple(out.shape) if isinstance(out, torch.Tensor) else [tuple(o.shape) for o in out])
+    shapes = tuple(out.shape) if isinstance(out, torch.Tensor) else [tuple(o.shape) for o in out]
+    print(type(model).__name__, "->", shapes)
 '''

@@ -108,3 +108,33 @@ def test_a_loss_that_does_not_fit_stops_train_py_not_model_py(tmp_path: Path) ->
     with pytest.raises(ExportError, match="training script cannot be written"):
         export_project(project, "python", tmp_path / "x")
     assert export_project(project, "safetensors", tmp_path / "w.safetensors").path.exists()
+
+
+def test_exported_scripts_pass_the_linter(tmp_path: Path) -> None:
+    """Generated files read like hand-written ones: no unused names, no long lines, nothing pyflakes flags."""
+    import shutil
+    import subprocess
+
+    from nnbuilder.export.data import load_project_dataset, plan_data
+    from nnbuilder.export.ddp_script import ddp_source
+    from nnbuilder.export.pytorch import model_source
+    from nnbuilder.export.train_script import plan_training, train_source
+
+    ruff = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
+    if ruff is None:
+        pytest.skip("ruff is in the test extra")
+    for example in ("spiral_playground", "karate_club_gcn", "perceptron_xor", "linear_neuron_sse",
+                    "household_power_lstm", "cora_gcn"):
+        project = load_project(EXAMPLES / f"{example}.nnb")
+        source = model_source(project)
+        data = plan_data(load_project_dataset(project, EXAMPLES))
+        plan = plan_training(project, source, data)
+        folder = tmp_path / example
+        folder.mkdir()
+        (folder / "model.py").write_text(source.code)
+        (folder / "train.py").write_text(train_source(project, source, data, plan))
+        if plan.mode == "batches":
+            (folder / "train_ddp.py").write_text(ddp_source(project, source, data, plan))
+    run = subprocess.run([ruff, "check", "--isolated", "--select", "E,F,W,B", "--line-length", "120",
+                          "--output-format", "concise", str(tmp_path)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout
