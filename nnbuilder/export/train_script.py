@@ -349,7 +349,8 @@ def time_series_split(n, validation_split, window_start, span):
         dense[rows, cols] = values
         return torch.from_numpy(dense)
     index = torch.from_numpy(np.stack([rows, cols]).astype(np.int64))
-    return torch.sparse_coo_tensor(index, torch.from_numpy(values), (n, n), is_coalesced=True)
+    return torch.sparse_coo_tensor(index, torch.from_numpy(values), (n, n), is_coalesced=True,
+                                   check_invariants=True)
 
 
 ''')

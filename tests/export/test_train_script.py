@@ -138,3 +138,27 @@ def test_exported_scripts_pass_the_linter(tmp_path: Path) -> None:
     run = subprocess.run([ruff, "check", "--isolated", "--select", "E,F,W,B", "--line-length", "120",
                           "--output-format", "concise", str(tmp_path)], capture_output=True, text=True)
     assert run.returncode == 0, run.stdout
+
+
+@pytest.mark.parametrize("example", ["household_power_lstm", "spiral_playground", "cora_gcn"])
+def test_train_py_data_and_split_are_nnbuilders(example: str, tmp_path: Path) -> None:
+    import numpy as np
+
+    from nnbuilder.export.data import load_project_dataset
+
+    project = load_project(EXAMPLES / f"{example}.nnb")
+    export_project(project, "python", tmp_path, base_dir=EXAMPLES)
+    dataset = load_project_dataset(project, EXAMPLES)
+    train_idx, val_idx = dataset.split_indices(project.training.validation_split, project.training.seed)
+    sys.path.insert(0, str(tmp_path))
+    try:
+        train = import_code((tmp_path / "train.py").read_text(), tmp_path, "train")
+        parts = train.load_data()
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("model", None)
+    assert np.array_equal(parts["train_idx"].numpy(), train_idx)
+    assert np.array_equal(parts["val_idx"].numpy(), val_idx)
+    assert np.array_equal(parts["x"].numpy(), dataset.x)
+    if dataset.x_test is not None:
+        assert np.array_equal(parts["x_test"].numpy(), dataset.x_test)
