@@ -43,7 +43,35 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
     _add_training_commands(sub)
+    _add_export_command(sub)
     return p
+
+
+def _add_export_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    x = sub.add_parser("export", help="write the network as PyTorch code, ONNX, safetensors or a torchrun script",
+                       description="Write a project's network for use outside nnbuilder.")
+    x.add_argument("file", help="the .nnb project file")
+    x.add_argument("--to", required=True, choices=("python", "onnx", "safetensors", "torchrun"),
+                   help="python: model.py + train.py folder; onnx: a .onnx file; safetensors: the weights; "
+                        "torchrun: the python folder plus train_ddp.py")
+    x.add_argument("--weights", help="trained weights to include (.safetensors from train --out or the app)")
+    x.add_argument("--graph", help="graph to export (default: the generator of a GAN project, else the model)")
+    x.add_argument("-o", "--output", required=True, metavar="PATH", help="folder (python, torchrun) or file")
+    x.set_defaults(handler=cmd_export)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .export import export_project
+
+    project = _open(args.file)
+    result = export_project(project, args.to, args.output, weights=args.weights, graph=args.graph,
+                            base_dir=Path(args.file).resolve().parent, source_name=Path(args.file).name)
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    print(f"Exported {args.to} to {result.path}")
+    return EXIT_OK
 
 
 def _add_training_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -286,6 +286,13 @@ class MainWindow(QMainWindow):
             return path or None
         raise ValueError(f"unknown dialog kind {kind!r}")
 
+    def open_export_dialog(self) -> Any:
+        from .widgets.export_dialog import ExportDialog
+
+        dialog = ExportDialog(self.document, self)
+        dialog.open()
+        return dialog
+
     def show_message(self, text: str, timeout_ms: int = 6000) -> None:
         self.last_message = text
         self.statusBar().showMessage(text, timeout_ms)
@@ -316,6 +323,8 @@ class MainWindow(QMainWindow):
         self.save_action = self._action("&Save", self.save, K(K.StandardKey.Save), "Save the project")
         self.save_as_action = self._action("Save &As…", self.save_as, K("Ctrl+Shift+S"),
                                            "Save the project under a new name")
+        self.export_action = self._action("&Export…", self.open_export_dialog, K("Ctrl+E"),
+                                          "Write the network as PyTorch code, ONNX, safetensors or a torchrun script")
         self.quit_action = self._action("&Quit", self.close, K(K.StandardKey.Quit))
         self.undo_action = self._action("&Undo", self.document.undo, K("Ctrl+Z"), "Undo the last change")
         self.redo_action = self._action("&Redo", self.document.redo, [K("Ctrl+Shift+Z"), K("Ctrl+Y")],
@@ -368,6 +377,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.save_action)
         file_menu.addAction(self.save_as_action)
+        file_menu.addAction(self.export_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
 

@@ -7,3 +7,5 @@ from ..project.errors import ProjectError
 
 class ExportError(ProjectError):
     """An export cannot be written as asked; the message says why and what to do."""
+
+    kind = "export"  # how the app's workers tell our sentences from unexpected faults

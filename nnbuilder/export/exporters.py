@@ -7,12 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from ..fileio import atomic_write
-from ..project.model import Project
+from ..project.model import Graph, Project
 from .errors import ExportError
 from .names import safe_text
 from .pytorch import ModelSource, model_source, pick_graph
 
 TARGETS = ("python", "onnx", "safetensors", "torchrun")
+GAN_ROLES = ("generator", "discriminator")
 
 
 @dataclass
@@ -25,20 +26,12 @@ class ExportResult:
     notes: list[str] = field(default_factory=list)
 
 
-def python_code(project: Project, graph: str | None = None) -> str:
-    """Exactly the ``model.py`` that ``export --to python`` writes (the Code tab shows this)."""
-    return model_source(project, graph).code
+def python_code(project: Project, graph: str | Graph | None = None, source_name: str = "") -> str:
+    """Exactly the ``model.py`` that ``export --to python`` writes (the Code tab shows this).
 
-
-def _model_with_weights(project: Project, source: ModelSource, weights: str | Path | None) -> tuple[Any, str]:
-    from .weights import compile_model, load_weights
-
-    model = compile_model(project, source)
-    if weights is None:
-        return model, (f"No weights given: the file holds the network's initial weights (seed "
-                       f"{int(project.training.seed)}); pass --weights to export trained ones.")
-    load_weights(model, source, weights)
-    return model, ""
+    ``source_name`` is the project file's name, as the export passes it, for the file's first line.
+    """
+    return model_source(project, graph, source_name=source_name).code
 
 
 def _prepare_dir(path: Path) -> Path:
@@ -84,11 +77,11 @@ def _metadata(project: Project, source: ModelSource) -> dict[str, str]:
 
 
 def _export_safetensors(project: Project, source: ModelSource, out: Path, weights: Any) -> ExportResult:
-    from .weights import exported_state, save_exported
+    from .weights import exported_state, model_with_weights, save_exported
 
     if out.is_dir():
         out = out / "weights.safetensors"
-    model, note = _model_with_weights(project, source, weights)
+    model, note = model_with_weights(project, source, weights)
     state = exported_state(model, source)
     out.parent.mkdir(parents=True, exist_ok=True)
     written = save_exported(state, out, _metadata(project, source))
@@ -97,25 +90,52 @@ def _export_safetensors(project: Project, source: ModelSource, out: Path, weight
 
 def _export_folder(project: Project, source: ModelSource, out: Path, weights: Any, base: Path | None,
                    ddp: bool) -> ExportResult:
+    from ..compiler import infer
     from .data import load_project_dataset, plan_data, write_npz
     from .ddp_script import ddp_source
     from .readme import readme_text
     from .train_script import plan_training, train_source
-    from .weights import exported_state, save_exported
+    from .weights import exported_state, model_with_weights, save_exported
 
-    folder = _prepare_dir(out)
+    if any(g.role in GAN_ROLES for g in project.graphs):
+        return _export_gan_graph(project, source, out, weights, ddp)
+    errors = infer(source.graph, project.training).errors()
+    if errors:
+        raise ExportError(f"The training script cannot be written: {errors[0].message}")
     dataset = load_project_dataset(project, base)
     data = plan_data(dataset)
     plan = plan_training(project, source, data)
-    files = [atomic_write(folder / "model.py", source.code)]
-    files.append(atomic_write(folder / "train.py", train_source(project, source, data, plan)))
+    texts = {"model.py": source.code, "train.py": train_source(project, source, data, plan)}
     if ddp:
-        files.append(atomic_write(folder / "train_ddp.py", ddp_source(project, source, data, plan)))
+        texts["train_ddp.py"] = ddp_source(project, source, data, plan)
+    texts["README.md"] = readme_text(project, source, data, ddp, weights is not None)
+    state = None
+    if weights is not None:  # read before anything is written: a wrong file leaves no half export
+        model, _ = model_with_weights(project, source, weights)
+        state = exported_state(model, source)
+    folder = _prepare_dir(out)
+    files = [atomic_write(folder / name, text) for name, text in texts.items()]
     files.append(write_npz(data, folder / "data.npz"))
-    notes: list[str] = []
+    if state is not None:
+        files.append(save_exported(state, folder / "weights.safetensors", _metadata(project, source)))
+    return ExportResult("torchrun" if ddp else "python", folder, files, [])
+
+
+def _export_gan_graph(project: Project, source: ModelSource, out: Path, weights: Any, ddp: bool) -> ExportResult:
+    """A GAN's graph as model.py (and its weights): the two-network training stays in nnbuilder."""
+    from .weights import exported_state, model_with_weights, save_exported
+
+    if ddp:
+        raise ExportError("A GAN project trains two networks against each other, which train_ddp.py does not do; "
+                          "export its graphs with --to python or --to onnx.")
+    state = None
     if weights is not None:
-        model, _ = _model_with_weights(project, source, weights)
-        files.append(save_exported(exported_state(model, source), folder / "weights.safetensors",
-                                   _metadata(project, source)))
-    files.append(atomic_write(folder / "README.md", readme_text(project, source, data, ddp, weights is not None)))
-    return ExportResult("torchrun" if ddp else "python", folder, files, notes)
+        model, _ = model_with_weights(project, source, weights)
+        state = exported_state(model, source)
+    folder = _prepare_dir(out)
+    files = [atomic_write(folder / "model.py", source.code)]
+    if state is not None:
+        files.append(save_exported(state, folder / "weights.safetensors", _metadata(project, source)))
+    note = (f"Only the graph '{safe_text(source.graph.name)}' was written (model.py): a GAN's training of two "
+            "networks runs in nnbuilder, so there is no train.py.")
+    return ExportResult("python", folder, files, [note])

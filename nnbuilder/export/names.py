@@ -12,6 +12,7 @@ from __future__ import annotations
 import builtins
 import keyword
 import re
+import unicodedata
 
 MAX_IDENTIFIER = 40
 
@@ -43,6 +44,7 @@ _SAFE_TEXT = re.compile(r"[^A-Za-z0-9 _.,:;()+\-×→/]")
 
 def snake(text: str, fallback: str) -> str:
     """``text`` as a lower-case ASCII identifier stem (``Hidden layer 1`` -> ``hidden_layer_1``)."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")  # ü -> u
     stem = re.sub(r"[^0-9A-Za-z]+", "_", text).strip("_").lower()
     stem = re.sub(r"_+", "_", stem)[:MAX_IDENTIFIER].rstrip("_")
     if not stem:
@@ -54,6 +56,7 @@ def snake(text: str, fallback: str) -> str:
 
 def camel(text: str, fallback: str = "Model") -> str:
     """``text`` as an ASCII class name (``fashion mnist mlp`` -> ``FashionMnistMlp``)."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     parts = [p for p in re.split(r"[^0-9A-Za-z]+", text) if p]
     name = "".join(p[:1].upper() + p[1:] for p in parts)[:MAX_IDENTIFIER]
     if not name:

@@ -320,7 +320,7 @@ def _reaching(g: Graph, outputs: list[str]) -> set[str]:
 def model_source(project: Project, graph: str | Graph | None = None, *, source_name: str = "") -> ModelSource:
     """The ``model.py`` text for a graph of ``project``; ExportError naming the problem when it cannot be made."""
     g = graph if isinstance(graph, Graph) else pick_graph(project, graph)
-    inf = infer(g, project.training)
+    inf = infer(g)  # the network alone: a loss that does not fit it stops train.py, not model.py
     if not inf.ok:
         errs = inf.errors()
         listed = " ".join(p.message for p in errs[:3])
@@ -554,5 +554,6 @@ if __name__ == "__main__":
     model.eval()
     with torch.no_grad():
         out = model({example})
-    print(type(model).__name__, "->", tuple(out.shape) if isinstance(out, torch.Tensor) else [tuple(o.shape) for o in out])
+    shapes = tuple(out.shape) if isinstance(out, torch.Tensor) else [tuple(o.shape) for o in out]
+    print(type(model).__name__, "->", shapes)
 '''

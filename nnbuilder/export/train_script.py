@@ -8,6 +8,7 @@ written, so the script stays short enough to read in one sitting.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import numpy as np
@@ -172,14 +173,15 @@ def _optimizer_code(project: Project) -> tuple[str, str]:
     if name not in OPTIMIZERS:
         raise ExportError(f"The optimizer '{safe_text(oc.name)}' is unknown; choose {', '.join(OPTIMIZERS)}.")
     if name == "sgd":
-        opt = ("torch.optim.SGD(params, lr=LEARNING_RATE, momentum=MOMENTUM, nesterov=NESTEROV, "
-               "weight_decay=WEIGHT_DECAY)")
+        opt = ("torch.optim.SGD(params, lr=LEARNING_RATE, momentum=MOMENTUM, nesterov=NESTEROV,\n"
+               "                                weight_decay=WEIGHT_DECAY)")
     elif name in ("adam", "adamw"):
         cls = "Adam" if name == "adam" else "AdamW"
         opt = (f"torch.optim.{cls}(params, lr=LEARNING_RATE, weight_decay=WEIGHT_DECAY,\n"
                f"                             fused=device.type in (\"cpu\", \"cuda\"))")
     elif name == "rmsprop":
-        opt = "torch.optim.RMSprop(params, lr=LEARNING_RATE, momentum=MOMENTUM, weight_decay=WEIGHT_DECAY)"
+        opt = ("torch.optim.RMSprop(params, lr=LEARNING_RATE, momentum=MOMENTUM,\n"
+               "                                    weight_decay=WEIGHT_DECAY)")
     else:
         opt = "torch.optim.Adagrad(params, lr=LEARNING_RATE, weight_decay=WEIGHT_DECAY)"
     schedule = str(oc.schedule or "none").lower()
@@ -217,11 +219,11 @@ def train_source(project: Project, source: ModelSource, data: DataPlan, plan: Tr
         f"STEP_SIZE = {max(1, int(oc.step_size))}",
         f"GAMMA = {float(oc.gamma)!r}",
         f"EARLY_STOPPING = {bool(es.enabled)!r}",
-        f"MONITOR = {plan.monitor!r}",
+        f"MONITOR = {json.dumps(plan.monitor)}",
         f"PATIENCE = {int(es.patience)}",
         f"MIN_DELTA = {float(es.min_delta)!r}",
         f"RESTORE_BEST = {bool(es.restore_best)!r}",
-        f"METRICS = {plan.metrics!r}",
+        f"METRICS = {json.dumps(plan.metrics)}",
     ]
     title = safe_text(project.name)
     notes = []
@@ -238,9 +240,10 @@ def train_source(project: Project, source: ModelSource, data: DataPlan, plan: Tr
     python train.py                      # the project's settings (below)
     python train.py --epochs 3 --device cuda --out trained.safetensors
 
-Data: data.npz next to this file holds the data set "{safe_text(data.title)}" exactly as nnbuilder prepared it
-(its loader's scaling, windows and standardisation); the split, loss ({loss_name}), optimizer ({safe_text(oc.name)}),
-schedule, metrics and early stopping below repeat the project's settings. Needs torch 2.4+, numpy and safetensors.
+Data: data.npz next to this file holds the data set "{safe_text(data.title)}" exactly as nnbuilder
+prepared it (its loader's scaling, windows and standardisation); the split, loss ({loss_name}),
+optimizer ({safe_text(oc.name)}), schedule, metrics and early stopping below repeat the project's settings.
+Needs torch 2.4+, numpy and safetensors.
 """
 
 import argparse
@@ -251,19 +254,19 @@ from pathlib import Path
 
 import numpy as np
 import torch
-import torch.nn.functional as F
-from safetensors.torch import load_file, save_file
+{{functional}}from safetensors.torch import load_file, save_file
 
 from model import {cls}
 
 HERE = Path(__file__).resolve().parent
+
 ''')
     if notes:
         parts.append("\n".join(notes) + "\n")
     parts.append("# The project's training settings\n" + "\n".join(settings) + "\n")
     parts.append("EPSILON = 1e-7  # probabilities are clipped to [EPSILON, 1 - EPSILON] before a log\n")
-    parts.append(f"LOSS = {loss_name!r}\nOUTPUT = {plan.kind!r}  # what the training forward returns\n")
-    parts.append("\n")
+    parts.append(f"LOSS = {json.dumps(loss_name)}\nOUTPUT = {json.dumps(plan.kind)}  # what the training forward returns\n")
+    parts.append("\n\n")
 
     # -- data -------------------------------------------------------------------------------------------
     data_fn = ['''def load_data():
@@ -346,7 +349,8 @@ def time_series_split(n, validation_split, window_start, span):
         dense[rows, cols] = values
         return torch.from_numpy(dense)
     index = torch.from_numpy(np.stack([rows, cols]).astype(np.int64))
-    return torch.sparse_coo_tensor(index, torch.from_numpy(values), (n, n), is_coalesced=True)
+    return torch.sparse_coo_tensor(index, torch.from_numpy(values), (n, n), is_coalesced=True,
+                                   check_invariants=True)
 
 
 ''')
@@ -410,7 +414,6 @@ def time_series_split(n, validation_split, window_start, span):
 
 
 def make_optimizer(model, device, epochs):
-    params = [p for p in model.parameters() if p.requires_grad]
 ''')
     if mode == "perceptron":
         parts.append('''    return None, None  # the perceptron rule updates the weights itself
@@ -418,7 +421,8 @@ def make_optimizer(model, device, epochs):
 
 ''')
     else:
-        parts.append(f'''    optimizer = {opt}
+        parts.append(f'''    params = [p for p in model.parameters() if p.requires_grad]
+    optimizer = {opt}
     scheduler = {sched}
     return optimizer, scheduler
 
@@ -609,7 +613,7 @@ def main(argv=None):
     model = make_model(device, args.weights)
     optimizer, scheduler = make_optimizer(model, device, args.epochs)
     torch.manual_seed(SEED)  # dropout draws the same masks as in nnbuilder
-    generator = torch.Generator().manual_seed(SEED)  # and batches come in the same order
+{{generator}}
     monitor = MONITOR if has_val or not MONITOR.startswith("val_") else MONITOR.removeprefix("val_")
     stopper = EarlyStopping(monitor, PATIENCE, MIN_DELTA)
     best_state = None
@@ -653,7 +657,11 @@ def main(argv=None):
 if __name__ == "__main__":
     main()
 ''')
-    return "".join(parts)
+    text = "".join(parts)
+    text = text.replace("{functional}", "import torch.nn.functional as F\n" if "F." in text else "", 1)
+    generator = "" if mode == "graph" else \
+        "    generator = torch.Generator().manual_seed(SEED)  # and batches come in the same order\n"
+    return text.replace("{generator}\n", generator, 1)
 
 
 def _x_dtype(source: ModelSource) -> str:

@@ -26,6 +26,16 @@ def compile_model(project: Project, source: ModelSource) -> Any:
     return build_module(source.graph, project.training, source.inference)
 
 
+def model_with_weights(project: Project, source: ModelSource, weights: str | Path | None) -> tuple[Any, str]:
+    """The compiled module with ``weights`` loaded, or with its seeded initial weights and a note saying so."""
+    model = compile_model(project, source)
+    if weights is None:
+        return model, (f"No weights given: the file holds the network's initial weights (seed "
+                       f"{int(project.training.seed)}); pass --weights to export trained ones.")
+    load_weights(model, source, weights)
+    return model, ""
+
+
 def _core(module: Any) -> Any:
     """Descend through wrappers (no state of their own, one child holding all of it) to the layer itself."""
     while True:

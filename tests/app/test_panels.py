@@ -165,12 +165,12 @@ def test_project_settings_edit_through_undoable_commands(window):
 def test_code_panel_shows_the_module(window, examples_dir):
     window.open_file(examples_dir / "fashion_mnist_mlp.nnb")
     text = window.code_panel.refresh_now()
-    assert "class Model(nn.Module):" in text
-    assert "self.hiddenlayer = " in text and "in_features=784, out_features=128" in text
-    assert "def forward(self, input" in text
+    assert "class FashionMNISTMLP(nn.Module):" in text
+    assert "self.hiddenlayer = nn.Linear(784, 128)" in text
+    assert "def forward(self, x: torch.Tensor, logits: bool = False)" in text
     nid = window.document.add_node("Dense", (900, 200))
     text = window.code_panel.refresh_now()
-    assert text.startswith("# The network cannot be built yet:")
+    assert text.startswith("# The network cannot be exported yet:")
     window.document.remove_items([nid])
 
 
