@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -110,6 +111,8 @@ class Dashboard(QWidget):
         self.evaluate: Any = self.panels["test"]
 
         self.status_label = QLabel("No training yet. Press Train to start.")
+        # a long epoch line (a GAN logs six values) must not widen the dock past the screen: it is cut instead
+        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.log_check = QCheckBox("Log scale")
         self.log_check.setToolTip("Show the curves on a logarithmic y axis (loss often spans decades).")
         self.batch_check = QCheckBox("Per batch")
