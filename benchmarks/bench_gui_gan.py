@@ -68,10 +68,10 @@ def main() -> None:
         for rep in range(args.reps):
             head.append(headless_fit(project, epochs))
             tab = samples_tab if rep % 2 == 0 or lab_tab < 0 else lab_tab
-            before = (d.panels["gan_samples"].received, d.panels["gan_lab"].received)
             gui.append(gui_fit(app, window, None, epochs, tab))
-            grids += d.panels["gan_samples"].received - before[0] if tab == samples_tab else 0
-            labs += d.panels["gan_lab"].received - before[1] if tab == lab_tab else 0
+            # the panels count what they received since their run began
+            grids += d.panels["gan_samples"].received if tab == samples_tab else 0
+            labs += d.panels["gan_lab"].received if tab == lab_tab else 0
             gui_fit(app, window, monitor, epochs, tab)
         h, g = statistics.median(head), statistics.median(gui)
         late_ms = [1000 * x for x in monitor.late]
