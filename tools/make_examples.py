@@ -215,16 +215,16 @@ def skip_connection() -> Project:
 
 def gan_ring_2d() -> Project:
     gen = chain(
-        ("noise", "Noise", {"latent": 16, "distribution": "normal"}),
-        ("g_hidden1", "Dense", {"units": 128, "activation": "relu"}),
-        ("g_hidden2", "Dense", {"units": 128, "activation": "relu"}),
+        ("noise", "Noise", {"latent": 2, "distribution": "normal"}),
+        ("g_hidden1", "Dense", {"units": 128, "activation": "leaky_relu"}),
+        ("g_hidden2", "Dense", {"units": 128, "activation": "leaky_relu"}),
         ("g_point", "Dense", {"units": 2}),
         name="generator", role="generator")
     gen.optimizer = OptimizerConfig("adam", 0.001, beta1=0.5, schedule="cosine")
     disc = chain(
         ("point", "Input", {"shape": [2]}),
-        ("d_hidden1", "Dense", {"units": 128, "activation": "relu"}),
-        ("d_hidden2", "Dense", {"units": 128, "activation": "relu"}),
+        ("d_hidden1", "Dense", {"units": 128, "activation": "leaky_relu"}),
+        ("d_hidden2", "Dense", {"units": 128, "activation": "leaky_relu"}),
         ("d_real", "Dense", {"units": 1, "activation": "sigmoid"}),
         name="discriminator", role="discriminator", y=260.0)
     disc.optimizer = OptimizerConfig("adam", 0.001, beta1=0.5, schedule="cosine")
@@ -235,22 +235,23 @@ def gan_ring_2d() -> Project:
         training=TrainingConfig(loss="binary_crossentropy", optimizer=OptimizerConfig("adam", 0.001, beta1=0.5),
                                 epochs=60, batch_size=256, metrics=[], validation_split=0.0,
                                 gan=GANConfig(d_steps=1, loss="non_saturating")),
-        notes="Two networks duke it out. The generator turns random noise (16 numbers) into a point; the "
+        notes="Two networks duke it out. The generator turns random noise (2 numbers) into a point; the "
               "discriminator scores each point: real (from the ring) or generated? Each learns from the other's "
               "mistakes. The real data are eight tight clusters on a circle of radius 2; watch the generated "
               "points spread out until every cluster is covered (modes 8/8), then sharpen (high quality: within "
               "3 standard deviations of a mean). The heatmap is the discriminator's opinion, the arrows show "
               "where the generator wants to move its points. For the class: pause, then step D only or G only "
               "to see each player's move; turn the discriminator's learning rate up 10× to see it win (loss_D "
-              "near 0) and the generator stall.",
+              "near 0) and the generator stall. The learning rates fall to 0 along a cosine over the 60 epochs, "
+              "which lets the points settle into the clusters at the end.",
     )
 
 
 def fashion_mnist_dcgan() -> Project:
     gen = chain(
         ("noise", "Noise", {"latent": 64, "distribution": "normal"}),
-        ("g_project", "Dense", {"units": 3136, "activation": "relu"}),
-        ("g_reshape", "Reshape", {"shape": [64, 7, 7]}),
+        ("g_project", "Dense", {"units": 1568, "activation": "relu"}),
+        ("g_reshape", "Reshape", {"shape": [32, 7, 7]}),
         ("g_up1", "ConvTranspose2d", {"filters": 32, "kernel_size": 4, "strides": 2, "padding": 1}),
         ("g_norm1", "BatchNorm2d", {}),
         ("g_relu1", "ReLU", {}),
@@ -273,8 +274,8 @@ def fashion_mnist_dcgan() -> Project:
         training=TrainingConfig(loss="binary_crossentropy", optimizer=OptimizerConfig("adam", 0.0005, beta1=0.5),
                                 epochs=3, batch_size=64, metrics=[], validation_split=0.0,
                                 gan=GANConfig(d_steps=1, loss="non_saturating")),
-        notes="A small DCGAN (Radford et al. 2015): the generator blows 64 random numbers up into a 7×7 stack of "
-              "feature maps and upsamples it twice with Conv2DTranspose to a 28×28 picture; the discriminator is "
+        notes="A small DCGAN (Radford et al. 2015): the generator blows 64 random numbers up into 32 feature maps "
+              "of 7×7 and upsamples it twice with Conv2DTranspose to a 28×28 picture; the discriminator is "
               "a two-layer convolutional network that says 'real photo' or 'generated'. Adam with beta1 = 0.5, "
               "as in the paper. After a minute the grid shows blurry shapes, after a few minutes recognisable "
               "shirts, trousers, shoes and bags. The grid always uses the same noise, so you watch the same 64 "

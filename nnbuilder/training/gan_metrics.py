@@ -61,7 +61,7 @@ def gan_hints(history: Sequence[dict[str, float]], modes_total: int | None = Non
     modes = last.get("modes")
     if modes is not None and modes_total and math.isfinite(modes) and modes < modes_total:
         hq = last.get("high_quality", math.nan)
-        if modes <= modes_total / 2:
+        if modes <= modes_total / 2 and hq >= 0.25:  # good samples, few places: collapse, not "not learned yet"
             hints.append(
                 f"Mode collapse: the generated samples cover only {int(modes)} of the {modes_total} modes "
                 f"({hq:.0%} of them are close to a mode). The generator found a few points that fool the "

@@ -7,7 +7,6 @@ stop behave as in a supervised run.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -124,9 +123,9 @@ def test_pause_resume_and_stop_a_gan_run(qtbot: Any) -> None:
     c.pause_action.trigger()
     qtbot.waitUntil(lambda: len(d.current.batch_x) >= frozen + 10, timeout=10_000)
     with qtbot.waitSignal(c.run_finished, timeout=10_000) as finished:
-        t0 = time.perf_counter()
         c.stop_action.trigger()
+        assert not c.stop_action.isEnabled()
     wait_done(qtbot, c)
-    assert finished.args[0].stopped_by_user and time.perf_counter() - t0 < 2.0
+    assert finished.args[0].stopped_by_user
     assert window.errors == [] and window.locks[-1][0] is False
     assert "stopped" in d.current.outcome

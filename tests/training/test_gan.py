@@ -82,7 +82,7 @@ def _mismatched(tmp_path: Path, change: str) -> Path:
         next(n for n in disc["nodes"] if n["id"] == "d_real")["params"]["units"] = 4
     elif change == "input":
         noise = next(n for n in gen["nodes"] if n["id"] == "noise")
-        noise.update({"type": "Input", "params": {"shape": [16]}})
+        noise.update({"type": "Input", "params": {"shape": [2]}})
     path = tmp_path / f"{change}.nnb"
     path.write_text(json.dumps(doc))
     return path
@@ -109,7 +109,7 @@ def test_discriminator_must_end_in_one_score(tmp_path: Path) -> None:
 def test_a_generator_starting_from_an_input_is_told_to_use_noise(tmp_path: Path) -> None:
     project = load_project(_mismatched(tmp_path, "input"))  # a version-2 file: no migration rewrites it
     (problem,) = check_gan(project, (2,))
-    assert "Input layer 'noise' (generator)" in problem.message and "Noise layer (latent size 16)" in problem.message
+    assert "Input layer 'noise' (generator)" in problem.message and "Noise layer (latent size 2)" in problem.message
 
 
 def test_validate_reports_the_cross_graph_problem(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -192,7 +192,7 @@ def test_probes_for_the_views() -> None:
     trainer = _ring(epochs=1)
     trainer.fit()
     step = trainer.step
-    assert step.fixed_noise.shape == (64, 16)
+    assert step.fixed_noise.shape == (64, 2)
     samples = step.generate()
     assert samples.shape == (64, 2) and samples.dtype == np.float32
     np.testing.assert_array_equal(samples, step.generate(step.fixed_noise))

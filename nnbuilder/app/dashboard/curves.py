@@ -106,6 +106,8 @@ class CurvesPanel(ViewPanel):
         plot.getViewBox().sigRangeChangedManually.connect(lambda *_a, _n=name: self._manual.add(_n))
         if name == "loss":
             self.legend = plot.addLegend(offset=(-10, 10), labelTextSize="8pt", brush=(255, 255, 255, 210), labelTextColor="#222")
+        elif name in SHARED_PLOTS.values():  # its values differ by colour: say which is which
+            plot.addLegend(offset=(-10, 10), labelTextSize="8pt", brush=(255, 255, 255, 210), labelTextColor="#222")
         self.plots[name] = plot
         self._keys.setdefault(name, [])
         if name not in SHARED_PLOTS.values():
@@ -124,7 +126,8 @@ class CurvesPanel(ViewPanel):
             keys.append(key)
         for run in self._runs:
             if (run.index, key) not in self._curves:
-                self._curves[(run.index, key)] = _RunCurves(plot, run, legend=name == "loss", key=key)
+                self._curves[(run.index, key)] = _RunCurves(plot, run, legend=name == "loss" or key in SERIES_NAMES,
+                                                            key=key)
                 self._drawn.pop(run.index, None)
 
     def set_epoch_span(self, last_epoch: float) -> None:

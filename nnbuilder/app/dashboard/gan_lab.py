@@ -24,6 +24,17 @@ STEP_BUTTONS = (("D", "Step D", "Train the discriminator for one step (the gener
                 ("both", "Step both", "One full training step: the discriminator, then the generator."))
 
 
+def _hex(rgb: tuple[int, int, int]) -> str:
+    return "#" + "".join(f"{c:02x}" for c in rgb)
+
+
+_KEY = (f"<span style='color:{_hex(REAL_COLOR)}'>●</span> real data<br>"
+        f"<span style='color:{_hex(FAKE_COLOR)}'>●</span> generated G(z)<br>"
+        "<span style='color:#46285a'>→</span> where G's gradient pushes each sample<br>"
+        f"background: D says <span style='color:{_hex(REAL_COLOR)}'>real</span> · "
+        f"<span style='color:{_hex(FAKE_COLOR)}'>fake</span>")
+
+
 class GanLabPanel(ViewPanel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -42,14 +53,10 @@ class GanLabPanel(ViewPanel):
         self.arrows = pg.PlotDataItem(pen=pg.mkPen((70, 40, 90, 200), width=1.2), connect="pairs")
         for item in (self.real_points, self.arrows, self.fake_points):
             self.plot.addItem(item)
-        self.legend = self.plot.addLegend(offset=(10, 10), labelTextSize="8pt", brush=(255, 255, 255, 210),
-                                          labelTextColor="#222")
-        self.legend.addItem(self.real_points, "real data")
-        self.legend.addItem(self.fake_points, "generated G(z)")
-        self.legend.addItem(self.arrows, "G's gradient")
-        # the numbers beside the plane, where an aspect-locked plot leaves room anyway
+        # the key and the numbers beside the plane, where an aspect-locked plot leaves room anyway
         self.side = self.view.addLabel("", row=0, col=1, justify="left", size="9pt", color="#222")
         self.side.setMinimumWidth(300)
+        self.side.setText(_KEY, size="9pt", color="#222")
         self.view.ci.layout.setColumnStretchFactor(0, 3)
         self.view.ci.layout.setColumnStretchFactor(1, 2)
 
@@ -63,8 +70,8 @@ class GanLabPanel(ViewPanel):
             button.clicked.connect(lambda _checked=False, _w=which: self.command_requested.emit(_w))
             self.buttons[which] = button
             row.addWidget(button)
-        self.info_label = QLabel("Background: the discriminator's belief that a point is real "
-                                 "(green) or generated (purple).")
+        self.info_label = QLabel("Pause, then train one step of the discriminator, the generator, or both, "
+                                 "and watch what each move changes.")
         self.info_label.setStyleSheet("color:#444")
         self.info_label.setWordWrap(True)
         row.addWidget(self.info_label, 1)
@@ -128,7 +135,8 @@ class GanLabPanel(ViewPanel):
         else:
             self.arrows.clear()
         self.plot.setTitle(f"The game on the plane, epoch {frame.epoch}")
-        lines = [f"<b>Epoch {frame.epoch}</b>", f"D steps: {frame.d_steps:,}", f"G steps: {frame.g_steps:,}"]
+        lines = [_KEY, f"<br><b>Epoch {frame.epoch}</b>", f"D steps: {frame.d_steps:,}",
+                 f"G steps: {frame.g_steps:,}"]
         if frame.modes_covered is not None and frame.modes:
             lines.append(f"<br><b>Modes covered: {frame.modes_covered} of {frame.modes}</b>")
         if frame.high_quality is not None:

@@ -44,7 +44,7 @@ class SamplesPanel(ViewPanel):
         self.plot.setAspectLocked(True)
         self.plot.setLabel("bottom", "x₁")
         self.plot.setLabel("left", "x₂")
-        self.real_points = pg.ScatterPlotItem(size=4, pen=None, brush=pg.mkBrush(*REAL_COLOR, 70))
+        self.real_points = pg.ScatterPlotItem(size=5, pen=None, brush=pg.mkBrush(*REAL_COLOR, 120))
         self.fake_points = pg.ScatterPlotItem(size=6, pen=pg.mkPen(255, 255, 255, 160, width=0.5),
                                               brush=pg.mkBrush(*FAKE_COLOR, 210))
         self.plot.addItem(self.real_points)
