@@ -533,6 +533,7 @@ class TrainingController(QObject):
         worker.boundary.connect(self.dashboard.set_boundary)
         worker.gallery.connect(self.dashboard.set_gallery)
         worker.series.connect(self.dashboard.set_series)
+        worker.graph.connect(self.dashboard.set_graph)
         worker.finished.connect(self._on_worker_finished)
         worker.failed.connect(self._on_worker_failed)
         worker.note.connect(self._on_worker_note)
@@ -1038,7 +1039,8 @@ class TrainingController(QObject):
         if self._worker is not None:
             index = self.dashboard.tabs.currentIndex()
             self._worker.set_live_views(boundary=index == Dashboard.TAB_BOUNDARY,
-                                        predictions=index in (Dashboard.TAB_IMAGES, Dashboard.TAB_PREDICTIONS))
+                                        predictions=index in (Dashboard.TAB_IMAGES, Dashboard.TAB_PREDICTIONS,
+                                                              Dashboard.TAB_GRAPH))
 
     def _on_dashboard_evaluate_requested(self) -> None:
         self.evaluate()

@@ -175,3 +175,30 @@ def test_the_filters_panel_shows_only_for_convolutions(qtbot: Any) -> None:
     h.controller.dashboard.tabs.setCurrentIndex(Dashboard.TAB_WEIGHTS)
     h.controller.dashboard.refresh_now()
     assert weights.snapshots >= 1 and not weights.filter_plot.isVisible()
+
+
+def test_the_karate_club_graph_is_coloured_by_predicted_class_while_it_trains(qtbot: Any) -> None:
+    h = open_window(qtbot, "karate_club_gcn.nnb", epochs=60)
+    train(qtbot, h)
+    d = h.controller.dashboard
+    assert d.tabs.isTabVisible(Dashboard.TAB_GRAPH) and d.tabs.currentIndex() == Dashboard.TAB_GRAPH
+    d.refresh_now()
+    panel = d.graph
+    assert panel.updates >= 1 and len(panel.points.data) == 34
+    title = panel.plot.titleLabel.text
+    assert "Epoch 60: nodes coloured by predicted class" in title, title
+    big = [s for s in panel.points.data["size"] if s > 11]
+    assert len(big) == 2  # one labelled member per side
+
+
+def test_a_big_graph_is_drawn_as_a_readable_piece() -> None:
+    from nnbuilder.app.workers.graph_view import sample_nodes, spring_layout, subgraph_edges
+
+    rng = np.random.default_rng(0)
+    edges = rng.integers(0, 2708, size=(2, 5000))
+    nodes = sample_nodes(2708, edges)
+    assert len(nodes) == 400 and len(set(nodes.tolist())) == 400
+    sub = subgraph_edges(nodes, edges)
+    assert sub.size and sub.max() < 400 and np.all(sub[0] < sub[1])
+    pos = spring_layout(len(nodes), sub, iterations=10)
+    assert pos.shape == (400, 2) and np.abs(pos).max() <= 1.0 + 1e-6

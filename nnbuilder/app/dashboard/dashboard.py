@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from nnbuilder.training.events import EpochEnd, TrainingStarted
 
 from ..widgets.elided_label import ElidedLabel
+from ..workers.graph_view import GraphUpdate
 from ..workers.messages import (
     VIEW_2D,
     VIEW_CLASSES,
@@ -45,6 +46,7 @@ from ..workers.messages import (
 from .boundary import BoundaryPanel
 from .curves import CurvesPanel
 from .evaluate import EvaluatePanel
+from .graph_view import GraphPanel
 from .images import ImagesPanel
 from .predictions import PredictionsPanel
 from .runs import RunRecord, write_history_csv
@@ -70,7 +72,7 @@ class Dashboard(QWidget):
     evaluate_requested = Signal()
     predict_requested = Signal(str, int)
 
-    TAB_CURVES, TAB_WEIGHTS, TAB_BOUNDARY, TAB_IMAGES, TAB_PREDICTIONS, TAB_TEST = range(6)
+    TAB_CURVES, TAB_WEIGHTS, TAB_BOUNDARY, TAB_IMAGES, TAB_PREDICTIONS, TAB_TEST, TAB_GRAPH = range(7)
 
     def __init__(self, parent: QWidget | None = None, refresh_hz: float = 30.0) -> None:
         super().__init__(parent)
@@ -81,6 +83,7 @@ class Dashboard(QWidget):
         self.images = ImagesPanel()
         self.predictions = PredictionsPanel()
         self.evaluate = EvaluatePanel()
+        self.graph = GraphPanel()
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         for panel, title, tip in (
@@ -90,10 +93,12 @@ class Dashboard(QWidget):
             (self.images, "Images", "Validation images with their predicted labels, and the confusion matrix"),
             (self.predictions, "Predictions", "Predictions against the true values on the validation data"),
             (self.evaluate, "Test", "Evaluate on the test split and predict single samples"),
+            (self.graph, "Graph", "The data set's graph, every node coloured by the class the model predicts"),
         ):
             index = self.tabs.addTab(panel, title)
             self.tabs.setTabToolTip(index, tip)
-        self._panels = [self.curves, self.weights, self.boundary, self.images, self.predictions, self.evaluate]
+        self._panels = [self.curves, self.weights, self.boundary, self.images, self.predictions, self.evaluate,
+                        self.graph]
 
         self.status_label = ElidedLabel(IDLE_STATUS)  # never widens the window, whatever the run reports
         self.log_check = QCheckBox("Log scale")
@@ -154,6 +159,7 @@ class Dashboard(QWidget):
         self.curves.add_run(run)
         self.weights.clear()
         self.predictions.clear()
+        self.graph.clear()  # the run sends its graph again, with this run's predictions
         self.evaluate.set_available(False)
         self._set_status(f"{label}: preparing…")
         self._tick_wall, self._tick_cpu = time.perf_counter(), time.thread_time()
@@ -178,6 +184,7 @@ class Dashboard(QWidget):
         self.tabs.setTabVisible(self.TAB_IMAGES, view in (VIEW_IMAGES, VIEW_CLASSES))
         self.tabs.setTabText(self.TAB_IMAGES, "Images" if view == VIEW_IMAGES else "Confusion matrix")
         self.tabs.setTabVisible(self.TAB_PREDICTIONS, view in (VIEW_SERIES, VIEW_REGRESSION))
+        self.tabs.setTabVisible(self.TAB_GRAPH, self.graph.has_graph)
 
     def on_started(self, event: TrainingStarted) -> None:
         run = self.current
@@ -220,6 +227,13 @@ class Dashboard(QWidget):
 
     def set_series(self, update: SeriesUpdate) -> None:
         self.predictions.set_series(update)
+
+    def set_graph(self, update: GraphUpdate) -> None:
+        first = not self.graph.has_graph
+        self.graph.set_graph(update)
+        if first and self.graph.has_graph:
+            self.tabs.setTabVisible(self.TAB_GRAPH, True)
+            self.tabs.setCurrentIndex(self.TAB_GRAPH)  # the view that shows what a GCN learns
 
     def end_run(self, outcome: str, model_available: bool = True, sizes: dict[str, int] | None = None) -> None:
         """Mark the run finished, draw what is pending on the visible tab, and stop the timer.
@@ -312,7 +326,7 @@ class Dashboard(QWidget):
             self.curves.add_run(keep)
             return
         self.current = None
-        for panel in (self.weights, self.predictions, self.images, self.boundary):
+        for panel in (self.weights, self.predictions, self.images, self.boundary, self.graph):
             panel.clear()
         self.evaluate.clear_answers()
         if not keep_model:

@@ -143,6 +143,7 @@ class TrainingWorker(QObject):
     boundary = Signal(object)  # BoundaryUpdate
     gallery = Signal(object)  # GalleryUpdate
     series = Signal(object)  # SeriesUpdate
+    graph = Signal(object)  # GraphUpdate: graph data sets, nodes coloured by predicted class
     finished = Signal(object)  # Finished
     failed = Signal(str, str)  # message, kind (nan | oom | runtime | data | model)
     note = Signal(str)  # something worth a status-bar line that is not a fault
@@ -188,6 +189,8 @@ class TrainingWorker(QObject):
         self._lock = threading.Lock()
         self._live_boundary = True
         self._live_predictions = True
+        self._graph_nodes: np.ndarray | None = None  # the drawn nodes of a graph data set
+        self._graph_true: np.ndarray | None = None
         self._stop_requested = False
         self._pause_requested = False
         self.trainer: Any = None
@@ -402,6 +405,8 @@ class TrainingWorker(QObject):
                 self._emit_boundary(event.epoch, now)
         elif self._live_predictions and now - self._last_views >= self._views_interval:
             self._emit_epoch_views(event.epoch)
+            if self._graph_nodes is not None:
+                self._emit_graph(event.epoch)
         # Short epochs would otherwise see few snapshots: ask at each epoch end, within a tighter limit.
         if now - self._last_snapshot_request >= min(0.2, self._snapshot_interval) and not self._snapshot_pending:
             self._ask_snapshot(now)
@@ -510,6 +515,7 @@ class TrainingWorker(QObject):
             view = VIEW_SERIES if dataset.is_time_series else VIEW_REGRESSION
         if dataset.graph is not None:
             view = VIEW_NONE  # a GCN predicts all nodes at once; per-sample views do not apply
+            self._prepare_graph_view(dataset)
         info = DataView(
             title=str(dataset.title), task=task, view=view, input_shape=tuple(dataset.input_shape),
             class_names=list(dataset.class_names) if dataset.class_names else None,
@@ -631,6 +637,38 @@ class TrainingWorker(QObject):
         except Exception as exc:  # noqa: BLE001
             self._view_failed("prediction", exc)
 
+    def _prepare_graph_view(self, dataset: Any) -> None:
+        """Lay the graph out once (a piece of it for Cora) and send it with the true classes."""
+        from .graph_view import GraphUpdate, sample_nodes, spring_layout, subgraph_edges
+
+        try:
+            g = dataset.graph
+            nodes = sample_nodes(int(g.num_nodes), np.asarray(g.edges))
+            edges = subgraph_edges(nodes, np.asarray(g.edges))
+            y = np.asarray(dataset.y)
+            true = (y.argmax(axis=1) if y.ndim > 1 and y.shape[1] > 1 else y.reshape(len(y))).astype(np.int64)
+            self._graph_nodes, self._graph_true = nodes, true[nodes]
+            self.graph.emit(GraphUpdate(0, nodes, true[nodes], np.asarray(g.train_mask)[nodes].copy(),
+                                        int(g.num_nodes), positions=spring_layout(len(nodes), edges), edges=edges))
+        except Exception as exc:  # noqa: BLE001
+            self._graph_nodes = None
+            self._view_failed("graph", exc)
+
+    def _emit_graph(self, epoch: int) -> None:
+        from .graph_view import GraphUpdate
+
+        nodes = self._graph_nodes
+        if nodes is None or self._graph_true is None:
+            return
+        try:
+            probs = np.asarray(self.trainer.predict_nodes(nodes), dtype=np.float32).reshape(len(nodes), -1)
+            predicted = (probs.argmax(axis=1) if probs.shape[1] > 1 else (probs[:, 0] > 0.5)).astype(np.int64)
+            self.graph.emit(GraphUpdate(epoch, nodes, self._graph_true, np.zeros(0, bool), 0, predicted=predicted))
+            self._last_views = time.perf_counter()
+        except Exception as exc:  # noqa: BLE001
+            self._graph_nodes = None
+            self._view_failed("graph", exc)
+
     def _final_snapshot(self, trainer: Any) -> None:
         """The weights as the run left them: on a short run the last periodic snapshot may be many epochs old."""
         epoch = int(self._position)
@@ -650,6 +688,8 @@ class TrainingWorker(QObject):
             self._emit_boundary(epoch)
         elif self._views_epoch != epoch:
             self._emit_epoch_views(epoch)
+        if self._graph_nodes is not None:
+            self._emit_graph(epoch)
 
     def _weights_update(self, event: Snapshot) -> WeightsUpdate:
         update = WeightsUpdate(epoch=event.epoch, position=self._position, grad_norms=dict(event.grad_norms),
