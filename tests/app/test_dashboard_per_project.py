@@ -202,3 +202,17 @@ def test_a_big_graph_is_drawn_as_a_readable_piece() -> None:
     assert sub.size and sub.max() < 400 and np.all(sub[0] < sub[1])
     pos = spring_layout(len(nodes), sub, iterations=10)
     assert pos.shape == (400, 2) and np.abs(pos).max() <= 1.0 + 1e-6
+
+
+def test_a_small_screen_keeps_a_usable_canvas_and_a_scrollable_training_panel(qtbot: Any) -> None:
+    h = open_window(qtbot, "fashion_mnist_cnn.nnb")
+    h.window.resize(1000, 700)
+    qtbot.waitUntil(lambda: h.window.width() == 1000)
+    QApplication.processEvents()
+    assert h.window.view.height() >= 250, f"the canvas is {h.window.view.height()} px high"
+    scroller = h.controller.scroller
+    assert scroller.widget() is h.controller.dashboard and scroller.widgetResizable()
+    h.controller.dock.raise_()
+    QApplication.processEvents()
+    if h.controller.dock.height() < h.controller.dashboard.minimumHeight():
+        assert scroller.verticalScrollBar().maximum() > 0  # it scrolls instead of clipping
