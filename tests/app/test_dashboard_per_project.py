@@ -146,11 +146,11 @@ def test_the_forecast_title_says_its_units_and_its_subsample(qtbot: Any) -> None
     panel.validation_samples = 3000
     truth = np.linspace(0, 2, 1000, dtype=np.float32)
     panel.set_series(SeriesUpdate(3, np.arange(1000, dtype=np.float32), truth, truth + 0.5, scatter=False,
-                                  x_label="time step (row)", y_label="Global_active_power", unscaled=True))
+                                  x_label="time step (row)", y_label="Global_active_power (kW)", unscaled=True))
     panel.refresh()
     title = panel.plot.titleLabel.text
     assert "1,000 of 3,000 validation samples" in title
-    assert "MAE 0.5 in the units of Global_active_power" in title and "standardised" in title
+    assert "MAE 0.5 in the units of Global_active_power (kW)" in title and "standardised" in title
 
 
 def test_quitting_after_training_offers_to_keep_the_weights(qtbot: Any, tmp_path: Path) -> None:

@@ -625,6 +625,8 @@ class TrainingWorker(QObject):
                 pred, truth = pred * std + mean, truth * std + mean
             if extra.get("target"):
                 y_label = str(extra["target"])
+                if extra.get("target_unit"):  # e.g. "Global_active_power (kW)"
+                    y_label += f" ({extra['target_unit']})"
             if self._view == VIEW_SERIES:
                 x = (self._series_x[::step] if self._series_x is not None
                      else np.arange(len(rows), dtype=np.float32) * step)
