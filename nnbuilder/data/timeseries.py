@@ -33,6 +33,10 @@ HOUSEHOLD_COLUMNS = [
     "Sub_metering_1", "Sub_metering_2", "Sub_metering_3",
 ]
 HOURLY_ONLY_COLUMNS = ["sub_metering_4"]
+#: Units of the columns as loaded (per-minute means at both resolutions), for axis labels.
+HOUSEHOLD_UNITS = {"Global_active_power": "kW", "Global_reactive_power": "kW", "Voltage": "V",
+                   "Global_intensity": "A", "Sub_metering_1": "Wh", "Sub_metering_2": "Wh", "Sub_metering_3": "Wh",
+                   "sub_metering_4": "Wh"}
 
 
 def fill_missing(values: np.ndarray, names: list[str] | None = None, where: str = "the series") -> tuple[np.ndarray, int]:
@@ -161,11 +165,13 @@ def load_household_power(options: dict[str, Any]) -> Dataset:
         timestamps = np.array([v.strip().replace(" ", "T") for v in table.column_values(0)], dtype="datetime64[s]")
     else:
         timestamps = _minute_timestamps(table)
-    return build_series_dataset(
+    dataset = build_series_dataset(
         dataset_id="household_power", title=f"Household power ({options['resolution']})",
         values=values, names=used, inputs=list(range(len(inputs))), target=used.index(target),
         timestamps=timestamps, options=options, attribution=HOUSEHOLD_ATTRIBUTION, source=str(path),
     )
+    dataset.extra["target_unit"] = HOUSEHOLD_UNITS.get(target, "")
+    return dataset
 
 
 def load_csv_series(options: dict[str, Any]) -> Dataset:

@@ -146,11 +146,11 @@ def test_the_forecast_title_says_its_units_and_its_subsample(qtbot: Any) -> None
     panel.validation_samples = 3000
     truth = np.linspace(0, 2, 1000, dtype=np.float32)
     panel.set_series(SeriesUpdate(3, np.arange(1000, dtype=np.float32), truth, truth + 0.5, scatter=False,
-                                  x_label="time step (row)", y_label="Global_active_power", unscaled=True))
+                                  x_label="time step (row)", y_label="Global_active_power (kW)", unscaled=True))
     panel.refresh()
     title = panel.plot.titleLabel.text
     assert "1,000 of 3,000 validation samples" in title
-    assert "MAE 0.5 in the units of Global_active_power" in title and "standardised" in title
+    assert "MAE 0.5 in the units of Global_active_power (kW)" in title and "standardised" in title
 
 
 def test_quitting_after_training_offers_to_keep_the_weights(qtbot: Any, tmp_path: Path) -> None:
@@ -175,3 +175,45 @@ def test_the_filters_panel_shows_only_for_convolutions(qtbot: Any) -> None:
     h.controller.dashboard.tabs.setCurrentIndex(Dashboard.TAB_WEIGHTS)
     h.controller.dashboard.refresh_now()
     assert weights.snapshots >= 1 and not weights.filter_plot.isVisible()
+
+
+def test_the_karate_club_graph_is_coloured_by_predicted_class_while_it_trains(qtbot: Any) -> None:
+    h = open_window(qtbot, "karate_club_gcn.nnb", epochs=60)
+    train(qtbot, h)
+    d = h.controller.dashboard
+    graph_tab = d.tab_index("graph")
+    assert d.tabs.isTabVisible(graph_tab) and d.tabs.currentIndex() == graph_tab
+    d.refresh_now()
+    panel = d.graph
+    assert panel.updates >= 1 and len(panel.points.data) == 34
+    title = panel.plot.titleLabel.text
+    assert "Epoch 60: nodes coloured by predicted class" in title, title
+    big = [s for s in panel.points.data["size"] if s > 11]
+    assert len(big) == 2  # one labelled member per side
+
+
+def test_a_big_graph_is_drawn_as_a_readable_piece() -> None:
+    from nnbuilder.app.workers.views.graph import sample_nodes, spring_layout, subgraph_edges
+
+    rng = np.random.default_rng(0)
+    edges = rng.integers(0, 2708, size=(2, 5000))
+    nodes = sample_nodes(2708, edges)
+    assert len(nodes) == 400 and len(set(nodes.tolist())) == 400
+    sub = subgraph_edges(nodes, edges)
+    assert sub.size and sub.max() < 400 and np.all(sub[0] < sub[1])
+    pos = spring_layout(len(nodes), sub, iterations=10)
+    assert pos.shape == (400, 2) and np.abs(pos).max() <= 1.0 + 1e-6
+
+
+def test_a_small_screen_keeps_a_usable_canvas_and_a_scrollable_training_panel(qtbot: Any) -> None:
+    h = open_window(qtbot, "fashion_mnist_cnn.nnb")
+    h.window.resize(1000, 700)
+    qtbot.waitUntil(lambda: h.window.width() == 1000)
+    QApplication.processEvents()
+    assert h.window.view.height() >= 250, f"the canvas is {h.window.view.height()} px high"
+    scroller = h.controller.scroller
+    assert scroller.widget() is h.controller.dashboard and scroller.widgetResizable()
+    h.controller.dock.raise_()
+    QApplication.processEvents()
+    if h.controller.dock.height() < h.controller.dashboard.minimumHeight():
+        assert scroller.verticalScrollBar().maximum() > 0  # it scrolls instead of clipping

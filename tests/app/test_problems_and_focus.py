@@ -77,6 +77,8 @@ def test_help_opens_the_bundled_user_guide(window: MainWindow, qtbot: Any) -> No
     guide = window._guide
     qtbot.waitUntil(guide.isVisible)
     assert "Building a network" in guide.browser.toPlainText()
+    widths = guide.image_widths()
+    assert widths and all(0 < w <= guide.browser.width() for w in widths)  # no sideways scrolling
 
 
 def test_project_settings_fit_their_dock_without_a_sideways_scroll(window: MainWindow) -> None:

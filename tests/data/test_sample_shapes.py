@@ -21,3 +21,8 @@ def test_sample_shape_matches_the_loaded_data(dataset_id: str, options: dict) ->
 def test_files_and_unknown_ids_have_no_shape_before_loading() -> None:
     assert sample_shape("csv_table", {"path": "x.csv"}) is None
     assert sample_shape("no_such_data") is None
+
+
+def test_the_household_target_carries_its_unit() -> None:
+    assert load_dataset("household_power").extra["target_unit"] == "kW"
+    assert load_dataset("household_power", {"target": "Voltage", "columns": ["Voltage"]}).extra["target_unit"] == "V"

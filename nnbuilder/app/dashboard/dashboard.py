@@ -109,6 +109,7 @@ class Dashboard(QWidget):
         self.images: Any = self.panels["gallery"]
         self.predictions: Any = self.panels["series"]
         self.evaluate: Any = self.panels["test"]
+        self.graph: Any = self.panels["graph"]
 
         self.status_label = ElidedLabel(IDLE_STATUS)  # never widens the window, whatever the run reports
         self.log_check = QCheckBox("Log scale")
@@ -211,6 +212,8 @@ class Dashboard(QWidget):
             panel = self.panels.get(name)
             if panel is not None:
                 panel.set_data(info)
+        if "graph" in self.run_views:
+            self.show_view("graph")  # for a GCN, the graph coloured by prediction is what shows it learning
 
     def set_view(self, info: DataView | None) -> None:
         """Show only the tabs that apply to the run (boundary for 2-D, images for pictures, GAN Lab, ...)."""

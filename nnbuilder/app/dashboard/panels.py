@@ -11,6 +11,7 @@ from ..workers.messages import (
     STREAM_CURVES,
     STREAM_GALLERY,
     STREAM_GAN_LAB,
+    STREAM_GRAPH,
     STREAM_HINTS,
     STREAM_SAMPLES,
     STREAM_SERIES,
@@ -31,6 +32,7 @@ def register_builtin_panels() -> None:
     from .curves import CurvesPanel
     from .evaluate import EvaluatePanel
     from .gan_lab import GanLabPanel
+    from .graph_view import GraphPanel
     from .hints import HintsBanner
     from .images import ImagesPanel
     from .predictions import PredictionsPanel
@@ -47,6 +49,8 @@ def register_builtin_panels() -> None:
          "matrix", False, "tab"),
         (STREAM_SERIES, PredictionsPanel, "Predictions", "Predictions against the true values on the validation data",
          False, "tab"),
+        (STREAM_GRAPH, GraphPanel, "Graph", "The data set's graph, every node coloured by the class the model "
+         "predicts", False, "tab"),
         ("test", EvaluatePanel, "Test", "Evaluate on the test split and predict single samples", True, "tab"),
         (STREAM_SAMPLES, SamplesPanel, "Samples", "What the generator makes of the same noise as it learns; drag the "
          "slider to look back", False, "tab"),

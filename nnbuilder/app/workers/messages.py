@@ -41,6 +41,7 @@ STREAM_SERIES = VIEW_SERIES_STREAM  # SeriesUpdate
 STREAM_SAMPLES = VIEW_GAN_SAMPLES  # SampleGrid: a generator's samples from a fixed noise batch
 STREAM_GAN_LAB = VIEW_GAN_LAB  # GanLabFrame: real and generated points, D's heatmap, G's gradient arrows
 STREAM_HINTS = "hints"  # list[Hint]: what looks wrong with the run, in plain words
+STREAM_GRAPH = "graph"  # GraphUpdate: a graph data set, every node coloured by its predicted class
 
 # Which prediction stream a kind of data view offers (besides curves and weights, which every run has).
 STREAMS_FOR_VIEW = {VIEW_2D: [STREAM_BOUNDARY], VIEW_IMAGES: [STREAM_GALLERY], VIEW_CLASSES: [STREAM_GALLERY],

@@ -44,6 +44,7 @@ from .messages import (
     STREAM_CURVES,
     STREAM_GALLERY,
     STREAM_GAN_LAB,
+    STREAM_GRAPH,
     STREAM_HINTS,
     STREAM_SAMPLES,
     STREAM_SERIES,
@@ -60,6 +61,7 @@ from .messages import (
     ViewFrame,
 )
 from .views import gan as gan_views
+from .views.graph import GraphUpdate, sample_nodes, spring_layout, subgraph_edges
 from .views.supervised import (
     CONFUSION_MAX_SAMPLES,
     SERIES_MAX_POINTS,
@@ -155,7 +157,7 @@ class TrainingWorker(QObject):
         self._batch_interval = batch_interval
         self._intervals = {STREAM_BOUNDARY: boundary_interval, STREAM_GALLERY: views_interval,
                            STREAM_SERIES: views_interval, STREAM_SAMPLES: samples_interval,
-                           STREAM_GAN_LAB: gan_lab_interval}
+                           STREAM_GAN_LAB: gan_lab_interval, STREAM_GRAPH: views_interval}
         self._snapshot_interval = snapshot_interval
         self._grid_size = grid_size
 
@@ -195,6 +197,8 @@ class TrainingWorker(QObject):
         self._gan: dict[str, Any] = {}  # fixed noise, real points, grid and extent of the GAN views
         self._hints: list[Any] = []
         self._view_failures: set[str] = set()
+        self._graph_nodes: np.ndarray | None = None  # the drawn nodes of a graph data set
+        self._graph_true: np.ndarray | None = None
         self._position = 0.0
         self._epoch = 0
         self._batch = 0
@@ -460,7 +464,7 @@ class TrainingWorker(QObject):
     def _due(self, name: str, now: float, force: bool, at_epoch_end: bool) -> bool:
         if name not in self._views or name in self._view_failures:
             return False
-        if name in (STREAM_GALLERY, STREAM_SERIES) and not at_epoch_end and not force:
+        if name in (STREAM_GALLERY, STREAM_SERIES, STREAM_GRAPH) and not at_epoch_end and not force:
             return False  # predictions over the validation set: at epoch ends only
         visible = self._visible
         if name != STREAM_SAMPLES and visible is not None and name not in visible:
@@ -470,7 +474,7 @@ class TrainingWorker(QObject):
     def _live_views(self, now: float, force: bool = False, at_epoch_end: bool = True) -> None:
         for name, compute in ((STREAM_BOUNDARY, self._emit_boundary), (STREAM_GALLERY, self._emit_gallery),
                               (STREAM_SERIES, self._emit_series), (STREAM_SAMPLES, self._emit_samples),
-                              (STREAM_GAN_LAB, self._emit_gan_lab)):
+                              (STREAM_GAN_LAB, self._emit_gan_lab), (STREAM_GRAPH, self._emit_graph)):
             if self._due(name, now, force, at_epoch_end):
                 try:
                     compute()
@@ -487,10 +491,10 @@ class TrainingWorker(QObject):
         self._visible = None
         for name, compute in ((STREAM_BOUNDARY, self._emit_boundary), (STREAM_GALLERY, self._emit_gallery),
                               (STREAM_SERIES, self._emit_series), (STREAM_SAMPLES, self._emit_samples),
-                              (STREAM_GAN_LAB, self._emit_gan_lab)):
+                              (STREAM_GAN_LAB, self._emit_gan_lab), (STREAM_GRAPH, self._emit_graph)):
             if name not in self._views or name in self._view_failures:
                 continue
-            if name in (STREAM_GALLERY, STREAM_SERIES) and self._shown_epoch.get(name) == epoch:
+            if name in (STREAM_GALLERY, STREAM_SERIES, STREAM_GRAPH) and self._shown_epoch.get(name) == epoch:
                 continue
             try:
                 compute()
@@ -584,6 +588,8 @@ class TrainingWorker(QObject):
             views -= {STREAM_SAMPLES, STREAM_GAN_LAB}  # a step without the GAN probes cannot feed them
         if step is not None and hasattr(step, "epoch_hints"):
             views.add(STREAM_HINTS)
+        if dataset.graph is not None and not gan:
+            views.add(STREAM_GRAPH)
         info = DataView(
             title=str(dataset.title), task=task, view=view, input_shape=tuple(dataset.input_shape),
             class_names=list(dataset.class_names) if dataset.class_names else None,
@@ -613,6 +619,8 @@ class TrainingWorker(QObject):
             self._prepare_gan(trainer, info)
         self._view = view
         self._views = views
+        if STREAM_GRAPH in views:
+            self._prepare_graph_view(dataset)
         return info
 
     def _setup_grid(self, dataset: Any, x: np.ndarray) -> None:
@@ -647,6 +655,29 @@ class TrainingWorker(QObject):
         self._emit(STREAM_SERIES, series_update(pred, np.asarray(self._data_y[rows]), self._epoch,
                                                 self.trainer.dataset.extra, time_x, step, in_time))
 
+
+    def _prepare_graph_view(self, dataset: Any) -> None:
+        """Lay the graph out once (a piece of it for Cora) and send it with the true classes."""
+        try:
+            g = dataset.graph
+            nodes = sample_nodes(int(g.num_nodes), np.asarray(g.edges))
+            edges = subgraph_edges(nodes, np.asarray(g.edges))
+            y = np.asarray(dataset.y)
+            true = (y.argmax(axis=1) if y.ndim > 1 and y.shape[1] > 1 else y.reshape(len(y))).astype(np.int64)
+            self._graph_nodes, self._graph_true = nodes, true[nodes]
+            self._emit(STREAM_GRAPH, GraphUpdate(0, nodes, true[nodes], np.asarray(g.train_mask)[nodes].copy(),
+                                                 int(g.num_nodes), positions=spring_layout(len(nodes), edges),
+                                                 edges=edges), epoch=0)
+        except Exception as exc:  # noqa: BLE001 - training must not die for a plot
+            self._view_failed(STREAM_GRAPH, exc)
+
+    def _emit_graph(self) -> None:
+        nodes, true = self._graph_nodes, self._graph_true
+        if nodes is None or true is None:
+            return
+        probs = np.asarray(self.trainer.predict_nodes(nodes), dtype=np.float32).reshape(len(nodes), -1)
+        predicted = (probs.argmax(axis=1) if probs.shape[1] > 1 else (probs[:, 0] > 0.5)).astype(np.int64)
+        self._emit(STREAM_GRAPH, GraphUpdate(self._epoch, nodes, true, np.zeros(0, bool), 0, predicted=predicted))
 
     def _final_snapshot(self, trainer: Any) -> None:
         """The weights as the run left them: on a short run the last periodic snapshot may be many epochs old."""

@@ -88,6 +88,8 @@ def series_update(pred: np.ndarray, y: np.ndarray, epoch: int, extra: dict, time
         pred, truth = pred * std + mean, truth * std + mean
     if extra.get("target"):
         y_label = str(extra["target"])
+        if extra.get("target_unit"):  # e.g. "Global_active_power (kW)"
+            y_label += f" ({extra['target_unit']})"
     if in_time:
         x = time_x if time_x is not None else np.arange(len(y), dtype=np.float32) * step
         return SeriesUpdate(epoch, np.ascontiguousarray(x, dtype=np.float32), truth, pred, scatter=False,

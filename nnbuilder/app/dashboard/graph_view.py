@@ -1,0 +1,91 @@
+"""The Graph tab: the data set's graph with every node coloured by the class the model predicts, redrawn as
+it trains, so a student sees the labels spread from the few labelled nodes (karate club: one per side)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from ..workers.messages import ViewFrame
+from ..workers.views.graph import GraphUpdate
+from .panel import ViewPanel
+from .style import WRONG, PlotView, class_color, prepare_axes
+
+
+class GraphPanel(ViewPanel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.view = PlotView()
+        self.plot = self.view.addPlot(title="Graph")
+        prepare_axes(self.plot)
+        self.plot.hideAxis("left")
+        self.plot.hideAxis("bottom")
+        self.plot.setAspectLocked(True)
+        self.edges = pg.PlotDataItem(pen=pg.mkPen((150, 150, 150, 110), width=1), connect="pairs")
+        self.points = pg.ScatterPlotItem(size=11, pxMode=True)
+        self.plot.addItem(self.edges)
+        self.plot.addItem(self.points)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view)
+        self.class_names: list[str] | None = None
+        self._layout: GraphUpdate | None = None
+        self._pending: GraphUpdate | None = None
+        self.updates = 0
+        self.dirty = False
+
+    def begin_run(self, label: str) -> None:
+        self.clear()  # the run sends its graph again, with this run's predictions
+
+    def add_frame(self, frame: ViewFrame) -> None:
+        self.set_graph(frame.payload)
+
+    def clear(self) -> None:
+        self._layout = self._pending = None
+        self.edges.clear()
+        self.points.clear()
+        self.plot.setTitle("Graph")
+
+    @property
+    def has_graph(self) -> bool:
+        return self._layout is not None
+
+    def set_graph(self, update: GraphUpdate) -> None:
+        if update.positions is not None:
+            self._layout = update
+            pos = update.positions
+            if update.edges is not None and update.edges.size:
+                pairs = pos[update.edges.T.reshape(-1)]
+                self.edges.setData(pairs[:, 0], pairs[:, 1])
+            else:
+                self.edges.clear()
+        self._pending = update
+        self.dirty = True
+
+    def refresh(self) -> None:
+        self.dirty = False
+        update, self._pending = self._pending, None
+        layout = self._layout
+        if update is None or layout is None or layout.positions is None:
+            return
+        shown = update.predicted if update.predicted is not None else layout.true
+        brushes = [pg.mkBrush(*class_color(int(c))) for c in shown]
+        wrong = update.predicted is not None
+        pens = [pg.mkPen(WRONG, width=2.5) if wrong and int(p) != int(t) else pg.mkPen((40, 40, 40), width=1)
+                for p, t in zip(shown, layout.true, strict=True)]
+        sizes = np.where(layout.train, 17, 11)
+        self.points.setData(pos=layout.positions, brush=brushes, pen=pens, size=sizes)
+        subset = (f" ({len(layout.nodes):,} of {layout.total_nodes:,} nodes shown)"
+                  if len(layout.nodes) < layout.total_nodes else "")
+        if update.predicted is None:
+            head = "Graph: nodes coloured by their true class"
+        else:
+            n_wrong = int(np.sum(update.predicted != layout.true))
+            head = f"Epoch {update.epoch}: nodes coloured by predicted class — {n_wrong} wrong (red ring)"
+        self.plot.setTitle(f"{head}{subset}<br><span style='font-size:8pt'>large nodes: the labelled "
+                           "training nodes the loss sees</span>")
+        self.updates += 1
+
+    def export_target(self) -> pg.GraphicsItem:
+        return self.view.ci
