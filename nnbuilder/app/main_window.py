@@ -604,7 +604,8 @@ class MainWindow(QMainWindow):
             project = load_project(rec.path)
         except Exception as exc:  # noqa: BLE001 - see open_file
             self.show_dialog("error", "Cannot recover", _load_failure(rec.path, exc))
-            rec.discard()
+            if isinstance(exc, ProjectError):  # a damaged file; anything else may be our fault, so keep it
+                rec.discard()
             return False
         original = Path(rec.original) if rec.original else None
         self.document.replace_project(project, original, modified=True,
