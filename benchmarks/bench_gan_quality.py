@@ -1,20 +1,22 @@
 """Does the Fashion-MNIST DCGAN make recognisable garments within 3 minutes? Measured, not eyeballed.
 
-1. Trains a judge on real Fashion-MNIST: a small CNN written here (not part of nnbuilder), 2 epochs on the
-   60,000 training images, and prints its accuracy on the 10,000 test images.
+1. Trains a judge on real Fashion-MNIST: a small CNN written here (not part of nnbuilder), one epoch on the
+   60,000 training images (kept in a temporary file for later runs), and prints its test accuracy.
 2. Trains resources/examples/fashion_mnist_dcgan.nnb as shipped for at most ``--budget`` seconds (default
-   180; the run is stopped by the clock if its epochs take longer).
+   180; the run is stopped by the clock if its epochs take longer). ``--clock cpu`` counts this process's
+   CPU time divided by the torch threads instead of wall time, for a machine other work is sharing.
 3. Generates 500 samples and lets the judge classify them. Targets: at least half get a class with
    probability >= 0.9, and at least 8 of the 10 classes appear among those confident samples.
 4. Saves a grid of 64 samples (the run's fixed noise) to docs/screenshots/gan_fashion_grid.png.
 
-    python benchmarks/bench_gan_quality.py [--budget 180] [--threads 2] [--judge-epochs 2]
+    python benchmarks/bench_gan_quality.py [--budget 180] [--threads 2] [--clock wall|cpu]
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -25,8 +27,8 @@ EXAMPLE = ROOT / "resources" / "examples" / "fashion_mnist_dcgan.nnb"
 GRID = ROOT / "docs" / "screenshots" / "gan_fashion_grid.png"
 
 
-def train_judge(x, y, x_test, y_test, epochs: int):  # type: ignore[no-untyped-def]
-    """A plain PyTorch CNN classifier (about 91 % test accuracy after 2 epochs)."""
+def train_judge(x, y, x_test, y_test, epochs: int, cache: Path):  # type: ignore[no-untyped-def]
+    """A plain PyTorch CNN classifier (about 89 % test accuracy after one epoch), kept in ``cache``."""
     import torch
     import torch.nn.functional as F
     from torch import nn
@@ -37,6 +39,9 @@ def train_judge(x, y, x_test, y_test, epochs: int):  # type: ignore[no-untyped-d
                         nn.Flatten(), nn.Linear(64 * 7 * 7, 128), nn.ReLU(), nn.Linear(128, 10))
     opt = torch.optim.Adam(net.parameters(), lr=1e-3)
     gen = torch.Generator().manual_seed(0)
+    if cache.is_file():
+        net.load_state_dict(torch.load(cache, weights_only=True))
+        epochs = 0
     for _ in range(epochs):
         net.train()
         perm = torch.randperm(len(x), generator=gen)
@@ -45,6 +50,8 @@ def train_judge(x, y, x_test, y_test, epochs: int):  # type: ignore[no-untyped-d
             opt.zero_grad(set_to_none=True)
             F.cross_entropy(net(x[idx]), y[idx]).backward()
             opt.step()
+    if epochs:
+        torch.save(net.state_dict(), cache)
     net.eval()
     with torch.no_grad():
         pred = torch.cat([net(x_test[s:s + 1000]).argmax(1) for s in range(0, len(x_test), 1000)])
@@ -55,7 +62,12 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--budget", type=float, default=180.0, help="GAN training seconds (default 180)")
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--judge-epochs", type=int, default=2)
+    ap.add_argument("--judge-epochs", type=int, default=1)
+    ap.add_argument("--clock", choices=("wall", "cpu"), default="wall",
+                    help="what the budget counts: wall seconds, or this process's CPU seconds divided by the torch "
+                    "threads (what a quiet machine would give; use it when other work shares the CPU)")
+    ap.add_argument("--judge-cache", default=str(Path(tempfile.gettempdir()) / "nnbuilder-fashion-judge.pt"),
+                    help="where the judge's weights are kept between runs (a plain state dict)")
     ap.add_argument("--samples", type=int, default=500)
     args = ap.parse_args()
 
@@ -77,19 +89,34 @@ def main() -> int:
     xt = torch.from_numpy(np.ascontiguousarray(ds.x_test, dtype=np.float32))
     yt = torch.from_numpy(np.asarray(ds.y_test, dtype=np.int64))
     t0 = time.perf_counter()
-    judge, accuracy = train_judge(x, y, xt, yt, args.judge_epochs)
-    print(f"judge: a CNN trained on real Fashion-MNIST for {args.judge_epochs} epochs in "
-          f"{time.perf_counter() - t0:.0f} s, test accuracy {accuracy:.1%}")
+    judge, accuracy = train_judge(x, y, xt, yt, args.judge_epochs, Path(args.judge_cache))
+    print(f"judge: a CNN trained on real Fashion-MNIST ({args.judge_epochs} epochs; {time.perf_counter() - t0:.0f} s "
+          f"here), test accuracy {accuracy:.1%}", flush=True)
 
     print(f"training the DCGAN for at most {args.budget:.0f} s ({project.training.epochs} epochs, batch "
           f"{project.training.batch_size}, torch threads {torch.get_num_threads()})")
-    timer = threading.Timer(args.budget, trainer.stop)
-    t0 = time.perf_counter()
-    timer.start()
+    threads = torch.get_num_threads()
+    done = threading.Event()
+    t0, c0 = time.perf_counter(), time.process_time()
+
+    def spent() -> float:
+        if args.clock == "wall":
+            return time.perf_counter() - t0
+        return (time.process_time() - c0) / threads
+
+    def watch() -> None:
+        while not done.wait(0.2):
+            if spent() >= args.budget:
+                trainer.stop()
+                return
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
     result = trainer.fit()
-    timer.cancel()
-    seconds = time.perf_counter() - t0
-    print(f"GAN trained {seconds:.0f} s: {result.message if hasattr(result, 'message') else result}")
+    seconds = spent()
+    done.set()
+    print(f"GAN trained {seconds:.0f} s by the {args.clock} clock ({time.perf_counter() - t0:.0f} s wall): "
+          f"{result.message if hasattr(result, 'message') else result}")
 
     samples = trainer.generate(args.samples, seed=123)
     with torch.no_grad():
@@ -108,7 +135,7 @@ def main() -> int:
     print(f"grid of the fixed noise's 64 samples: {GRID.relative_to(ROOT)}")
     met = share >= 0.5 and len(seen) >= 8
     print(f"RESULT {'met' if met else 'NOT met'}: {share:.1%} confident, {len(seen)}/10 classes, "
-          f"{seconds:.0f} s of training")
+          f"{seconds:.0f} s of training ({args.clock} clock)")
     return 0
 
 

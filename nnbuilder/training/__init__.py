@@ -16,7 +16,11 @@ Where things live (what the app builds against):
 * ``loop.py`` - ``RunLoop``: control (``pause``/``resume``/``stop``/``request_snapshot``, and
   ``step_once(which)`` while paused), pacing, NaN guard, faults, early stopping, best weights, checkpoints.
 * ``split.py`` - ``Split``, the train/validation/test indices computed once (``Trainer.split``).
-* ``gan_metrics.py`` - pure numpy: modes covered / high-quality share (VEEGAN) and failure hints.
+* ``gan_metrics.py`` - pure numpy: modes covered / high-quality share (VEEGAN) and failure hints (the same
+  sentences arrive as ``EpochEnd.hints`` and ``Finished.hints``).
+* ``faults.py`` - every exception -> (sentence, kind), by class: ``describe_fault`` during a run,
+  ``describe_error`` around one (building a trainer, loading data or weights).
+* ``samples.py`` - pure numpy/Pillow: ``sample_grid`` tiles generated images, ``write_samples`` .png/.npy.
 
 ``Trainer`` is the facade: it picks the step from the project (a generator and a discriminator graph make a
 GAN run; otherwise the loss decides), and forwards control to its loop. ``trainer.step`` is the running

@@ -1,4 +1,5 @@
-"""Fault classification, in one place: an exception raised while training -> (sentence, kind).
+"""Fault classification, in one place: an exception -> (sentence, kind), during a run (``describe_fault``)
+or around one (``describe_error``: building a trainer, loading data or weights).
 
 The kinds are the words of ``Failed.kind``: oom, model, data, runtime (nan is decided by the run loop's
 guard, not here). Classes are checked with ``isinstance`` (torch's own ``OutOfMemoryError``, ``MemoryError``,
@@ -43,3 +44,21 @@ def describe_fault(exc: BaseException | None, batch_size: int) -> tuple[str, str
     if isinstance(exc, IndexError) or "out of bounds" in text.lower():
         return f"a target does not fit the output layer ({text}).", "data"
     return f"{type(exc).__name__}: {text}", "runtime"
+
+
+def describe_error(exc: BaseException) -> tuple[str, str]:
+    """(sentence, kind) for an exception raised *outside* a run - building a trainer, loading data or weights -
+    so the app and the CLI classify every fault here, by class, instead of by its name."""
+    from ..data.errors import DataError
+    from ..project.errors import ProjectError
+
+    text = _first_line(exc)
+    if isinstance(exc, TrainingError):
+        return exc.message, exc.kind
+    if is_out_of_memory(exc):
+        return f"The computer ran out of memory: {text}", "oom"
+    if isinstance(exc, DataError | FileNotFoundError | PermissionError | IsADirectoryError):
+        return str(exc).strip() or text, "data"
+    if isinstance(exc, ProjectError):  # CompileError included
+        return str(exc).strip() or text, "model"
+    return f"Training stopped because of an error ({type(exc).__name__}): {text}", "runtime"

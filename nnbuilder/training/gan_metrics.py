@@ -19,10 +19,10 @@ HQ_STDS = 3.0  # VEEGAN: within three standard deviations of the nearest mean
 
 def mode_coverage(samples: np.ndarray, means: np.ndarray, std: float) -> tuple[int, float]:
     """(modes covered, share of high-quality samples) for 2-D (or any-D) ``samples`` against ``means``."""
+    if len(samples) == 0 or len(means) == 0:
+        return 0, 0.0
     x = np.asarray(samples, dtype=np.float64).reshape(len(samples), -1)
     mu = np.asarray(means, dtype=np.float64).reshape(len(means), -1)
-    if len(x) == 0 or len(mu) == 0:
-        return 0, 0.0
     d2 = ((x[:, None, :] - mu[None, :, :]) ** 2).sum(axis=2)
     nearest = np.argmin(d2, axis=1)
     dist = np.sqrt(d2[np.arange(len(x)), nearest])

@@ -105,7 +105,10 @@ class RunLoop:
         """Queue one update by hand (GAN Lab's step buttons); meant for a paused run, whose loop runs it at
         once and reports it as a ``BatchEnd`` with ``manual=which``. ``which`` is one of the step's
         ``manual_steps`` ("D", "G" or "both" for a GAN)."""
-        allowed = tuple(getattr(self.step, "manual_steps", ("both",)))
+        allowed = tuple(getattr(self.step, "manual_steps", ()))
+        if not allowed:
+            raise TrainingError("This kind of training has no single steps (they work for mini-batch and GAN "
+                                "training).", kind="runtime")
         if which not in allowed:
             raise TrainingError(f"Unknown single step '{which}'; this run takes {', '.join(allowed)}.",
                                 kind="runtime")
@@ -293,10 +296,7 @@ class RunLoop:
             self._good_state = self.copy_state()
             es_cfg = cfg.early_stopping
             monitor, note = resolve_monitor(es_cfg.monitor, plan.num_val > 0)
-            if step.kind == "gan":
-                es_enabled = False
-            else:
-                es_enabled = bool(es_cfg.enabled)
+            es_enabled = bool(es_cfg.enabled) and bool(getattr(step, "uses_early_stopping", True))
             notes = list(plan.notes) + ([note] if note and es_enabled else [])
             if cfg.mixed_precision and not str(self.device).startswith("cuda"):
                 notes.append("Mixed precision works on CUDA GPUs only; training in float32.")
@@ -328,8 +328,6 @@ class RunLoop:
                     before = tracker.best_epoch
                     stop_now = stopper.update(epoch, logs)
                     improved = tracker.best_epoch != before
-                elif step.kind == "gan":
-                    stop_now, improved = False, False
                 else:
                     stop_now, improved = False, tracker.update(epoch, logs)
                 if improved:

@@ -136,10 +136,7 @@ class Trainer:
     def split(self) -> Any:
         """The ``Split`` (train/validation/test indices) this trainer uses; computed once, on first need."""
         if self.step.split is None:
-            try:
-                self.step.prepare()
-            except TrainingError:
-                raise
+            self.step.prepare()  # TrainingError with the data set's sentence when it cannot be split
         return self.step.split
 
     @property

@@ -14,7 +14,7 @@ from nnbuilder.data import DataError, list_datasets, load_dataset, validate_opti
 from nnbuilder.data import registry as registry_module
 
 EXPECTED_IDS = {
-    "circle", "xor", "gaussians", "spiral", "moons", "blobs", "fashion_mnist", "mnist_test", "household_power",
+    "circle", "xor", "gaussians", "spiral", "moons", "blobs", "ring8", "fashion_mnist", "mnist_test", "household_power",
     "karate_club", "cora", "idx", "npz", "csv_table", "csv_series", "image_folder",
 }
 CATEGORIES = {"Generated 2-D", "Images", "Time series", "Graphs", "Files"}

@@ -32,16 +32,14 @@ def _ring(epochs: int = 2, samples: int = 2048, **gan: object) -> Trainer:
 
 def test_modes_covered_rises_on_the_ring() -> None:
     project = load_project(RING)
-    project.training.epochs = 25  # ~10 s here; the example's 60 epochs reach 8/8 (benchmarks/bench_gan_ring.py)
-    for g in project.graphs:
-        g.optimizer.schedule = "none"
+    project.training.epochs = 10  # a few seconds; the example's 60 epochs reach 8/8 (benchmarks/bench_gan_ring.py)
     events: list[EpochEnd] = []
     trainer = Trainer(project, device="cpu", callback=lambda e: events.append(e) if isinstance(e, EpochEnd) else None)
     result = trainer.fit()
     assert isinstance(result, Finished), result
     modes = [e.logs["modes"] for e in events]
-    assert modes[0] <= 4  # an untrained generator puts its points in one place
-    assert max(modes) >= 6, modes
+    assert min(modes[:2]) < 6  # the untrained generator puts its points in a few places
+    assert modes[-1] >= 6, modes
     assert set(events[-1].logs) >= {"loss_D", "loss_G", "D_x", "D_G_z", "modes", "high_quality"}
 
 

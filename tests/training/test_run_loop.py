@@ -84,3 +84,22 @@ def test_one_step_by_hand_while_paused() -> None:
     trainer.stop()
     thread.join(5)
     assert not thread.is_alive()
+
+
+def test_faults_are_classified_by_class() -> None:
+    import torch
+
+    from nnbuilder.compiler import CompileError
+    from nnbuilder.data import DataError
+    from nnbuilder.training import TrainingError
+    from nnbuilder.training.faults import describe_error, describe_fault
+
+    assert describe_fault(torch.OutOfMemoryError("CUDA out of memory"), 64)[1] == "oom"
+    assert "batch size (now 64)" in describe_fault(MemoryError(), 64)[0]
+    assert describe_fault(RuntimeError("mat1 and mat2 shapes cannot be multiplied (4x3 and 2x8)"), 4)[1] == "model"
+    assert describe_fault(IndexError("Target 7 is out of bounds."), 4)[1] == "data"
+    assert describe_fault(TrainingError("plain words", kind="data"), 4) == ("plain words", "data")
+    assert describe_error(DataError("The file 'x.csv' does not exist.")) == ("The file 'x.csv' does not exist.", "data")
+    assert describe_error(CompileError("The network cannot be built yet: ..."))[1] == "model"
+    assert describe_error(FileNotFoundError(2, "No such file"))[1] == "data"
+    assert describe_error(ValueError("odd"))[0] == "Training stopped because of an error (ValueError): odd"

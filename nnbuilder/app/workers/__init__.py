@@ -31,6 +31,5 @@ __all__ = [
     "ViewFrame",
     "WeightsUpdate",
     "describe_exception",
-    "immortalize_singletons",
     "start_in_thread",
 ]

@@ -28,9 +28,11 @@ Probes a view may call
   ``generator_gradient(points) -> np.ndarray`` (the direction the generator's loss pushes each sample,
   -dL_G/dx, the arrows of GAN Lab), ``real_samples(n) -> np.ndarray``.
 
-Single steps by hand (GAN Lab's step buttons): while paused, ``RunLoop.step_once(which)`` with
-``which`` in ``step.manual_steps`` ("D", "G", "both" for a GAN; "both" for the others) queues one update that
-the loop thread runs at once; its losses arrive as a ``BatchEnd`` with ``manual`` set to ``which``.
+Single steps by hand (GAN Lab's step buttons): while paused, ``RunLoop.step_once(which)`` (or
+``Trainer.step_once``) with ``which`` in ``step.manual_steps`` - "D", "G", "both" for a GAN; "both" for
+mini-batch training; none for the perceptron rule and graphs - queues one update that the loop thread runs
+at once; its losses arrive as a ``BatchEnd`` with ``manual`` set to ``which``. Other values raise
+``TrainingError`` at the call.
 """
 
 from __future__ import annotations
@@ -87,7 +89,8 @@ class Step(Protocol):
     losses: list[str]  # names of the values in BatchEnd.losses, the first is the main one
     metrics: list[str]
     views: list[str]
-    manual_steps: tuple[str, ...]  # what step_once accepts
+    manual_steps: tuple[str, ...]  # what step_once accepts (empty: no single steps)
+    uses_early_stopping: bool  # whether training.early_stopping applies
     models: dict[str, Any]  # name -> torch.nn.Module; the loop copies/restores their states
     optimizers: dict[str, Any]  # name -> torch.optim.Optimizer, made by make_optimizers
     split: Any  # nnbuilder.training.split.Split, set by the first prepare()

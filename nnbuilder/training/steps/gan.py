@@ -43,6 +43,7 @@ class GANStep:
     losses = ["loss_D", "loss_G"]
     metrics = ["D_x", "D_G_z"]
     manual_steps = ("D", "G", "both")
+    uses_early_stopping = False  # no validation score to watch; a GAN's losses do not fall as it improves
 
     def __init__(self, project: Any, dataset: Any, device: Any) -> None:
         import torch

@@ -83,7 +83,7 @@ class SupervisedStep:
     Built by ``Trainer`` (which compiles the model with the project's seed); see ``steps/base.py``.
     """
 
-    manual_steps = ("both",)
+    uses_early_stopping = True
 
     def __init__(self, project: Any, graph: Any, dataset: Any, model: Any, inference: Any, device: Any) -> None:
         import torch
@@ -111,6 +111,7 @@ class SupervisedStep:
         self.split: Split | None = None
         self.stop_requested: Callable[[], bool] = lambda: False  # the run loop's stop, for long evaluations
         self.kind = "supervised"
+        self.manual_steps: tuple[str, ...] = ()  # ("both",) once prepared for mini-batches
         self.task = getattr(dataset, "task", "classification")
         self.losses = ["loss"]
         self.metrics: list[str] = []
@@ -327,6 +328,7 @@ class SupervisedStep:
         self._prep = prep
         self.split = split
         self.kind = mode if mode in ("graph", "perceptron") else "supervised"
+        self.manual_steps = ("both",) if mode == "batches" else ()
         self.metrics = list(metrics)
         self.views = self._offered_views(x_np.shape[1:])
         return prep
