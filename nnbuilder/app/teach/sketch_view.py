@@ -154,6 +154,7 @@ class SketchPadView(QWidget):
         self.sample_button.clicked.connect(self.show_test_picture)
         self.reload_button.clicked.connect(self.reload)
         self.centre_check.toggled.connect(self._on_pad_changed)
+        document.project_replaced.connect(self.reload)
         self.reload()
         self.resize(760, 440)
 
