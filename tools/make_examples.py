@@ -56,7 +56,8 @@ def fashion_mnist_mlp() -> Project:
               "Measured here after 5 epochs: validation accuracy 0.879 (loss 0.329), training accuracy 0.886. "
               "The lecture's slide says ~92 % after 5 epochs and ~95 % after 40; that does not reproduce "
               "(Keras 3 gives the same ~0.87–0.88 at 5 epochs), and ~95 % is what the training set reaches "
-              "when the network has started to overfit, not validation accuracy.",
+              "when the network has started to overfit, not validation accuracy. Before training, Teach → Data first "
+              "shows the lecture's first 25 pictures; after it, Teach → Sketch pad lets you draw a garment for it.",
     )
 
 
@@ -94,7 +95,8 @@ def spiral() -> Project:
         training=TrainingConfig(loss="sparse_categorical_crossentropy", optimizer=OptimizerConfig("adam", 0.01),
                                 epochs=100, batch_size=16, metrics=["accuracy"], validation_split=0.2),
         notes="The TensorFlow Playground's hardest set: two interleaved spiral arms. Watch the decision "
-              "boundary bend as the hidden layers learn.",
+              "boundary bend as the hidden layers learn. Teach → Backprop stepper takes one point at a time through "
+              "this network: z, a, δ and ∂C/∂w per layer, with the lecture's formulas.",
     )
 
 
