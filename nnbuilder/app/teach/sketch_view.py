@@ -163,8 +163,11 @@ class SketchPadView(QWidget):
         """Take the weights of the app's last run, else those saved beside the project."""
         self._test_images = None
         project = self.document.project
-        trainer = getattr(self._controller(), "trainer", None)
+        controller = self._controller()
+        trainer = getattr(controller, "trainer", None)
         try:
+            if bool(getattr(controller, "is_running", False)):  # the weights change under a running training
+                raise TeachError("The network is training: press Reload model when the run has finished.")
             self.model = sketch_model(project, model=getattr(trainer, "model", None),
                                       project_path=getattr(self.document, "path", None))
         except TeachError as exc:
