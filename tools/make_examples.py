@@ -221,8 +221,9 @@ def fashion_mnist_mlp_40_epochs() -> Project:
     p.notes = ("The lecture's MLP trained for the 40 epochs its slide mentions, to watch overfitting: training "
                "loss keeps falling while validation loss turns and rises (reported for this network: about 0.31 "
                "at epoch 10, about 0.40 at epoch 40; training accuracy near 0.96, validation near 0.89). Measured "
-               "here: validation loss 0.317 at epoch 6, then no better through epoch 9 while training loss fell "
-               "from 0.298 to 0.260. The epoch where the validation curve turns is the one to stop at: early "
+               "here, the first 10 epochs only: validation loss 0.315 at epoch 10 (accuracy 0.888) and flat since "
+               "epoch 6 (0.317), while training loss kept falling to 0.254 (accuracy 0.906); epochs 11 to 40 were "
+               "not measured. The epoch where the validation curve turns is the one to stop at: early "
                "stopping with 'restore best weights', or a Dropout layer after the hidden layer, are the two "
                "cures to try.")
     return p
