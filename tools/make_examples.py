@@ -55,7 +55,7 @@ def fashion_mnist_mlp() -> Project:
               "sparse categorical cross-entropy, Adam, 5 epochs, validation split 0.3. 101,770 parameters. "
               "Measured here after 5 epochs: validation accuracy 0.879 (loss 0.329), training accuracy 0.886. "
               "The lecture's slide says ~92 % after 5 epochs and ~95 % after 40; that does not reproduce "
-              "(Keras 3 gives the same ~0.87–0.88 at 5 epochs), and ~95 % is what the training set reaches "
+              "(Keras 3 is reported to give the same ~0.87–0.88 at 5 epochs), and ~95 % is what the training set reaches "
               "when the network has started to overfit, not validation accuracy. Before training, Teach → Data first "
               "shows the lecture's first 25 pictures; after it, Teach → Sketch pad lets you draw a garment for it.",
     )
