@@ -96,3 +96,12 @@ def test_pad_says_what_to_do_without_weights_or_with_the_wrong_network(qtbot, tm
     other = SketchPadView(spiral)
     qtbot.addWidget(other)
     assert "draws 28×28 grey pictures" in other.source.text()
+
+
+def test_pad_waits_for_a_running_training(qtbot, tmp_path, examples_dir) -> None:  # type: ignore[no-untyped-def]
+    project, path = mnist_project("fashion_mnist_mlp.nnb", tmp_path, examples_dir)
+    doc = Document()
+    doc.open(path)
+    view = SketchPadView(doc, controller=lambda: SimpleNamespace(trainer=Trainer(project), is_running=True))
+    qtbot.addWidget(view)
+    assert view.model is None and "is training" in view.source.text()

@@ -120,6 +120,7 @@ class BackpropStepperView(QWidget):
         self.next_button.clicked.connect(self.next_sample)
         self.reload_button.clicked.connect(self.reload)
         self.sample_spin.valueChanged.connect(self._on_sample_changed)
+        document.project_replaced.connect(self.reload)
         self.cost_combo.currentIndexChanged.connect(self._on_sample_changed)
         self.reload()
         self.resize(760, 720)

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...teach.race import OPTIMIZERS, SURFACES, Trajectory, race
+from ...teach.race import OPTIMIZERS, SURFACES, Surface, Trajectory, race
 
 LR_MIN_EXP, LR_MAX_EXP = -4.0, 0.0  # learning-rate sliders run from 1e-4 to 1 on a log scale
 SLIDER_STEPS = 400
@@ -167,7 +167,7 @@ class OptimizerRaceView(QWidget):
 
     # ------------------------------------------------------------------------------------------ API
     @property
-    def surface(self):  # noqa: ANN201 - a Surface
+    def surface(self) -> Surface:
         return SURFACES[self._surface_key]
 
     @property

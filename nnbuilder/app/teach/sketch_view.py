@@ -154,6 +154,7 @@ class SketchPadView(QWidget):
         self.sample_button.clicked.connect(self.show_test_picture)
         self.reload_button.clicked.connect(self.reload)
         self.centre_check.toggled.connect(self._on_pad_changed)
+        document.project_replaced.connect(self.reload)
         self.reload()
         self.resize(760, 440)
 
@@ -162,8 +163,11 @@ class SketchPadView(QWidget):
         """Take the weights of the app's last run, else those saved beside the project."""
         self._test_images = None
         project = self.document.project
-        trainer = getattr(self._controller(), "trainer", None)
+        controller = self._controller()
+        trainer = getattr(controller, "trainer", None)
         try:
+            if bool(getattr(controller, "is_running", False)):  # the weights change under a running training
+                raise TeachError("The network is training: press Reload model when the run has finished.")
             self.model = sketch_model(project, model=getattr(trainer, "model", None),
                                       project_path=getattr(self.document, "path", None))
         except TeachError as exc:
