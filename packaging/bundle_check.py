@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import shutil
 import signal
 import statistics
@@ -105,6 +106,32 @@ def time_to_window(exe: list[str], example: Path, env: dict[str, str], cwd: Path
     return elapsed  # the program quits right after it reports the window, so this is time to the window
 
 
+def wait_for_window(env: dict[str, str], proc: subprocess.Popen[str], limit: float = 90) -> float:
+    """Seconds until a visible window titled nnbuilder exists (xdotool), so the 5 s start after it."""
+    t0 = time.perf_counter()
+    if not shutil.which("xdotool") or "DISPLAY" not in env:
+        time.sleep(15)
+        return time.perf_counter() - t0
+    while time.perf_counter() - t0 < limit:
+        if proc.poll() is not None:
+            raise CheckFailed(f"the app exited before showing its window: {proc.stdout.read()[-2000:]}")
+        r = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "nnbuilder"], env=env,
+                           capture_output=True, text=True)
+        if r.stdout.strip():
+            return time.perf_counter() - t0
+        time.sleep(0.25)
+    raise CheckFailed(f"no nnbuilder window appeared within {limit:.0f} s")
+
+
+def looks_rendered(shot: Path) -> int:
+    """Distinct colours in the screenshot: a black or blank frame has one or two."""
+    from PIL import Image
+
+    with Image.open(shot) as img:
+        colours = img.convert("RGB").getcolors(maxcolors=1 << 20)
+    return len(colours) if colours is not None else 1 << 20
+
+
 def mapped_files(pid: int) -> set[str]:
     files = set()
     for line in Path(f"/proc/{pid}/maps").read_text().splitlines():
@@ -119,6 +146,7 @@ def app_stays_alive(exe: Path, example: Path, env: dict[str, str], cwd: Path, sh
     proc = subprocess.Popen([str(exe), str(example)], env=env, cwd=cwd, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
     try:
+        shown = wait_for_window(env, proc)
         time.sleep(ALIVE_SECONDS)
         if proc.poll() is not None:
             raise CheckFailed(f"the app exited after less than {ALIVE_SECONDS} s: {proc.stdout.read()[-2000:]}")
@@ -126,6 +154,8 @@ def app_stays_alive(exe: Path, example: Path, env: dict[str, str], cwd: Path, sh
         if "DISPLAY" in env:
             subprocess.run(["import", "-display", env["DISPLAY"], "-window", "root", str(shot)], check=True,
                            timeout=60)
+            if looks_rendered(shot) < 50:
+                raise CheckFailed(f"the screenshot {shot} is blank")
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
@@ -140,6 +170,7 @@ def app_stays_alive(exe: Path, example: Path, env: dict[str, str], cwd: Path, sh
     loaded = {Path(f).name for f in maps}
     plugins = sorted(str(Path(f).relative_to(bundle)) for f in maps if "/plugins/" in f and f.startswith(str(bundle)))
     return {"qt_libs_unused": [n for n in qt_libs if n not in loaded], "qt_plugins_loaded": plugins,
+            "window_after_s": round(shown, 2),
             "output": (out or "")[-600:]}
 
 
@@ -181,13 +212,22 @@ def check(out: Path, scratch: Path, display: str | None) -> dict:
     if len(epochs) != 3 or not all(math.isfinite(row["loss"]) for row in epochs) or not weights.is_file():
         raise CheckFailed(f"training did not report 3 finite epochs and save weights:\n{r.stdout[-1500:]}")
     figures["train_loss"] = [round(row["loss"], 4) for row in epochs]
-    run([str(exe), "evaluate", str(spiral), "--weights", str(weights), "--json"], env, cwd)
+    run([str(exe), "evaluate", str(spiral), "--weights", str(weights), "--split", "val", "--json"], env, cwd)
+    noise = [line for line in r.stderr.splitlines() if "Warning" in line]
+    if noise:  # e.g. torch complaining that it cannot read a module's source
+        raise CheckFailed("training printed warnings:\n" + "\n".join(noise[:5]))
 
     if "DISPLAY" not in env:
         raise CheckFailed("no X display: install Xvfb (or pass --display) to check the app's window")
     step(f"the app on {spiral.name}: time to window ({READY_RUNS} runs)")
     times = [time_to_window([str(exe)], spiral, env, cwd) for _ in range(READY_RUNS)]
     figures["launch_to_window_s"] = {"first": round(times[0], 2), "median": round(statistics.median(times), 2)}
+    # The same measurement from the checkout with the virtualenv, now, on this machine: the bundle's
+    # figure only means something next to it when the machine is shared.
+    dev_env = dict(os.environ, QT_QPA_PLATFORM=env["QT_QPA_PLATFORM"], DISPLAY=env["DISPLAY"], PYTHONPATH=str(ROOT),
+                   HOME=env["HOME"], XDG_CONFIG_HOME=env["XDG_CONFIG_HOME"])
+    dev = [time_to_window([sys.executable, "-m", "nnbuilder"], spiral, dev_env, ROOT) for _ in range(READY_RUNS)]
+    figures["launch_to_window_s"]["checkout_median"] = round(statistics.median(dev), 2)
 
     step(f"the app stays alive {ALIVE_SECONDS} s; screenshot")
     shot = out / "bundle-screenshot.png"
@@ -291,7 +331,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  train spiral 3 ep.   {figures['train_seconds']} s, losses {figures['train_loss']}")
         w = figures["launch_to_window_s"]
         print(f"  launch to window     {w['first']} s first, {w['median']} s median of {READY_RUNS}"
-              f" (.deb launcher {figures['deb_launcher_to_window_s']} s)")
+              f" (.deb launcher {figures['deb_launcher_to_window_s']} s; from the checkout now:"
+              f" {w['checkout_median']} s, ratio {w['median'] / w['checkout_median']:.2f})")
+        print(f"  load average         {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
         print(f"  Qt libs not mapped   {', '.join(figures['app']['qt_libs_unused']) or 'none'}")
         print(f"  user files written   {len(figures['user_files_written'])} (under the scratch HOME)")
         print(f"  screenshot           {figures['screenshot']}")

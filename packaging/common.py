@@ -144,13 +144,14 @@ RESOURCES_DIRS = ("examples", "data", "icons")
 
 def torch_modules_needing_source(torch_dir: Path) -> list[str]:
     """torch modules that read their own source when imported: config modules (install_config_module
-    parses their comments) and functions compiled with torch.jit.script at import time.
+    parses their comments), functions compiled with torch.jit.script at import time, and
+    torch.jit._overload declarations (which warn on stderr when their source is missing).
 
     Only these keep their .py files in the bundle; the rest of torch is bytecode in the archive, which
     saves about 45 MB over torch's hook (it writes every .py beside the archive).
     """
     out = []
-    needle = re.compile(r"install_config_module\(|jit\.script\b")
+    needle = re.compile(r"install_config_module\(|jit\.script\b|_overload(_method)?\b")
     for py in torch_dir.rglob("*.py"):
         rel = py.relative_to(torch_dir.parent)
         if "testing/_internal" in rel.as_posix() and "config" not in py.name:
