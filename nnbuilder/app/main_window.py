@@ -895,9 +895,7 @@ class MainWindow(QMainWindow):
 
     def _on_settings_preview_requested(self) -> None:
         try:
-            from .teach import data_preview  # type: ignore[attr-defined]
-
-            data_preview.show_data_preview(self)
+            self.teach.open("data")  # the same window as Teach ▸ Data first, kept up to date with the project
         except Exception as exc:  # noqa: BLE001 - the preview is an add-on; the editor goes on without it
             self.show_message(f"The data preview could not open: {exc}")
 

@@ -91,9 +91,9 @@ class ProjectSettingsPanel(QWidget):
         self.preview_button.clicked.connect(self.preview_requested)
         self.preview_button.setVisible(data_preview_available())
         dlay.addWidget(self.set_input_button)
-        dlay.addWidget(self.preview_button)
         dlay.addStretch(1)
         form.addRow("", data_row)
+        form.addRow("", self.preview_button)  # its own row: beside Set Input the pair was wider than the dock
         self.sample_label = QLabel()
         self.sample_label.setWordWrap(True)
         self.sample_label.setEnabled(False)  # muted
