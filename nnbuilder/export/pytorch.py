@@ -23,7 +23,7 @@ from .errors import ExportError
 from .names import Namer, camel, safe_text
 
 PEELABLE = ("softmax", "log_softmax", "sigmoid")
-ALIAS_TYPES = ("Input", "GraphInput", "Output", "Identity")
+ALIAS_TYPES = ("Input", "Noise", "GraphInput", "Output", "Identity")  # Noise: the generator takes z
 
 _ACT_EXPR: dict[str, Callable[[str], str]] = {
     "relu": lambda e: f"torch.relu({e})",
