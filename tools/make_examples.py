@@ -274,7 +274,7 @@ def fashion_mnist_dcgan() -> Project:
         graphs=[gen, disc],
         data=DataConfig("fashion_mnist", {"normalize": True, "channels": True}),
         training=TrainingConfig(loss="binary_crossentropy", optimizer=OptimizerConfig("adam", 0.0005, beta1=0.5),
-                                epochs=3, batch_size=64, metrics=[], validation_split=0.0,
+                                epochs=4, batch_size=64, metrics=[], validation_split=0.0,
                                 gan=GANConfig(d_steps=1, loss="non_saturating")),
         notes="A small DCGAN (Radford et al. 2015): the generator blows 64 random numbers up into 32 feature maps "
               "of 7×7 and upsamples it twice with Conv2DTranspose to a 28×28 picture; the discriminator is "
