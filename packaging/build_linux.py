@@ -157,11 +157,12 @@ def run_pyinstaller(out: Path, naive: bool) -> float:
 
 def bundled_source_root(out: Path) -> str:
     """Folder the bundled nnbuilder package was taken from (guards against an installed copy winning)."""
+    import re
+
     for toc in (out / "work" / "nnbuilder").glob("PYZ-*.toc"):
-        for line in toc.read_text(encoding="utf-8").splitlines():
-            if line.strip().startswith("('nnbuilder',"):
-                src = line.split("'")[3]
-                return str(Path(src).resolve().parent.parent)
+        m = re.search(r"\(\s*'nnbuilder',\s*'([^']+)'", toc.read_text(encoding="utf-8"))
+        if m:
+            return str(Path(m.group(1)).resolve().parent.parent)
     return ""
 
 

@@ -323,6 +323,7 @@ def main(argv: list[str] | None = None) -> int:
             for name in ("figures.json", "bundle-screenshot.png"):
                 if (out / name).exists():
                     shutil.copy2(out / name, keep / name)
+            figures["screenshot"] = str(keep / "bundle-screenshot.png")
         print()
         print(format_figures(figures))
         if "build_total_seconds" in figures:
