@@ -28,12 +28,19 @@ MISSING = ("ONNX export needs the onnx and onnxscript packages; install them wit
            "pip install 'nnbuilder[onnx]' (or pip install onnx onnxscript).")
 
 
+MISSING_BUNDLED = ("ONNX export is not part of this installed copy of nnbuilder (it would add about 46 MB); "
+                   "export to Python instead and run torch.onnx.export on model.py, or install nnbuilder with pip "
+                   "and its onnx extra.")
+
+
 def _require_onnx() -> None:
     try:
         import onnx  # noqa: F401
         import onnxscript  # noqa: F401
     except ImportError:
-        raise ExportError(MISSING) from None
+        import sys
+
+        raise ExportError(MISSING_BUNDLED if getattr(sys, "frozen", False) else MISSING) from None
 
 
 def _recurrent(source: ModelSource) -> bool:

@@ -62,3 +62,12 @@ def test_missing_onnx_packages_get_a_clear_sentence(tmp_path: Path, monkeypatch:
     monkeypatch.setitem(sys.modules, "onnxscript", None)
     with pytest.raises(ExportError, match=r"pip install 'nnbuilder\[onnx\]'"):
         export_project(load_project(EXAMPLES / "spiral_playground.nnb"), "onnx", tmp_path / "m.onnx")
+
+
+def test_the_installed_app_without_onnx_says_what_it_can_do_instead(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "onnx", None)
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    with pytest.raises(ExportError, match="not part of this installed copy") as err:
+        export_project(load_project(EXAMPLES / "spiral_playground.nnb"), "onnx", tmp_path / "m.onnx")
+    assert "export to Python" in str(err.value) and not (tmp_path / "m.onnx").exists()
