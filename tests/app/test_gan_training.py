@@ -7,6 +7,7 @@ stop behave as in a supervised run.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +72,18 @@ def _pause(qtbot: Any, c: Any) -> None:
                     and c._worker.trainer.is_paused, timeout=10_000)
 
 
+def _wait_quiet(qtbot: Any, lab: Any, quiet_s: float = 0.6) -> None:
+    """Wait until no GAN Lab frame has arrived for ``quiet_s`` seconds (real event loop, no fixed sleep)."""
+    state = {"n": lab.received, "t": time.monotonic()}
+
+    def quiet() -> bool:
+        if lab.received != state["n"]:
+            state.update(n=lab.received, t=time.monotonic())
+        return time.monotonic() - state["t"] >= quiet_s
+
+    qtbot.waitUntil(quiet, timeout=15_000)
+
+
 def test_step_buttons_while_paused_advance_exactly_one_step(qtbot: Any) -> None:
     window = open_window(qtbot, ring(5000))
     c = window.controller
@@ -81,7 +94,7 @@ def test_step_buttons_while_paused_advance_exactly_one_step(qtbot: Any) -> None:
     qtbot.waitUntil(lambda: lab.updates >= 1, timeout=30_000)
     _pause(qtbot, c)
     assert all(b.isEnabled() for b in lab.buttons.values())
-    qtbot.wait(150)  # late frames from before the pause arrive
+    _wait_quiet(qtbot, lab)  # late frames from before the pause arrive (late indeed on a busy machine)
     d.refresh_now()
     before = lab.last
     batches = len(d.current.batch_x)
