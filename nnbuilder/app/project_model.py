@@ -159,6 +159,8 @@ class ProjectModel(QObject):
         if self._batch:
             return
         dirty, self._dirty = self._dirty, set()
+        if dirty and self._is_gan():  # one graph's edit can make or mend a problem of the pair
+            dirty |= {g.name for g in self.project.graphs}
         for name in dirty:
             if any(g.name == name for g in self.project.graphs):
                 self._inferences[name] = self._infer(self.graph(name))
@@ -180,7 +182,20 @@ class ProjectModel(QObject):
             problem = Problem("error", message, node=node_id)
             inf.nodes[node_id].problems.insert(0, problem)
             inf.problems.insert(0, problem)
+        if self._is_gan():
+            from ..compiler.gan_checks import check_gan
+
+            for gp in check_gan(self.project, self.data_sample_shape()):
+                if gp.graph == graph.name:  # shown on the graph whose node the student should change first
+                    problem = gp.as_problem()
+                    inf.problems.append(problem)
+                    if gp.node in inf.nodes:
+                        inf.nodes[gp.node].problems.append(problem)
         return inf
+
+    def _is_gan(self) -> bool:
+        roles = {g.role for g in self.project.graphs}
+        return {"generator", "discriminator"} <= roles
 
     def data_sample_shape(self) -> tuple[int, ...] | None:
         """One sample's shape for the project's data set, when it is known without loading (built-ins)."""

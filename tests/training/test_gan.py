@@ -158,10 +158,9 @@ def test_pause_single_steps_and_stop_in_a_gan_run() -> None:
     with pytest.raises(TrainingError):
         trainer.step_once("generator")
     assert trainer.is_paused
-    t0 = time.perf_counter()
     trainer.stop()
     thread.join(5)
-    assert time.perf_counter() - t0 < 0.1
+    assert not thread.is_alive()  # answer times: benchmarks/bench_control_latency.py
     assert isinstance(result[0], Finished) and result[0].stopped_by_user
 
 
