@@ -69,3 +69,17 @@ def test_sliders_change_the_race(qtbot) -> None:  # type: ignore[no-untyped-def]
     view.set_surface("saddle")
     view.advance(300)
     assert "no bottom" in view.status_label.text()
+
+
+def test_changing_the_surface_replaces_its_contour_lines(qtbot) -> None:  # type: ignore[no-untyped-def]
+    import pyqtgraph as pg
+
+    view = OptimizerRaceView()
+    qtbot.addWidget(view)
+    view.play_button.setChecked(True)
+    view.show()
+    view.set_surface("bowl")
+    first = list(view.isocurves)
+    view.set_surface("rosenbrock")
+    drawn = [item for item in view.map_plot.scene().items() if isinstance(item, pg.IsocurveItem)]
+    assert len(drawn) == len(view.isocurves) and not any(iso in drawn for iso in first)

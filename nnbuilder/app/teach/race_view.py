@@ -239,8 +239,10 @@ class OptimizerRaceView(QWidget):
         lo, hi = float(shade.min()), float(shade.max())
         self.image.setImage(shade.astype(np.float32), levels=(lo, hi), autoLevels=False)
         self.image.setRect(QRectF(xs[0], ys[0], xs[-1] - xs[0], ys[-1] - ys[0]))
-        for iso in self.isocurves:
-            self.map_plot.removeItem(iso)
+        for iso in self.isocurves:  # children of the image, not of the plot: detach them from the scene
+            iso.setParentItem(None)
+            if iso.scene() is not None:
+                iso.scene().removeItem(iso)
         self.isocurves = []
         for level in np.linspace(lo, hi, 14)[1:-1]:
             iso = pg.IsocurveItem(data=shade, level=float(level), pen=pg.mkPen((255, 255, 255, 110), width=1))
