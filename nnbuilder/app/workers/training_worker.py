@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 
+from nnbuilder.teach.overfitting import overfitting_hint
 from nnbuilder.training.events import (
     BatchEnd,
     EpochEnd,
@@ -177,6 +178,7 @@ class TrainingWorker(QObject):
         self._last_batch: BatchEnd | None = None
         self._pending_epochs: list[EpochEnd] = []
         self._history: list[dict[str, float]] = []
+        self._watch_overfitting = False
         self._last_at: dict[str, float] = {}  # stream -> when it was last computed
         self._shown_epoch: dict[str, int] = {}  # stream -> the epoch it last showed
         self._epochs_total = 1
@@ -510,15 +512,18 @@ class TrainingWorker(QObject):
 
     # -- hints -----------------------------------------------------------------------------------------------
     def _update_hints(self, event: EpochEnd | None = None) -> None:
-        sentences = getattr(event, "hints", None)
-        if sentences is not None:  # the core's own verdict on this epoch
-            self._emit_hints(list(sentences))
+        if STREAM_HINTS not in self._views or STREAM_HINTS in self._view_failures:
             return
+        sentences = getattr(event, "hints", None)  # the core's own verdict on this epoch
         step = getattr(self.trainer, "step", None)
-        if step is None or STREAM_HINTS in self._view_failures:
-            return
         try:
-            sentences = list(step.epoch_hints(self._history))
+            if sentences is None and step is not None and hasattr(step, "epoch_hints"):
+                sentences = step.epoch_hints(self._history)
+            sentences = list(sentences or [])
+            if self._watch_overfitting:  # the lecture's warning, said when the curves show it
+                hint = overfitting_hint(self._history)
+                if hint is not None:
+                    sentences.append(hint.message)
         except Exception as exc:  # noqa: BLE001
             self._view_failed(STREAM_HINTS, exc)
             return
@@ -587,6 +592,9 @@ class TrainingWorker(QObject):
         if any(v.startswith("gan") for v in views) and (step is None or not hasattr(step, "generate")):
             views -= {STREAM_SAMPLES, STREAM_GAN_LAB}  # a step without the GAN probes cannot feed them
         if step is not None and hasattr(step, "epoch_hints"):
+            views.add(STREAM_HINTS)
+        self._watch_overfitting = not gan and len(val_idx) > 0
+        if self._watch_overfitting:
             views.add(STREAM_HINTS)
         if dataset.graph is not None and not gan:
             views.add(STREAM_GRAPH)
