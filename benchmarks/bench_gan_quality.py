@@ -69,6 +69,8 @@ def main() -> int:
     ap.add_argument("--judge-cache", default=str(Path(tempfile.gettempdir()) / "nnbuilder-fashion-judge.pt"),
                     help="where the judge's weights are kept between runs (a plain state dict)")
     ap.add_argument("--samples", type=int, default=500)
+    ap.add_argument("--example", default=str(EXAMPLE), help="the GAN project to judge (default: the shipped example)")
+    ap.add_argument("--grid", default=str(GRID), help="where the grid of the fixed noise's samples goes")
     args = ap.parse_args()
 
     import numpy as np
@@ -79,7 +81,7 @@ def main() -> int:
     from nnbuilder.training.samples import write_samples
 
     torch.set_num_threads(args.threads)
-    project = load_project(EXAMPLE)
+    project = load_project(args.example)
     trainer = Trainer(project, device="cpu", callback=lambda e: print(
         f"  epoch {e.epoch}: {e.seconds:.0f} s, loss_D {e.logs['loss_D']:.3f}, loss_G {e.logs['loss_G']:.3f}, "
         f"D(x) {e.logs['D_x']:.2f}, D(G(z)) {e.logs['D_G_z']:.2f}", flush=True) if isinstance(e, EpochEnd) else None)
@@ -92,6 +94,10 @@ def main() -> int:
     judge, accuracy = train_judge(x, y, xt, yt, args.judge_epochs, Path(args.judge_cache))
     print(f"judge: a CNN trained on real Fashion-MNIST ({args.judge_epochs} epochs; {time.perf_counter() - t0:.0f} s "
           f"here), test accuracy {accuracy:.1%}", flush=True)
+    with torch.no_grad():  # the same bar for real photos: how strict "p >= 0.9" is with this judge
+        real_best = torch.softmax(judge(xt[: args.samples]), dim=1).max(dim=1).values
+    print(f"reference: {float((real_best >= 0.9).float().mean()):.1%} of {args.samples} real test images get a class "
+          "with p >= 0.9", flush=True)
 
     print(f"training the DCGAN for at most {args.budget:.0f} s ({project.training.epochs} epochs, batch "
           f"{project.training.batch_size}, torch threads {torch.get_num_threads()})")
@@ -130,9 +136,10 @@ def main() -> int:
     counts = {names[c]: int((classes[confident] == c).sum()) for c in seen}
     print(f"of {args.samples} generated samples, {share:.1%} get a class with p >= 0.9 (target >= 50 %)")
     print(f"classes among them: {len(seen)}/10 (target >= 8): {counts}")
-    GRID.parent.mkdir(parents=True, exist_ok=True)
-    write_samples(GRID, trainer.step.generate())
-    print(f"grid of the fixed noise's 64 samples: {GRID.relative_to(ROOT)}")
+    grid = Path(args.grid)
+    grid.parent.mkdir(parents=True, exist_ok=True)
+    write_samples(grid, trainer.step.generate())
+    print(f"grid of the fixed noise's 64 samples: {grid}")
     met = share >= 0.5 and len(seen) >= 8
     print(f"RESULT {'met' if met else 'NOT met'}: {share:.1%} confident, {len(seen)}/10 classes, "
           f"{seconds:.0f} s of training ({args.clock} clock)")
