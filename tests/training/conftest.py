@@ -6,6 +6,8 @@ busy 2-core machine it can make a step 10x slower); one thread keeps the folder 
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 
 import numpy as np
@@ -80,3 +82,20 @@ def mlp_project(**training: object) -> Project:
 
 def example(name: str) -> Project:
     return load_project(EXAMPLES / f"{name}.nnb")
+
+
+def start_fit(trainer: object) -> tuple[threading.Thread, list[object]]:
+    """Run ``trainer.fit()`` in a thread, as the app's worker does; the result lands in the returned list."""
+    result: list[object] = []
+    thread = threading.Thread(target=lambda: result.append(trainer.fit()), daemon=True)  # type: ignore[attr-defined]
+    thread.start()
+    return thread, result
+
+
+def wait_for(condition: object, timeout: float = 20.0) -> float:
+    """Seconds until condition() holds (polled every ms); fails the test when it never does."""
+    start = time.perf_counter()
+    while not condition():  # type: ignore[operator]
+        assert time.perf_counter() - start < timeout, "timed out"
+        time.sleep(0.001)
+    return time.perf_counter() - start

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 import time
 
 from nnbuilder.training import BatchEnd, Finished, Snapshot, Trainer
-from tests.training.conftest import blobs_dataset, chain_project, mlp_project
+from tests.training.conftest import blobs_dataset, chain_project, mlp_project, start_fit, wait_for
 
 # How fast requests are answered (within 100 ms) is measured by benchmarks/bench_control_latency.py;
 # these tests check that they are answered, and what happens then.
@@ -18,38 +17,24 @@ def _long_run(callback: object = None) -> Trainer:
     return Trainer(project, dataset=blobs_dataset(2000, test=False), device="cpu", callback=callback)
 
 
-def _start(trainer: Trainer) -> tuple[threading.Thread, list[object]]:
-    result: list[object] = []
-    thread = threading.Thread(target=lambda: result.append(trainer.fit()), daemon=True)
-    thread.start()
-    return thread, result
-
-
-def _wait_for(condition: object, timeout: float = 10.0) -> float:
-    """Seconds until condition() holds (polled every ms); fails the test on timeout."""
-    start = time.perf_counter()
-    while not condition():  # type: ignore[operator]
-        assert time.perf_counter() - start < timeout, "timed out"
-        time.sleep(0.001)
-    return time.perf_counter() - start
 
 
 def test_pause_resume_stop_are_answered() -> None:
     batches: list[BatchEnd] = []
     trainer = _long_run(lambda e: batches.append(e) if isinstance(e, BatchEnd) else None)
-    thread, result = _start(trainer)
-    _wait_for(lambda: len(batches) >= 2)
+    thread, result = start_fit(trainer)
+    wait_for(lambda: len(batches) >= 2)
 
     trainer.pause()
-    _wait_for(lambda: trainer.is_paused)
+    wait_for(lambda: trainer.is_paused)
     count = len(batches)
     time.sleep(0.2)
     assert len(batches) <= count + 1  # nothing trains while paused (one event may be in flight)
     paused_at = (batches[-1].epoch, batches[-1].batch)
 
     trainer.resume()
-    _wait_for(lambda: not trainer.is_paused)
-    _wait_for(lambda: (batches[-1].epoch, batches[-1].batch) != paused_at)
+    wait_for(lambda: not trainer.is_paused)
+    wait_for(lambda: (batches[-1].epoch, batches[-1].batch) != paused_at)
 
     trainer.stop()
     thread.join(5)
@@ -60,10 +45,10 @@ def test_pause_resume_stop_are_answered() -> None:
 
 def test_stop_while_paused() -> None:
     trainer = _long_run()
-    thread, result = _start(trainer)
-    _wait_for(lambda: trainer.is_running)
+    thread, result = start_fit(trainer)
+    wait_for(lambda: trainer.is_running)
     trainer.pause()
-    _wait_for(lambda: trainer.is_paused)
+    wait_for(lambda: trainer.is_paused)
     trainer.stop()
     thread.join(5)
     assert isinstance(result[0], Finished) and result[0].stopped_by_user
@@ -97,14 +82,14 @@ def test_snapshot_on_request_and_while_paused() -> None:
             batches.append(event)
 
     trainer = _long_run(callback)
-    thread, result = _start(trainer)
-    _wait_for(lambda: len(batches) >= 1)
+    thread, result = start_fit(trainer)
+    wait_for(lambda: len(batches) >= 1)
     trainer.request_snapshot()
-    _wait_for(lambda: len(snapshots) == 1)
+    wait_for(lambda: len(snapshots) == 1)
     trainer.pause()
-    _wait_for(lambda: trainer.is_paused)
+    wait_for(lambda: trainer.is_paused)
     trainer.request_snapshot()
-    _wait_for(lambda: len(snapshots) == 2)
+    wait_for(lambda: len(snapshots) == 2)
     trainer.stop()
     thread.join(5)
     snap = snapshots[0]

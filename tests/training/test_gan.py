@@ -4,7 +4,6 @@ NaN guard work as in supervised runs, single steps by hand, probes for the views
 from __future__ import annotations
 
 import json
-import threading
 import time
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from nnbuilder.compiler.gan_checks import check_gan
 from nnbuilder.project import load_project
 from nnbuilder.training import BatchEnd, EpochEnd, Failed, Finished, Trainer, TrainingError, TrainingStarted
 from tests.conftest import EXAMPLES
+from tests.training.conftest import start_fit, wait_for
 
 RING = EXAMPLES / "gan_ring_2d.nnb"
 
@@ -115,46 +115,34 @@ def test_validate_reports_the_cross_graph_problem(tmp_path: Path, capsys: pytest
     assert "generator/g_point: The generator's output 'g_point'" in capsys.readouterr().out
 
 
-def _start(trainer: Trainer) -> tuple[threading.Thread, list[object]]:
-    result: list[object] = []
-    thread = threading.Thread(target=lambda: result.append(trainer.fit()), daemon=True)
-    thread.start()
-    return thread, result
-
-
-def _wait_for(condition: object, timeout: float = 20.0) -> None:
-    start = time.perf_counter()
-    while not condition():  # type: ignore[operator]
-        assert time.perf_counter() - start < timeout, "timed out"
-        time.sleep(0.002)
 
 
 def test_pause_single_steps_and_stop_in_a_gan_run() -> None:
     events: list[object] = []
     trainer = _ring(epochs=500, samples=8000)
     trainer.callback = events.append
-    thread, result = _start(trainer)
-    _wait_for(lambda: any(isinstance(e, BatchEnd) for e in events))
+    thread, result = start_fit(trainer)
+    wait_for(lambda: any(isinstance(e, BatchEnd) for e in events))
     trainer.pause()
-    _wait_for(lambda: trainer.is_paused, timeout=1.0)
+    wait_for(lambda: trainer.is_paused, timeout=1.0)
     count = len(events)
     time.sleep(0.15)
     assert len(events) <= count + 1  # nothing trains while paused
     g_before = [p.detach().clone() for p in trainer.step.generator.parameters()]
     d_before = [p.detach().clone() for p in trainer.step.discriminator.parameters()]
     trainer.step_once("D")
-    _wait_for(lambda: any(isinstance(e, BatchEnd) and e.manual == "D" for e in events))
+    wait_for(lambda: any(isinstance(e, BatchEnd) and e.manual == "D" for e in events))
     d_event = next(e for e in events if isinstance(e, BatchEnd) and e.manual == "D")
     assert set(d_event.losses) == {"loss_D"}
     assert all(a.equal(b) for a, b in zip(g_before, trainer.step.generator.parameters(), strict=True))
     assert not all(a.equal(b) for a, b in zip(d_before, trainer.step.discriminator.parameters(), strict=True))
     d_after = [p.detach().clone() for p in trainer.step.discriminator.parameters()]
     trainer.step_once("G")
-    _wait_for(lambda: any(isinstance(e, BatchEnd) and e.manual == "G" for e in events))
+    wait_for(lambda: any(isinstance(e, BatchEnd) and e.manual == "G" for e in events))
     assert all(a.equal(b) for a, b in zip(d_after, trainer.step.discriminator.parameters(), strict=True))
     assert not all(a.equal(b) for a, b in zip(g_before, trainer.step.generator.parameters(), strict=True))
     trainer.step_once("both")
-    _wait_for(lambda: any(isinstance(e, BatchEnd) and e.manual == "both" for e in events))
+    wait_for(lambda: any(isinstance(e, BatchEnd) and e.manual == "both" for e in events))
     with pytest.raises(TrainingError):
         trainer.step_once("generator")
     assert trainer.is_paused
