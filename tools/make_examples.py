@@ -281,7 +281,9 @@ def fashion_mnist_dcgan() -> Project:
               "a two-layer convolutional network that says 'real photo' or 'generated'. Adam with beta1 = 0.5, "
               "as in the paper. After a minute the grid shows blurry shapes, after a few minutes recognisable "
               "shirts, trousers, shoes and bags. The grid always uses the same noise, so you watch the same 64 "
-              "'ideas' take shape.",
+              "'ideas' take shape. Measured: after the 4 epochs (about 3 minutes of one core) a classifier trained "
+              "on the real photos is sure (p >= 0.9) of 26 % of the samples, 9 of the 10 classes among them; it "
+              "is that sure of 61 % of real test photos.",
     )
 
 
