@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,9 @@ class MainWindow(QMainWindow):
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks
                             | QMainWindow.DockOption.AllowNestedDocks)
         self._locked = False
+        # Asked before the open project is left (New, Open, an example): each returns False to stay. The
+        # training controller adds one that offers to keep trained weights that exist only in memory.
+        self.leave_guards: list[Callable[[], bool]] = []
         self._paste_count = 0
         self._picker: LayerPicker | None = None
         self.docks: dict[str, QDockWidget] = {}
@@ -455,7 +459,9 @@ class MainWindow(QMainWindow):
 
     # ====================================================================== files
     def maybe_save(self) -> bool:
-        """Ask about unsaved changes; True when it is fine to go on (saved or discarded)."""
+        """Ask about unsaved changes (and unsaved trained weights); True when it is fine to go on."""
+        if not all(guard() for guard in self.leave_guards):
+            return False
         if not self.document.is_modified:
             return True
         answer = self.show_dialog("save_changes", "Unsaved changes",

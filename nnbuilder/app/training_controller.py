@@ -323,6 +323,7 @@ class TrainingController(QObject):
                                "TrainingDashboardDock", tabify_with="problemsDock")
         w.statusBar().addPermanentWidget(self.progress)
         cast(QObject, w).installEventFilter(self)
+        w.leave_guards.append(lambda: self._offer_to_keep_weights(leaving=True))
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self._on_app_about_to_quit)
@@ -640,15 +641,18 @@ class TrainingController(QObject):
             return False
         return self._offer_to_keep_weights()
 
-    def _offer_to_keep_weights(self) -> bool:
-        """Trained weights not saved yet: save them beside the project, drop them, or stay (False)."""
-        if self.trainer is None or self._weights_kept:
+    def _offer_to_keep_weights(self, leaving: bool = False) -> bool:
+        """Trained weights not saved yet: save them beside the project, drop them, or stay (False).
+
+        ``leaving``: another project is about to be opened (New, Open, an example) rather than the window closed.
+        """
+        if self.trainer is None or self._weights_kept or self.is_busy:
             return True
         if self.project_path is None:
             choice = self.window.ask_choice(
                 "Keep the trained weights?", "The network has trained weights that are not saved. They are saved "
                 "beside the project file, and this project has none yet: cancel, save the project (File ▸ Save "
-                "As), then Save weights.", {"discard": "Quit without them"})
+                "As), then Save weights.", {"discard": "Go on without them" if leaving else "Quit without them"})
         else:
             choice = self.window.ask_choice(
                 "Keep the trained weights?", "The network has trained weights that are not saved. Save them "

@@ -7,6 +7,7 @@ and a missing method is a type error rather than a silently skipped branch.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from PySide6.QtCore import Qt
@@ -23,6 +24,7 @@ class WindowProtocol(Protocol):
 
     document: Document
     scene: NodeScene
+    leave_guards: list[Callable[[], bool]]  # asked before the open project is left; False: stay
 
     def add_toolbar(self, toolbar: QToolBar) -> None:
         """Put a controller's toolbar on its own row under the editing toolbar."""

@@ -217,3 +217,21 @@ def test_a_small_screen_keeps_a_usable_canvas_and_a_scrollable_training_panel(qt
     QApplication.processEvents()
     if h.controller.dock.height() < h.controller.dashboard.minimumHeight():
         assert scroller.verticalScrollBar().maximum() > 0  # it scrolls instead of clipping
+
+
+def test_opening_another_project_after_training_offers_to_keep_the_weights(qtbot: Any, tmp_path: Path) -> None:
+    project = load_project(EXAMPLES / "perceptron_xor.nnb")
+    project.training.epochs = 2
+    h = Harness(project, tmp_path / "xor.nnb")
+    qtbot.addWidget(h.window)
+    h.window.show()
+    train(qtbot, h)
+    h.dialogs.answers["choice"] = [None, "save"]  # first Cancel: the trained project stays open; then save
+    assert not h.window.open_example(EXAMPLES / "spiral_playground.nnb")
+    assert h.window.document.project.name == project.name and h.controller.trainer is not None
+    assert h.window.open_example(EXAMPLES / "spiral_playground.nnb")
+    assert (tmp_path / "xor.weights.safetensors").is_file()
+    asked = [c for c in h.dialogs.calls if c[0] == "choice"]
+    assert len(asked) == 2 and all(c[1] == "Keep the trained weights?" for c in asked)
+    assert h.window.new_project()  # nothing unsaved is left: no further question
+    assert len([c for c in h.dialogs.calls if c[0] == "choice"]) == 2
