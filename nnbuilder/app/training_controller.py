@@ -206,6 +206,7 @@ class TrainingController(QObject):
         self.last_timing: dict[str, float] = {}  # build_s, fit_s of the last run (benchmarks read it)
         self.runs_started = 0
         self._worker: TrainingWorker | None = None
+        self._run_record: Any = None  # the dashboard RunRecord of the run going now (or last)
         self._thread: QThread | None = None
         self._job: FunctionWorker | None = None
         self._job_thread: QThread | None = None
@@ -312,6 +313,7 @@ class TrainingController(QObject):
         self.dashboard.visible_views_changed.connect(self._on_dashboard_visible_views_changed)
         self.dashboard.command_requested.connect(self._on_dashboard_command_requested)
         self.dashboard.predict_requested.connect(self._on_dashboard_predict_requested)
+        self.dashboard.restart_requested.connect(self._on_dashboard_restart_requested)
 
     def attach(self) -> None:
         """Put the toolbar, the dashboard dock and the progress bar into the window and listen to it."""
@@ -500,8 +502,25 @@ class TrainingController(QObject):
         if dock.height() < wanted:
             w.resizeDocks([dock], [wanted], Qt.Orientation.Vertical)
 
-    def train(self) -> bool:
-        """Start a run with the toolbar's settings; False when one is running or it could not start."""
+    def restart_from(self, run: Any) -> bool:
+        """Train again from exactly the weights ``run`` (a dashboard RunRecord) started from.
+
+        The settings are the ones in the toolbar and project now, so a student changes one thing (the
+        learning rate, a Dropout) and compares the two runs with nothing else different: same initial
+        weights, and with the same seed the same batches in the same order. Layers added or resized since
+        start from new weights, and a note says which.
+        """
+        if run is None or getattr(run, "initial_state", None) is None:
+            self.status("That run kept no initial weights to restart from.", 8000)
+            return False
+        return self.train(start_from=run)
+
+    def train(self, start_from: Any = None) -> bool:
+        """Start a run with the toolbar's settings; False when one is running or it could not start.
+
+        ``start_from`` (a RunRecord with ``initial_state``) starts this fresh run from that run's initial
+        weights instead of the seeded ones, whatever the Continue setting says.
+        """
         if self.is_busy:
             return False
         blocked = self.blocking_problem()
@@ -523,12 +542,18 @@ class TrainingController(QObject):
         device = str(self.device_combo.currentData() or "auto")
         self._run_device = device
         initial: Any = None
-        if self.continue_action.isChecked():
+        if self.continue_action.isChecked() and start_from is None:
             initial = self.trainer if self.trainer is not None else self._pending_weights
         settings = run_settings(project, epochs=epochs, batch_size=batch, lr=lr, device=device)
         self._show_dashboard()
         self.runs_started += 1
-        label = run_label(self.runs_started, self._previous_settings, settings, continued=initial is not None)
+        if start_from is not None:  # say what differs from the run it restarts, not from the last run
+            label = run_label(self.runs_started, start_from.settings or settings, settings)
+            head, _, changes = label.partition(": ")
+            label = f"{head}: same start as {start_from.label.partition(':')[0]}" + (
+                f", {changes}" if changes and changes != "same settings" else "")
+        else:
+            label = run_label(self.runs_started, self._previous_settings, settings, continued=initial is not None)
         self._previous_settings = settings
         self._module_to_node = self._module_names(project)
 
@@ -538,6 +563,7 @@ class TrainingController(QObject):
         worker = TrainingWorker(project, epochs=epochs, device=None if device == "auto" else device,
                                 base_dir=None if path is None else path.parent,
                                 continue_training=initial is not None, initial_weights=initial,
+                                start_state=None if start_from is None else start_from.initial_state,
                                 dataset=cached[1] if cached and cached[0] == self._run_data_key else None)
         worker.prepared.connect(self._on_worker_prepared)
         worker.started.connect(self._on_worker_started)
@@ -560,7 +586,12 @@ class TrainingController(QObject):
         self.progress.setValue(0)
         self.progress.setFormat("Starting…")
         self._clear_problems()
-        self.dashboard.begin_run(label)
+        record = self.dashboard.begin_run(label)
+        record.settings = settings
+        record.continued = initial is not None
+        record.restarted_from = None if start_from is None else start_from.index
+        self._run_record = record
+        worker.initial_state.connect(self._on_worker_initial_state)
         self._lock(True)
         self._worker = worker
         worker.set_visible_views(self.dashboard.visible_streams())
@@ -676,6 +707,11 @@ class TrainingController(QObject):
     def _on_worker_prepared(self, info: Any) -> None:
         self._data_view = info
         self.dashboard.set_data_view(info)
+
+    def _on_worker_initial_state(self, state: Any) -> None:
+        record = self._run_record
+        if record is not None:
+            record.initial_state = state
 
     def _on_worker_started(self, event: Any) -> None:
         self.dashboard.on_started(event)
@@ -1069,6 +1105,9 @@ class TrainingController(QObject):
     def _on_dashboard_command_requested(self, view: str, command: str) -> None:
         if view == STREAM_GAN_LAB:
             self.step_once(command)
+
+    def _on_dashboard_restart_requested(self, run: Any) -> None:
+        self.restart_from(run)
 
     def _on_dashboard_evaluate_requested(self) -> None:
         self.evaluate()

@@ -213,6 +213,42 @@ class Trainer:
         """Back to the weights the trainer started with (the same seeded initialisation), forgetting history."""
         self.loop.reset()
 
+    def initial_state(self) -> dict[str, dict[str, Any]]:
+        """A CPU copy of the weights every fresh run of this trainer starts from (``fit()`` without continue).
+
+        Kept by the app for each run, so "restart from the same initial weights" can start a later run, of a
+        network that may have changed a little since, from exactly the same point.
+        """
+        return {model: {k: v.detach().to("cpu", copy=True) for k, v in state.items()}
+                for model, state in self.loop._initial_state.items()}
+
+    def start_from(self, state: dict[str, dict[str, Any]]) -> list[str]:
+        """Make ``state`` (another trainer's ``initial_state``) the weights fresh runs start from.
+
+        Every tensor whose model, name and shape still fit is copied; layers that are new or changed shape
+        keep this trainer's own seeded weights. Returns those layers' canvas names, so the app can say which
+        part of the network did not start from the same point.
+        """
+        import torch
+
+        names = self.step.layer_names()
+        several = len(self.step.models) > 1
+        fresh: list[str] = []
+        with torch.no_grad():
+            for model, module in self.step.models.items():
+                saved = state.get(model, {})
+                for key, target in module.state_dict().items():
+                    source = saved.get(key)
+                    if source is not None and tuple(source.shape) == tuple(target.shape):
+                        target.copy_(source.to(device=target.device, dtype=target.dtype))
+                        continue
+                    top = key.split(".", 1)[0]
+                    label = f"{model} {top}" if several else names.get(top, top)
+                    if label not in fresh:
+                        fresh.append(label)
+        self.loop.remember_initial()
+        return fresh
+
     def _checkpoint(self) -> None:
         if self.checkpoint_path is not None:
             self.save_weights(self.checkpoint_path)

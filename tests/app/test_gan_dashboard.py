@@ -6,13 +6,23 @@ outputs; the runs with a real GAN step are in test_gan_training.py.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
 from nnbuilder.app.dashboard import Dashboard
 from nnbuilder.app.dashboard.panel import PANELS, ViewPanel, register_panel
-from nnbuilder.app.dashboard.samples import MAX_KEPT, thin_history
-from nnbuilder.app.workers.messages import STREAM_GAN_LAB, STREAM_HINTS, STREAM_SAMPLES, DataView, Hint, ViewFrame
+from nnbuilder.app.dashboard.samples import MAX_KEPT, SamplesPanel
+from nnbuilder.app.workers.messages import (
+    STREAM_GAN_LAB,
+    STREAM_HINTS,
+    STREAM_SAMPLES,
+    DataView,
+    Hint,
+    SampleGrid,
+    ViewFrame,
+)
 from nnbuilder.app.workers.views import gan
 from nnbuilder.training.events import TrainingStarted
 
@@ -150,13 +160,17 @@ def test_sample_grid_follows_the_run_and_scrubs_back(dashboard: Dashboard) -> No
     assert panel.follow
 
 
-def test_sample_history_is_bounded_and_spans_the_run() -> None:
-    frames = list(range(MAX_KEPT + 1))
-    kept = thin_history(frames)  # type: ignore[arg-type]
-    assert len(kept) <= MAX_KEPT // 2 + 1 and kept[0] == 0 and kept[-1] == MAX_KEPT
-    for _ in range(10):
-        frames = thin_history(frames + list(range(len(frames), len(frames) + 50)))  # type: ignore[arg-type]
-    assert len(frames) <= MAX_KEPT and frames[0] == 0
+def test_sample_history_is_bounded_and_spans_the_run(qtbot: Any) -> None:
+    panel = SamplesPanel()
+    qtbot.addWidget(panel)
+    mosaic = np.zeros((8, 8), dtype=np.uint8)
+    for i in range(10 * MAX_KEPT + 7):  # a long run: ten times more grids than are kept
+        panel.add_frame(ViewFrame(STREAM_SAMPLES, 1 + i // 100, 0, i / 100, SampleGrid(1 + i // 100, i / 100, i,
+                                                                                   mosaic=mosaic, count=1)))
+    steps = [grid.steps for grid in panel.history]
+    assert len(steps) <= MAX_KEPT and steps[0] == 0 and steps[-1] == 10 * MAX_KEPT + 6  # first and newest
+    gaps = np.diff(steps[:-1])
+    assert gaps.min() == gaps.max()  # evenly spread: the start of the run is not thinned away
 
 
 def test_two_d_samples_are_points_over_the_real_data(dashboard: Dashboard) -> None:

@@ -86,6 +86,9 @@ class CurvesPanel(ViewPanel):
         self._x_end = 1.0
         self._ranges: dict[str, tuple[float, float, float, float]] = {}  # plot -> x0, x1, y0, y1 last set
         self._manual: set[str] = set()  # plots the student zoomed or panned: hands off
+        self.cursor: float | None = None  # replay: draw every run only up to this position (in epochs)
+        self.shown_runs: set[int] | None = None  # A/B: only these runs' curves (None: every run)
+        self._cursor_lines: dict[str, pg.InfiniteLine] = {}
         self.dirty = False
         self.ensure_key("loss")
 
@@ -109,6 +112,13 @@ class CurvesPanel(ViewPanel):
         elif name in SHARED_PLOTS.values():  # its values differ by colour: say which is which
             plot.addLegend(offset=(-10, 10), labelTextSize="8pt", brush=(255, 255, 255, 210), labelTextColor="#222")
         self.plots[name] = plot
+        line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen((60, 60, 60, 160), width=1,
+                                                                     style=Qt.PenStyle.DotLine))
+        line.setVisible(self.cursor is not None)
+        if self.cursor is not None:
+            line.setValue(self.cursor)
+        plot.addItem(line, ignoreBounds=True)
+        self._cursor_lines[name] = line
         self._keys.setdefault(name, [])
         if name not in SHARED_PLOTS.values():
             self.ensure_key(name)
@@ -219,11 +229,45 @@ class CurvesPanel(ViewPanel):
         self._ranges.clear()
         self._manual.clear()
         self._x_end = 1.0
+        self.shown_runs = None
+        self.set_cursor(None)
         # metric plots belong to a task (an accuracy plot means nothing for a regression): start from loss
         for name in [n for n in self.plots if n != "loss"]:
             self.view.removeItem(self.plots.pop(name))
+            self._cursor_lines.pop(name, None)
         self.plots["loss"].getViewBox().setRange(xRange=(0, 1), yRange=(0, 1), padding=0.0)
         self.dirty = True
+
+    # -- replay (the timeline) ----------------------------------------------------------------------------
+    def set_cursor(self, position: float | None) -> None:
+        """Replay: every run drawn up to ``position`` epochs, with a line there; None shows everything."""
+        self.cursor = None if position is None else float(position)
+        for line in self._cursor_lines.values():
+            line.setVisible(self.cursor is not None)
+            if self.cursor is not None:
+                line.setValue(self.cursor)
+        self._drawn.clear()
+        self.dirty = True
+
+    def show_runs(self, indices: set[int] | None) -> None:
+        """A/B: draw only the runs numbered ``indices`` (legend included); None brings every run back."""
+        self.shown_runs = None if indices is None else set(indices)
+        for (index, key), curves in self._curves.items():
+            on = self.shown_runs is None or index in self.shown_runs
+            for item in (curves.batch, curves.train, curves.val):
+                item.setVisible(on and (item is not curves.batch or self._show_batches))
+            in_legend = plot_name(key) == "loss" or key in SERIES_NAMES
+            legend = self.legend if plot_name(key) == "loss" else None
+            if in_legend and legend is not None:
+                run = next((r for r in self._runs if r.index == index), None)
+                legend.removeItem(curves.train)
+                if on and run is not None:
+                    legend.addItem(curves.train, _legend_text(run, key))
+        self._ranges.clear()
+        self.dirty = True
+
+    def _visible_run(self, run: RunRecord) -> bool:
+        return self.shown_runs is None or run.index in self.shown_runs
 
     # -- options ------------------------------------------------------------------------------------------
     def set_log_y(self, on: bool) -> None:
@@ -237,13 +281,14 @@ class CurvesPanel(ViewPanel):
 
     def set_show_batches(self, on: bool) -> None:
         self._show_batches = bool(on)
-        for curves in self._curves.values():
-            curves.batch.setVisible(self._show_batches)
+        for (index, _key), curves in self._curves.items():
+            curves.batch.setVisible(self._show_batches and (self.shown_runs is None or index in self.shown_runs))
 
     # -- drawing ------------------------------------------------------------------------------------------
     def refresh(self) -> None:
         """Send changed runs' buffers to their curves; buffers are views, so nothing is copied here."""
         self.dirty = False
+        cursor = self.cursor
         for run in self._runs:
             state = (len(run.batch_x), len(run.epoch_rows))
             if self._drawn.get(run.index) == state:
@@ -253,16 +298,19 @@ class CurvesPanel(ViewPanel):
                 if plot_name(key) is not None and (run.index, key) not in self._curves:
                     self.ensure_key(key)
             x = run.batch_x.view()
+            nb = len(x) if cursor is None else int(np.searchsorted(x, cursor + 1e-6, side="right"))
             for (index, key), curves in self._curves.items():
                 if index != run.index:
                     continue
                 smooth = run.batch_smooth.get(key)
                 if smooth is not None and len(smooth) == len(x):
-                    curves.batch.setData(x, smooth.view())
+                    curves.batch.setData(x[:nb], smooth.view()[:nb])
                 for log_key, item in ((key, curves.train), ("val_" + key, curves.val)):
                     ys = run.epoch_values.get(log_key)
                     if ys is not None:
-                        item.setData(run.epoch_x[log_key].view(), ys.view())
+                        ex = run.epoch_x[log_key].view()
+                        ne = len(ex) if cursor is None else int(np.searchsorted(ex, cursor + 1e-6, side="right"))
+                        item.setData(ex[:ne], ys.view()[:ne])
             self._drawn[run.index] = state
         for name in self.plots:
             self._keep_range(name)
@@ -278,6 +326,8 @@ class CurvesPanel(ViewPanel):
             return
         lo, hi = np.inf, -np.inf
         for run in self._runs:
+            if not self._visible_run(run):
+                continue
             arrays = []
             for key in self._keys.get(name, [name]):
                 arrays += [run.epoch_values[k].view() for k in (key, "val_" + key) if k in run.epoch_values]

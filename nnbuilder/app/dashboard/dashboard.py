@@ -33,6 +33,9 @@ from ..workers.messages import (
     STREAM_BOUNDARY,
     STREAM_CURVES,
     STREAM_GALLERY,
+    STREAM_GAN_LAB,
+    STREAM_GRAPH,
+    STREAM_SAMPLES,
     STREAM_SERIES,
     STREAM_WEIGHTS,
     STREAMS_FOR_VIEW,
@@ -49,6 +52,7 @@ from .panel import PANELS, PanelSpec, ViewPanel, register_panel
 from .panels import register_builtin_panels
 from .runs import RunRecord, write_history_csv
 from .style import run_color
+from .timeline import TimelineBar
 
 # While training, the GUI thread may use this share of a core. It shares the GIL with the training thread,
 # so every millisecond of pyqtgraph painting (Python) is a millisecond the trainer waits: on a tiny model
@@ -56,6 +60,10 @@ from .style import run_color
 FRAME_BUDGET = 0.08
 SLOWEST_INTERVAL_MS = 250  # never fewer than 4 frames a second
 IDLE_STATUS = "No training yet. Press Train (F5) to start."
+# The views the timeline keeps and replays (the curves replay from the run's own buffers). Weights are not
+# kept: a Dense layer's matrix per frame would cost megabytes for a picture the histograms already tell.
+REPLAY_STREAMS = (STREAM_BOUNDARY, STREAM_GALLERY, STREAM_SERIES, STREAM_SAMPLES, STREAM_GAN_LAB, STREAM_GRAPH)
+REPLAY_RUNS = 6  # runs whose frames stay kept; older runs still replay their curves
 
 register_builtin_panels()
 
@@ -73,6 +81,7 @@ class Dashboard(QWidget):
     predict_requested = Signal(str, int)
     command_requested = Signal(str, str)  # view name, command (a panel's button asks the run for something)
     visible_views_changed = Signal(object)  # set of stream names on screen now (the worker skips the others)
+    restart_requested = Signal(object)  # RunRecord: train again from the weights that run started from
 
     # Tab indices of the built-in panels, in registration order (panels.py).
     TAB_CURVES, TAB_WEIGHTS, TAB_BOUNDARY, TAB_IMAGES, TAB_PREDICTIONS, TAB_TEST = range(6)
@@ -137,8 +146,13 @@ class Dashboard(QWidget):
         for banner in self._banners:
             layout.addWidget(banner)
         layout.addWidget(self.tabs, 1)
+        self.timeline = TimelineBar()
+        self.timeline.setVisible(False)  # until a run has finished
+        layout.addWidget(self.timeline)
 
         self.runs: list[RunRecord] = []
+        self.replaying = False  # the panels show a kept moment, not the newest frames
+        self._shown_data: DataView | None = None
         self.current: RunRecord | None = None
         self.data_view: DataView | None = None
         self.run_views: set[str] = set()  # the streams the current run offers
@@ -158,6 +172,8 @@ class Dashboard(QWidget):
         self.clear_button.clicked.connect(self._on_clear_button_clicked)
         self.evaluate.evaluate_requested.connect(self.evaluate_requested)
         self.evaluate.predict_requested.connect(self.predict_requested)
+        self.timeline.changed.connect(self._on_timeline_changed)
+        self.timeline.restart_requested.connect(self.restart_requested)
         self.set_view(None)
 
     def tab_index(self, name: str) -> int:
@@ -190,8 +206,13 @@ class Dashboard(QWidget):
     # -- run lifecycle -----------------------------------------------------------------------------------
     def begin_run(self, label: str) -> RunRecord:
         """Start a new overlaid run; ``label`` says what changed since the previous one (legend text)."""
+        self.timeline.stop_playing()
+        self.leave_replay()
         run = RunRecord(index=len(self.runs) + 1, label=label, color=run_color(len(self.runs)))
         self.runs.append(run)
+        for old in self.runs[:-REPLAY_RUNS]:
+            old.snapshots.clear()
+        self.timeline.set_busy(True)
         self.current = run
         self.curves.add_run(run)
         for name, panel in self.panels.items():
@@ -205,7 +226,9 @@ class Dashboard(QWidget):
         return run
 
     def set_data_view(self, info: DataView) -> None:
-        self.data_view = info
+        self.data_view = self._shown_data = info
+        if self.current is not None:
+            self.current.data_view = info
         self.set_view(info)
         self.images.validation_samples = self.predictions.validation_samples = int(info.num_val)
         for name in self.run_views:
@@ -233,6 +256,7 @@ class Dashboard(QWidget):
         run = self.current
         if run is None:
             return
+        run.start_epoch, run.last_epoch = int(event.start_epoch or 1), int(event.epochs)
         self.curves.start_run(run, list(getattr(event, "losses", ["loss"]) or ["loss"]), list(event.metrics))
         self.curves.set_epoch_span(event.epochs)
         if event.epochs - event.start_epoch >= 30:  # dots on 30+ epochs are clutter, and cost paint time
@@ -241,7 +265,11 @@ class Dashboard(QWidget):
                          f"{event.batches_per_epoch} batches per epoch")
 
     def add_frame(self, frame: ViewFrame) -> None:
-        """Hand one frame to the panels registered for its stream (they store it; the timer draws)."""
+        """Hand one frame to the panels registered for its stream (they store it; the timer draws); the
+        timeline keeps a copy for replay."""
+        run = self.current
+        if run is not None and not run.finished and frame.name in REPLAY_STREAMS:
+            run.snapshots.add(frame)
         for panel in self._stream_panels.get(frame.name, ()):
             panel.add_frame(frame)
 
@@ -292,6 +320,11 @@ class Dashboard(QWidget):
         self.refresh_now()
         self.timer.stop()
         self.evaluate.set_available(model_available, sizes)
+        self.timeline.set_busy(False)
+        if run is not None:
+            source = next((r for r in self.runs if r.index == run.restarted_from), None)
+            self.timeline.set_runs(self.runs, select=run, compare=source)
+            self.timeline.setVisible(bool(self.timeline.runs))
 
     # -- evaluate / predict answers ------------------------------------------------------------------------
     def set_model_available(self, on: bool, sizes: dict[str, int] | None = None) -> None:
@@ -302,6 +335,68 @@ class Dashboard(QWidget):
 
     def show_prediction(self, result: PredictionResult) -> None:
         self.evaluate.show_prediction(result)
+
+    # -- the timeline: replay and A/B ------------------------------------------------------------------------
+    def replay(self, run: RunRecord | None, position: float | None, compare: RunRecord | None = None) -> None:
+        """Show ``run`` as it was at ``position`` epochs (None: its end), overlaid with ``compare``'s curves.
+
+        The curves of every shown run are cut at the same position, so two runs started from the same weights
+        are compared epoch for epoch; the other panels draw ``run``'s kept frames of that moment over ``run``'s
+        own data set (which may differ from the latest run's).
+        """
+        latest = self.runs[-1] if self.runs else None
+        if run is None or (run is latest and position is None and compare is None):
+            self.leave_replay()
+            if run is not None and run.outcome:
+                self._set_status(f"{run.label}: {run.outcome}")
+            return
+        self.curves.set_cursor(position)
+        self.curves.show_runs(None if compare is None else {run.index, compare.index})
+        self.replaying = True
+        if run.data_view is not None and run.data_view is not self._shown_data:
+            self._show_data(run.data_view)
+        at = run.end_position() if position is None else position
+        for stream in run.snapshots.streams:
+            frame = run.snapshots.at(stream, at)
+            if frame is not None:
+                for panel in self._stream_panels.get(stream, ()):
+                    panel.show_snapshot(frame)
+        versus = f", against run {compare.index}" if compare is not None else ""
+        self._set_status(f"Replay of {run.label}: {self.timeline.describe() or f'epoch {at:.1f}'}{versus}")
+        self.refresh_now()
+
+    def leave_replay(self) -> None:
+        """Back to the newest frames of the latest run (a new run starts, runs were cleared, the slider is
+        at the latest run's end)."""
+        if self.curves.cursor is not None:
+            self.curves.set_cursor(None)
+        if self.curves.shown_runs is not None:
+            self.curves.show_runs(None)
+        if not self.replaying:
+            return
+        self.replaying = False
+        latest = self.runs[-1] if self.runs else None
+        if latest is not None and latest.data_view is not None and latest.data_view is not self._shown_data:
+            self._show_data(latest.data_view)
+        if latest is not None:
+            for stream in latest.snapshots.streams:
+                frame = latest.snapshots.last(stream)
+                for panel in self._stream_panels.get(stream, ()):
+                    panel.show_snapshot(frame, live=True)
+        self.refresh_now()
+
+    def _show_data(self, info: DataView) -> None:
+        """Tabs and data points of the run being shown (replaying an earlier run on another data set)."""
+        self._shown_data = info
+        self.set_view(info)
+        for name in REPLAY_STREAMS:
+            panel = self.panels.get(name)
+            if panel is not None and name in self.run_views:
+                panel.set_data(info)
+
+    def _on_timeline_changed(self) -> None:
+        bar = self.timeline
+        self.replay(bar.run(), bar.position(), bar.compare())
 
     # -- drawing -------------------------------------------------------------------------------------------
     def _set_status(self, text: str) -> None:
@@ -364,8 +459,11 @@ class Dashboard(QWidget):
         ``keep_model=False`` (another project was opened) also forgets that a trained model exists.
         """
         keep = self.current if self.current is not None and not self.current.finished else None
+        self.leave_replay()
         self.curves.clear_runs()
         self.runs = []
+        self.timeline.set_runs([])
+        self.timeline.setVisible(False)
         if keep is not None:
             self.runs.append(keep)
             self.curves.add_run(keep)

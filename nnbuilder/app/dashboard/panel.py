@@ -51,6 +51,15 @@ class ViewPanel(QWidget):
     def end_run(self, outcome: str) -> None:
         """The run is over."""
 
+    def show_snapshot(self, frame: ViewFrame, live: bool = False) -> None:
+        """Replay: draw ``frame``, kept by the timeline, instead of the newest one.
+
+        ``live`` says the timeline is leaving replay and ``frame`` is the newest frame of the latest run. The
+        default suits panels that draw only their newest frame: the kept frame simply becomes the newest.
+        """
+        self.add_frame(frame)
+        self.dirty = True
+
     def tab_title(self, info: DataView | None) -> str | None:
         """A title that depends on the data set ("Images" or "Confusion matrix"), or None for the default."""
         return None

@@ -7,9 +7,11 @@ CSV export and the tests read the history without going through pyqtgraph.
 
 from __future__ import annotations
 
+import bisect
 import csv
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -41,6 +43,115 @@ class GrowingArray:
         return self._buf[: self._n]
 
 
+def payload_bytes(payload: Any) -> int:
+    """Roughly what a frame's payload holds in memory: its numpy arrays, one level into dataclasses and dicts."""
+    total = 0
+    values = [getattr(payload, f.name) for f in fields(payload)] if is_dataclass(payload) else [payload]
+    for value in values:
+        if isinstance(value, np.ndarray):
+            total += value.nbytes
+        elif isinstance(value, dict):
+            total += sum(v.nbytes for v in value.values() if isinstance(v, np.ndarray))
+    return total + 200
+
+
+class SnapshotStore:
+    """The frames of one run's views, kept so the run can be replayed after it ends (the timeline).
+
+    Frames arrive in time order, per stream. Memory stays bounded and the kept frames stay evenly spread
+    over the whole run: a stream keeps every ``stride``-th frame it received (plus always the newest), and
+    when it holds more than ``per_stream`` frames, or the store passes ``budget`` bytes, the stride of that
+    (the largest) stream doubles and the frames off the new stride go. Halving the list instead would keep
+    thinning the oldest frames again each time, until the start of a long run was nearly gone.
+    """
+
+    def __init__(self, per_stream: int = 240, budget: int = 48 * 1024 * 1024) -> None:
+        self.per_stream = max(4, int(per_stream))
+        self.budget = int(budget)
+        self._frames: dict[str, list[Any]] = {}
+        self._positions: dict[str, list[float]] = {}
+        self._numbers: dict[str, list[int]] = {}  # each kept frame's arrival number
+        self._received: dict[str, int] = {}
+        self._stride: dict[str, int] = {}
+        self._bytes: dict[str, int] = {}
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self._frames.values())
+
+    @property
+    def streams(self) -> list[str]:
+        return [name for name, frames in self._frames.items() if frames]
+
+    @property
+    def nbytes(self) -> int:
+        return sum(self._bytes.values())
+
+    def add(self, frame: Any) -> None:
+        """Keep ``frame`` (a ViewFrame) as the stream's newest."""
+        name, position = frame.name, float(frame.position)
+        frames = self._frames.setdefault(name, [])
+        positions = self._positions.setdefault(name, [])
+        numbers = self._numbers.setdefault(name, [])
+        stride = self._stride.setdefault(name, 1)
+        number = self._received.get(name, 0)
+        self._received[name] = number + 1
+        if numbers and numbers[-1] % stride:  # the previous newest was kept only for being the newest
+            self._drop(name, len(frames) - 1)
+        frames.append(frame)
+        positions.append(position)
+        numbers.append(number)
+        self._bytes[name] = self._bytes.get(name, 0) + payload_bytes(frame.payload)
+        if len(frames) > self.per_stream:
+            self._coarsen(name)
+        while self.nbytes > self.budget:
+            largest = max(self._bytes, key=lambda n: self._bytes[n])
+            if len(self._frames[largest]) <= 2:
+                break
+            self._coarsen(largest)
+
+    def _drop(self, name: str, i: int) -> None:
+        self._bytes[name] -= payload_bytes(self._frames[name].pop(i).payload)
+        self._positions[name].pop(i)
+        self._numbers[name].pop(i)
+
+    def _coarsen(self, name: str) -> None:
+        stride = self._stride[name] * 2
+        self._stride[name] = stride
+        numbers = self._numbers[name]
+        keep = [i for i, n in enumerate(numbers) if n % stride == 0 or i == len(numbers) - 1]
+        for key in ("_frames", "_positions", "_numbers"):
+            store = getattr(self, key)
+            store[name] = [store[name][i] for i in keep]
+        self._bytes[name] = sum(payload_bytes(f.payload) for f in self._frames[name])
+
+    def at(self, name: str, position: float) -> Any | None:
+        """The newest frame of ``name`` taken at or before ``position`` (the first frame before any)."""
+        positions = self._positions.get(name)
+        if not positions:
+            return None
+        i = bisect.bisect_right(positions, float(position) + 1e-9) - 1
+        return self._frames[name][max(i, 0)]
+
+    def last(self, name: str) -> Any | None:
+        frames = self._frames.get(name)
+        return frames[-1] if frames else None
+
+    def positions(self, name: str) -> list[float]:
+        return list(self._positions.get(name, []))
+
+    def frames(self, name: str) -> list[Any]:
+        """The kept frames of ``name``, oldest first (the store's own list: read, don't change)."""
+        return self._frames.get(name, [])
+
+    def end(self) -> float:
+        """The latest position any stream reached."""
+        return max((p[-1] for p in self._positions.values() if p), default=0.0)
+
+    def clear(self) -> None:
+        for store in (self._frames, self._positions, self._numbers, self._received, self._stride, self._bytes):
+            store.clear()
+
+
 @dataclass
 class RunRecord:
     """One training run: batch values (raw and smoothed), epoch logs and its legend label."""
@@ -59,6 +170,24 @@ class RunRecord:
     _ema_steps: dict[str, int] = field(default_factory=dict)
     finished: bool = False
     outcome: str = ""
+    # For the timeline: the views' frames, the data they were drawn over, and what a restart needs.
+    snapshots: SnapshotStore = field(default_factory=SnapshotStore)
+    data_view: Any = None  # the run's DataView
+    start_epoch: int = 1
+    last_epoch: int = 1
+    initial_state: Any = None  # the weights the run started from ({model: {key: cpu tensor}}), or None
+    settings: dict[str, str] | None = None  # run_settings() of the run, to label a restart by what changed
+    continued: bool = False  # started from an earlier run's trained weights
+    restarted_from: int | None = None  # the run whose initial weights this one started from
+
+    def end_position(self) -> float:
+        """Where the run got to, in epochs (the x of its last batch or epoch end, or its last frame)."""
+        ends = [self.snapshots.end()]
+        if len(self.batch_x):
+            ends.append(float(self.batch_x.view()[-1]))
+        if self.epoch_rows:
+            ends.append(float(self.epoch_rows[-1]["epoch"]))
+        return max(ends)
 
     def add_batches(self, x: np.ndarray, values: dict[str, np.ndarray]) -> None:
         self.batch_x.extend(x)

@@ -2,8 +2,8 @@
 
 Because the noise never changes, every change in the grid is the generator learning: blobs become strokes
 become garments. Image samples arrive as one uint8 mosaic per frame (the worker tiles them), 2-D samples as
-points drawn over the real data. Frames are kept for the slider with bounded memory: past ``MAX_KEPT``,
-every other older frame is dropped, so the history always spans the whole run at a coarser step.
+points drawn over the real data. Frames are kept for the slider with bounded memory, evenly spread over the
+whole run (a ``SnapshotStore``: past ``MAX_KEPT`` frames it keeps every second one, then every fourth, ...).
 """
 
 from __future__ import annotations
@@ -14,16 +14,11 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
 from ..workers.messages import DataView, SampleGrid, ViewFrame
 from .panel import ViewPanel
+from .runs import SnapshotStore
 from .style import FAKE_COLOR, REAL_COLOR, PlotView, prepare_axes
 
+STREAM_NAME = "samples"
 MAX_KEPT = 240  # frames kept for the slider (a 64-sample 28×28 mosaic is 54 kB: ~13 MB at most)
-
-
-def thin_history(frames: list[SampleGrid], limit: int = MAX_KEPT) -> list[SampleGrid]:
-    """Keep at most ``limit`` frames: drop every other one of the older half-plus, always keep the newest."""
-    if len(frames) <= limit:
-        return frames
-    return frames[:-1][::2] + frames[-1:]
 
 
 class SamplesPanel(ViewPanel):
@@ -67,7 +62,7 @@ class SamplesPanel(ViewPanel):
         layout.addWidget(self.view, 1)
         layout.addLayout(row)
 
-        self.history: list[SampleGrid] = []
+        self._kept = SnapshotStore(per_stream=MAX_KEPT)
         self.received = 0
         self.updates = 0  # frames drawn
         self.follow = True  # the slider sits at the newest frame and moves with it
@@ -83,8 +78,13 @@ class SamplesPanel(ViewPanel):
         layout.setRowStretchFactor(1, 0 if points else 1)
         layout.setRowStretchFactor(2, 1 if points else 0)
 
+    @property
+    def history(self) -> list[SampleGrid]:
+        """The grids kept for the slider, oldest first."""
+        return [frame.payload for frame in self._kept.frames(STREAM_NAME)]
+
     def begin_run(self, label: str) -> None:
-        self.history = []
+        self._kept.clear()
         self.received = 0
         self.follow = True
         self._drawn = None
@@ -110,18 +110,30 @@ class SamplesPanel(ViewPanel):
             self.real_points.clear()
 
     def add_frame(self, frame: ViewFrame) -> None:
-        grid: SampleGrid = frame.payload
         self.received += 1
-        self.history.append(grid)
-        self.history = thin_history(self.history)
+        self._kept.add(ViewFrame(STREAM_NAME, frame.epoch, frame.batch, frame.position, frame.payload))
         self.dirty = True
 
+    def show_snapshot(self, frame: ViewFrame, live: bool = False) -> None:
+        """Replay: draw a kept grid (of this run or an earlier one); ``live`` follows the run again."""
+        if live:
+            self.follow = True
+            self._drawn = None
+            self.dirty = True
+            return
+        grid: SampleGrid = frame.payload
+        self.follow = False
+        self._draw(grid)
+        self.position_label.setText(f"replay: epoch {grid.epoch}, generator step {grid.steps}")
+
     def shown_index(self) -> int:
-        return len(self.history) - 1 if self.follow else min(self.slider.value(), len(self.history) - 1)
+        n = len(self._kept.frames(STREAM_NAME))
+        return n - 1 if self.follow else min(self.slider.value(), n - 1)
 
     def refresh(self) -> None:
         self.dirty = False
-        n = len(self.history)
+        kept = self._kept.frames(STREAM_NAME)
+        n = len(kept)
         if n == 0:
             return
         self.slider.blockSignals(True)
@@ -130,7 +142,7 @@ class SamplesPanel(ViewPanel):
         if self.follow:
             self.slider.setValue(n - 1)
         self.slider.blockSignals(False)
-        grid = self.history[self.shown_index()]
+        grid = kept[self.shown_index()].payload
         if grid is not self._drawn:
             self._draw(grid)
         live = " (live)" if self.follow else ""
@@ -153,7 +165,7 @@ class SamplesPanel(ViewPanel):
         self.updates += 1
 
     def _on_slider_value_changed(self, value: int) -> None:
-        self.follow = value >= len(self.history) - 1
+        self.follow = value >= len(self._kept.frames(STREAM_NAME)) - 1
         self.dirty = True
         self.refresh()
 

@@ -104,6 +104,11 @@ def describe_exception(exc: BaseException) -> tuple[str, str]:
     return f"Training stopped because of an error ({name}): {text}", "runtime"
 
 
+HIDDEN_INTERVAL = 1.0  # seconds between frames of a view whose tab is hidden (kept for replay)
+HIDDEN_FRAMES = 30  # ...or at least this many over a short run,
+HIDDEN_MIN_GAP = 0.25  # but never closer than this (seconds)
+
+
 class TrainingWorker(QObject):
     """Builds a Trainer in its thread, trains, and emits signals with copies; never touches a widget.
 
@@ -122,6 +127,7 @@ class TrainingWorker(QObject):
     note = Signal(str)  # something worth a status-bar line that is not a fault
     timing = Signal(object)  # {"build_s": ..., "fit_s": ...}: where the run's wall time went
     released = Signal(object)  # the idle Trainer (or None), just before done
+    initial_state = Signal(object)  # a fresh run's starting weights (CPU copies), for "restart from the same"
     done = Signal()
 
     def __init__(
@@ -133,6 +139,7 @@ class TrainingWorker(QObject):
         base_dir: str | Path | None = None,
         continue_training: bool = False,
         initial_weights: Any = None,
+        start_state: Any = None,
         dataset: Any = None,
         batch_interval: float = 0.05,
         boundary_interval: float = 0.15,
@@ -144,8 +151,9 @@ class TrainingWorker(QObject):
     ) -> None:
         """``project`` must be a copy the GUI thread no longer mutates. ``initial_weights`` is a previous
         Trainer (its model's state is copied in) or a path to a safetensors file; either implies continuing.
-        ``dataset`` is an already loaded Dataset for this project's data settings (runs reuse it: loading
-        Fashion-MNIST again would cost a second or more per run).
+        ``start_state`` is an earlier run's ``Trainer.initial_state()``: this (fresh) run starts from those
+        weights wherever they still fit the network. ``dataset`` is an already loaded Dataset for this project's
+        data settings (runs reuse it: loading Fashion-MNIST again would cost a second or more per run).
         """
         super().__init__()
         self._project = project
@@ -154,6 +162,7 @@ class TrainingWorker(QObject):
         self._base_dir = None if base_dir is None else str(base_dir)
         self._continue = bool(continue_training)
         self._initial_weights = initial_weights
+        self._start_state = start_state
         self._dataset = dataset
         self._batch_interval = batch_interval
         self._intervals = {STREAM_BOUNDARY: boundary_interval, STREAM_GALLERY: views_interval,
@@ -299,11 +308,20 @@ class TrainingWorker(QObject):
             continuing = self._continue
             if self._initial_weights is not None:
                 continuing = self._load_initial_weights(trainer) or continuing
+            if self._start_state is not None and not continuing:
+                fresh = trainer.start_from(self._start_state)
+                if fresh:
+                    self.note.emit("Started from the same initial weights except for "
+                                   + ", ".join(f"'{name}'" for name in fresh[:4])
+                                   + (f" and {len(fresh) - 4} more" if len(fresh) > 4 else "")
+                                   + ": new or resized since, so they start from new weights.")
+            if not continuing:
+                self.initial_state.emit(trainer.initial_state())
         except Exception as exc:  # noqa: BLE001 - building the model or loading data: report, don't raise
             message, kind = describe_exception(exc)
             self.failed.emit(message, kind)
             return
-        self._initial_weights = None  # do not keep a previous trainer alive longer than needed
+        self._initial_weights = self._start_state = None  # do not keep earlier runs' tensors alive longer
         with self._lock:
             self.trainer = trainer
             stop, pause = self._early_stop, self._early_pause
@@ -468,10 +486,19 @@ class TrainingWorker(QObject):
             return False
         if name in (STREAM_GALLERY, STREAM_SERIES, STREAM_GRAPH) and not at_epoch_end and not force:
             return False  # predictions over the validation set: at epoch ends only
+        interval = self._intervals.get(name, 0.5)
         visible = self._visible
         if name != STREAM_SAMPLES and visible is not None and name not in visible:
-            return False  # hidden: computed at the end (the sample grid keeps its history, so it always runs)
-        return force or now - self._last_at.get(name, -1e9) >= self._intervals.get(name, 0.5)
+            # Hidden tab: a frame now and then all the same, for the timeline's replay after the run, at a
+            # rate that costs the run almost nothing: every second or so, and on a short run at least every
+            # 1/30 of its epochs (at most 4 a second). (The sample grid keeps its own history: always live.)
+            since = now - self._last_at.get(name, -1e9)
+            if since >= max(HIDDEN_INTERVAL, 8 * interval):
+                return True
+            every = max(1, -(-(self._epochs_total - self._start_epoch + 1) // HIDDEN_FRAMES))
+            return (at_epoch_end and since >= HIDDEN_MIN_GAP
+                    and self._epoch - self._shown_epoch.get(name, -10**9) >= every)
+        return force or now - self._last_at.get(name, -1e9) >= interval
 
     def _live_views(self, now: float, force: bool = False, at_epoch_end: bool = True) -> None:
         for name, compute in ((STREAM_BOUNDARY, self._emit_boundary), (STREAM_GALLERY, self._emit_gallery),

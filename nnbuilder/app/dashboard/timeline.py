@@ -1,0 +1,221 @@
+"""The timeline under the dashboard's tabs: replay a finished run, compare two runs, restart from a run's start.
+
+Every view frame a run sends is also kept in its ``RunRecord.snapshots`` (bounded; see ``SnapshotStore``).
+After the run, dragging the slider (or pressing Play) redraws the curves up to that moment and the decision
+boundary, sample grid, gallery, predictions, graph and GAN Lab picture as they were then. "Compare with"
+overlays a second run's curves on the first's and hides the others: with "Restart from the same initial
+weights" a student changes one setting and sees exactly what that change did (the Playground's A/B).
+
+This module is only the bar: its widgets and the signals it sends. The dashboard owns what a position means
+(``Dashboard.replay``) because it owns the runs and the panels.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
+
+from .runs import RunRecord
+
+STEPS = 1000  # slider resolution over one run
+PLAY_FPS = 25
+
+
+class TimelineBar(QWidget):
+    """Run picker, Play, the scrub slider, the compare picker and the restart button."""
+
+    changed = Signal()  # the run, the position or the compared run changed: redraw the replay
+    restart_requested = Signal(object)  # RunRecord: train again from this run's initial weights
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("timelineBar")
+        self.run_combo = QComboBox()
+        self.run_combo.setToolTip("The run to replay")
+        self.run_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.play_button = QPushButton("▶ Play")
+        self.play_button.setCheckable(True)
+        self.play_button.setToolTip("Replay the run from its start: curves, decision boundary, samples and "
+                                    "predictions as they were at each moment")
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setRange(0, STEPS)
+        self.slider.setValue(STEPS)
+        self.slider.setPageStep(STEPS // 20)
+        self.slider.setToolTip("Drag back to see the run as it was earlier; all the way right is its end")
+        self.position_label = QLabel("")
+        self.position_label.setMinimumWidth(150)
+        self.compare_combo = QComboBox()
+        self.compare_combo.setToolTip("Overlay a second run's curves on this one's (the other runs are hidden)")
+        self.compare_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.restart_button = QPushButton("Restart from the same initial weights")
+        self.restart_button.setToolTip("Train again starting from exactly the weights this run started from, "
+                                       "with the settings as they are now, and compare the two runs")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(6, 2, 6, 2)
+        row.addWidget(QLabel("Replay"))
+        row.addWidget(self.run_combo)
+        row.addWidget(self.play_button)
+        row.addWidget(self.slider, 1)
+        row.addWidget(self.position_label)
+        row.addWidget(QLabel("Compare with"))
+        row.addWidget(self.compare_combo)
+        row.addWidget(self.restart_button)
+
+        self.runs: list[RunRecord] = []
+        self._busy = False
+        self.play_timer = QTimer(self)
+        self.play_timer.setInterval(1000 // PLAY_FPS)
+        self.play_timer.timeout.connect(self._on_play_timer_timeout)
+        self.run_combo.currentIndexChanged.connect(self._on_run_combo_current_index_changed)
+        self.compare_combo.currentIndexChanged.connect(self._on_compare_combo_current_index_changed)
+        self.slider.valueChanged.connect(self._on_slider_value_changed)
+        self.play_button.toggled.connect(self._on_play_button_toggled)
+        self.restart_button.clicked.connect(self._on_restart_button_clicked)
+
+    # -- what the dashboard tells it ------------------------------------------------------------------------
+    def set_runs(self, runs: list[RunRecord], select: RunRecord | None = None,
+                 compare: RunRecord | None = None) -> None:
+        """The finished runs that can be replayed; ``select`` (default: the newest) is shown at its end."""
+        self.stop_playing()
+        self.runs = [r for r in runs if r.finished]
+        for combo in (self.run_combo, self.compare_combo):
+            combo.blockSignals(True)
+            combo.clear()
+        self.compare_combo.addItem("no other run", None)
+        for run in self.runs:
+            self.run_combo.addItem(run.label, run.index)
+            self.compare_combo.addItem(run.label, run.index)
+        chosen = select if select in self.runs else (self.runs[-1] if self.runs else None)
+        if chosen is not None:
+            self.run_combo.setCurrentIndex(self.runs.index(chosen))
+        if compare in self.runs and compare is not chosen:
+            self.compare_combo.setCurrentIndex(self.runs.index(compare) + 1)
+        for combo in (self.run_combo, self.compare_combo):
+            combo.blockSignals(False)
+        self.slider.blockSignals(True)
+        self.slider.setValue(STEPS)
+        self.slider.blockSignals(False)
+        self._update_enabled()
+        self.changed.emit()
+
+    def set_busy(self, busy: bool) -> None:
+        """A run is going: replay and restart wait for it (its frames are still arriving)."""
+        self._busy = bool(busy)
+        if busy:
+            self.stop_playing()
+        self._update_enabled()
+
+    # -- what it answers -----------------------------------------------------------------------------------
+    def run(self) -> RunRecord | None:
+        i = self.run_combo.currentIndex()
+        return self.runs[i] if 0 <= i < len(self.runs) else None
+
+    def compare(self) -> RunRecord | None:
+        index = self.compare_combo.currentData()
+        other = next((r for r in self.runs if r.index == index), None)
+        return None if other is self.run() else other
+
+    def fraction(self) -> float:
+        return self.slider.value() / STEPS
+
+    def position(self) -> float | None:
+        """Where the slider is, in epochs of the chosen run; None at its very end."""
+        run = self.run()
+        if run is None or self.slider.value() >= STEPS:
+            return None
+        start = float(max(0, run.start_epoch - 1))
+        return start + (run.end_position() - start) * self.fraction()
+
+    def set_position(self, position: float | None) -> None:
+        """Move the slider to ``position`` epochs of the chosen run (None: its end)."""
+        run = self.run()
+        if run is None or position is None:
+            self.slider.setValue(STEPS)
+            return
+        start = float(max(0, run.start_epoch - 1))
+        span = max(run.end_position() - start, 1e-9)
+        self.slider.setValue(round(min(max((position - start) / span, 0.0), 1.0) * STEPS))
+
+    def describe(self) -> str:
+        run = self.run()
+        if run is None:
+            return ""
+        position = self.position()
+        end = run.end_position()
+        if position is None:
+            return f"end of run {run.index} (epoch {end:.4g})"
+        return f"epoch {position:.1f} of {end:.4g}"
+
+    def stop_playing(self) -> None:
+        self.play_timer.stop()
+        self.play_button.blockSignals(True)
+        self.play_button.setChecked(False)
+        self.play_button.setText("▶ Play")
+        self.play_button.blockSignals(False)
+
+    # -- internals ------------------------------------------------------------------------------------------
+    def _update_enabled(self) -> None:
+        run = self.run()
+        usable = run is not None and not self._busy
+        for w in (self.run_combo, self.play_button, self.slider, self.compare_combo):
+            w.setEnabled(usable)
+        restart = usable and run is not None and run.initial_state is not None
+        self.restart_button.setEnabled(restart)
+        if self._busy:
+            why = "Replay, compare and restart are available when the run has ended."
+        elif run is None:
+            why = "No finished run yet."
+        elif run.initial_state is None:
+            why = (f"Run {run.index} continued an earlier run's weights; restart from that run instead."
+                   if run.continued else f"Run {run.index} kept no initial weights.")
+        else:
+            why = (f"Train again from exactly the weights run {run.index} started from, with the settings as "
+                   "they are now, and compare the two runs")
+        self.restart_button.setToolTip(why)
+        self.restart_button.setText(f"Restart from run {run.index}'s initial weights" if run is not None
+                                    else "Restart from the same initial weights")
+        self.position_label.setText(self.describe() if usable else
+                                    ("replay after the run" if self._busy else ""))
+
+    def _on_run_combo_current_index_changed(self, _index: int) -> None:
+        self.stop_playing()
+        self.slider.blockSignals(True)
+        self.slider.setValue(STEPS)
+        self.slider.blockSignals(False)
+        self._update_enabled()
+        self.changed.emit()
+
+    def _on_compare_combo_current_index_changed(self, _index: int) -> None:
+        self.changed.emit()
+
+    def _on_slider_value_changed(self, _value: int) -> None:
+        self.position_label.setText(self.describe())
+        self.changed.emit()
+
+    def _on_play_button_toggled(self, on: bool) -> None:
+        if not on:
+            self.stop_playing()
+            return
+        if self.slider.value() >= STEPS:
+            self.slider.setValue(0)
+        self.play_button.setText("❚❚ Pause")
+        self.play_timer.start()
+
+    def _on_play_timer_timeout(self) -> None:
+        run = self.run()
+        if run is None:
+            self.stop_playing()
+            return
+        # About one second of replay per epoch, between 4 and 12 seconds for the whole run.
+        start = float(max(0, run.start_epoch - 1))
+        seconds = min(max(run.end_position() - start, 4.0), 12.0)
+        step = max(1, round(STEPS / (seconds * PLAY_FPS)))
+        value = min(STEPS, self.slider.value() + step)
+        self.slider.setValue(value)
+        if value >= STEPS:
+            self.stop_playing()
+
+    def _on_restart_button_clicked(self) -> None:
+        run = self.run()
+        if run is not None and run.initial_state is not None:
+            self.restart_requested.emit(run)

@@ -1,0 +1,168 @@
+"""The timeline: replay a finished run, restart from the same initial weights, compare two runs (A/B)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from nnbuilder.app.dashboard import Dashboard
+from nnbuilder.app.dashboard.runs import SnapshotStore
+from nnbuilder.app.dashboard.timeline import STEPS
+from nnbuilder.app.workers.messages import BoundaryUpdate, ViewFrame
+from nnbuilder.project import load_project
+
+from .helpers import Harness
+
+ROOT = Path(__file__).resolve().parents[2]
+SPIRAL = ROOT / "resources" / "examples" / "spiral_playground.nnb"
+
+
+def _frame(position: float, size: int = 10) -> ViewFrame:
+    probs = np.full((size, size), position, dtype=np.float32)
+    return ViewFrame("boundary", int(position) + 1, 0, position, BoundaryUpdate(probs, (0, 1, 0, 1), 1, position))
+
+
+def test_the_store_finds_the_moment_and_stays_bounded() -> None:
+    store = SnapshotStore(per_stream=50, budget=10**9)
+    for i in range(400):
+        store.add(_frame(i / 10))
+    positions = store.positions("boundary")
+    assert len(positions) <= 50
+    assert positions[0] == 0.0 and positions[-1] == 39.9  # the first and the newest always stay
+    assert max(np.diff(positions)) < 1.7  # still spread over the whole run
+    frame = store.at("boundary", 20.05)
+    assert frame.position <= 20.05 and frame.position == max(p for p in positions if p <= 20.05)
+    assert store.at("boundary", -1.0).position == 0.0
+    assert store.at("nothing", 3.0) is None
+    # a byte budget thins the largest stream as well
+    small = SnapshotStore(per_stream=10_000, budget=200_000)
+    for i in range(300):
+        small.add(_frame(float(i), size=40))  # 6.4 kB each
+    assert small.nbytes <= 200_000 and small.positions("boundary")[-1] == 299.0
+
+
+def _window(qtbot: Any, epochs: int = 12) -> Harness:
+    project = load_project(SPIRAL)
+    project.training.epochs = epochs
+    harness = Harness(project)
+    qtbot.addWidget(harness.window)
+    harness.window.show()
+    harness.controller.warm_up()
+    return harness
+
+
+def _train(qtbot: Any, harness: Harness, start: Any = None) -> Any:
+    c = harness.controller
+    with qtbot.waitSignal(c.run_finished, timeout=90_000):
+        assert (c.restart_from(start) if start is not None else c.train())
+    qtbot.waitUntil(lambda: not c.is_busy, timeout=30_000)
+    return c.dashboard.current
+
+
+def test_a_finished_run_replays_its_curves_and_boundary(qtbot: Any) -> None:
+    harness = _window(qtbot)
+    dash = harness.controller.dashboard
+    bar = dash.timeline
+    assert not bar.isVisible()  # nothing to replay yet
+    run = _train(qtbot, harness)  # the curves tab is the one shown: the boundary tab stays hidden
+    assert bar.isVisible() and bar.slider.isEnabled() and bar.run() is run
+    kept = run.snapshots.positions("boundary")
+    assert len(kept) >= 3 and kept[0] == 0.0 and kept[-1] == 12.0  # kept though its tab was hidden
+
+    dash.tabs.setCurrentIndex(Dashboard.TAB_BOUNDARY)
+    dash.refresh_now()
+    final = np.array(dash.boundary.image.image, copy=True)
+    bar.slider.setFocus()
+    QTest.keyClick(bar.slider, Qt.Key.Key_Home)  # back to the start of the run, with the keyboard
+    assert bar.slider.value() == 0 and dash.replaying
+    untrained = np.array(dash.boundary.image.image, copy=True)
+    assert np.abs(untrained - final).max() > 0.2  # the picture of the untrained network
+    assert "epoch 0" in dash.boundary.plot.titleLabel.text
+    assert "Replay of run 1" in dash.status_label.full_text()
+
+    bar.slider.setValue(STEPS // 2)
+    position = bar.position()
+    assert 5.0 < position < 7.0
+    dash.tabs.setCurrentIndex(Dashboard.TAB_CURVES)
+    dash.refresh_now()
+    curves = dash.curves._curves[(run.index, "loss")]
+    epochs_drawn = curves.train.getData()[0]
+    batches_drawn = curves.batch.getData()[0]
+    assert len(epochs_drawn) == int(position) and epochs_drawn.max() <= position  # the curves so far
+    assert batches_drawn.max() <= position + 1e-5 and len(batches_drawn) < len(run.batch_x)
+
+    bar.slider.setValue(STEPS)  # the end: the trained picture and every point again
+    dash.refresh_now()
+    assert not dash.replaying and len(curves.train.getData()[0]) == 12
+    dash.tabs.setCurrentIndex(Dashboard.TAB_BOUNDARY)
+    dash.refresh_now()
+    assert np.abs(dash.boundary.image.image - final).max() < 1e-6
+
+    bar.play_button.click()  # Play runs from the start to the end by itself
+    assert bar.play_timer.isActive() and bar.slider.value() < STEPS
+    qtbot.waitUntil(lambda: bar.slider.value() == STEPS, timeout=20_000)
+    assert not bar.play_timer.isActive() and bar.play_button.text() == "▶ Play"
+
+
+def test_restart_from_the_same_initial_weights_and_compare(qtbot: Any) -> None:
+    harness = _window(qtbot, epochs=6)
+    c = harness.controller
+    dash = c.dashboard
+    first = _train(qtbot, harness)
+    assert first.initial_state is not None and dash.timeline.restart_button.isEnabled()
+
+    # unchanged settings: restarting gives the very same run (to the rounding of the live interval means,
+    # whose grouping follows the clock; the headless test checks exact equality)
+    again = _train(qtbot, harness, start=first)
+    assert again.label == "run 2: same start as run 1"
+    for key in ("loss", "val_loss", "val_accuracy"):
+        np.testing.assert_allclose([r[key] for r in again.epoch_rows], [r[key] for r in first.epoch_rows],
+                                   rtol=1e-6)
+
+    # another seed: other initial weights, another run
+    c.project.training.seed = 5
+    other = _train(qtbot, harness)
+    assert not torch.equal(other.initial_state["model"][next(iter(other.initial_state["model"]))],
+                           first.initial_state["model"][next(iter(first.initial_state["model"]))])
+
+    # change the learning rate and restart run 1 by its button: same start, compared with run 1
+    c.lr_spin.setValue(c.lr_spin.value() / 4)
+    bar = dash.timeline
+    bar.run_combo.setCurrentIndex(0)
+    assert bar.run() is first and "run 1" in bar.restart_button.text()
+    with qtbot.waitSignal(c.run_finished, timeout=90_000):
+        bar.restart_button.click()
+    qtbot.waitUntil(lambda: not c.is_busy, timeout=30_000)
+    fourth = dash.current
+    assert fourth.label.startswith("run 4: same start as run 1, lr ")  # what differs from run 1, not run 3
+    model = fourth.initial_state["model"]
+    assert all(torch.equal(model[k], first.initial_state["model"][k]) for k in model)
+    assert bar.run() is fourth and bar.compare() is first  # A/B: the two runs, the others hidden
+    curves = dash.curves._curves
+    assert curves[(fourth.index, "loss")].train.isVisible() and curves[(first.index, "loss")].train.isVisible()
+    assert not curves[(other.index, "loss")].train.isVisible() and not curves[(2, "loss")].train.isVisible()
+    legend = [label.text for _sample, label in dash.curves.legend.items]
+    assert len(legend) == 2 and any("run 4" in t for t in legend) and any("run 1" in t for t in legend)
+    assert abs(fourth.epoch_rows[-1]["loss"] - first.epoch_rows[-1]["loss"]) > 1e-4  # the change shows
+
+    bar.slider.setValue(STEPS // 2)  # both cut at the same epoch
+    dash.refresh_now()
+    for run in (first, fourth):
+        assert curves[(run.index, "loss")].train.getData()[0].max() <= bar.position()
+    bar.compare_combo.setCurrentIndex(0)  # no other run: every run again
+    assert curves[(other.index, "loss")].train.isVisible()
+
+    # a run that continued another's weights has no start of its own to restart from
+    c.continue_action.setChecked(True)
+    continued = _train(qtbot, harness)
+    assert continued.initial_state is None and continued.continued
+    assert bar.run() is continued and not bar.restart_button.isEnabled()
+    assert "continued" in bar.restart_button.toolTip()
+
+    dash.clear_runs()
+    assert not bar.isVisible() and dash.curves.shown_runs is None
