@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocument
+
 from nnbuilder.project import DataConfig, Edge, Graph, Node, OptimizerConfig, Project, TrainingConfig
 
 from .helpers import Harness
@@ -45,6 +48,10 @@ def test_an_overfitting_run_gets_the_hint(qtbot: Any) -> None:
     texts = banner.texts()
     assert any(t.startswith("Overfitting: the validation loss has risen") for t in texts), texts
     assert banner.isVisible() and "Dropout" in banner.label.text()
+    shown = QTextDocument()  # what the label renders, as a student reads it
+    shown.setHtml(banner.label.text())
+    assert banner.label.textFormat() == Qt.TextFormat.RichText
+    assert "with 'restore best weights'" in shown.toPlainText() and "&#" not in shown.toPlainText()
 
 
 def test_a_short_run_that_does_not_overfit_stays_quiet(qtbot: Any) -> None:

@@ -154,8 +154,17 @@ def test_restart_from_the_same_initial_weights_and_compare(qtbot: Any) -> None:
     dash.refresh_now()
     for run in (first, fourth):
         assert curves[(run.index, "loss")].train.getData()[0].max() <= bar.position()
+    dash.tabs.setCurrentIndex(Dashboard.TAB_BOUNDARY)  # the two boundaries of that moment, side by side
+    dash.refresh_now()
+    boundary = dash.boundary
+    assert boundary.plot_b.isVisible()
+    assert boundary.plot.titleLabel.text.startswith("run 4 (epoch") and boundary.plot_b.titleLabel.text.startswith(
+        "run 1 (epoch")
+    assert np.abs(boundary.image.image.astype(float) - boundary.image_b.image.astype(float)).max() > 0
     bar.compare_combo.setCurrentIndex(0)  # no other run: every run again
     assert curves[(other.index, "loss")].train.isVisible()
+    dash.refresh_now()
+    assert not boundary.plot_b.isVisible()
 
     # a run that continued another's weights has no start of its own to restart from
     c.continue_action.setChecked(True)

@@ -36,6 +36,23 @@ class BoundaryPanel(ViewPanel):
         self.legend = self.plot.addLegend(offset=(10, 10), labelTextSize="8pt", brush=(255, 255, 255, 210), labelTextColor="#222")
         self.legend.addItem(self.train_points, "training (filled)")
         self.legend.addItem(self.held_points, "validation / test (hollow)")
+        # A/B on the timeline: the compared run's boundary at the same moment, beside this one, same points.
+        self.plot_b = self.view.addPlot(row=0, col=1, title="")
+        prepare_axes(self.plot_b)
+        self.plot_b.setAspectLocked(True)
+        self.plot_b.setLabel("bottom", "x₁")
+        self.image_b = pg.ImageItem(axisOrder="row-major")
+        self.image_b.setZValue(-10)
+        self.plot_b.addItem(self.image_b)
+        self.train_points_b = pg.ScatterPlotItem(size=6, pen=pg.mkPen((40, 40, 40), width=0.6))
+        self.held_points_b = pg.ScatterPlotItem(size=7, brush=pg.mkBrush("w"), pen=pg.mkPen(90, 90, 90, width=1.6))
+        self.plot_b.addItem(self.train_points_b)
+        self.plot_b.addItem(self.held_points_b)
+        self.plot_b.setXLink(self.plot)
+        self.plot_b.setYLink(self.plot)
+        self.plot_b.setVisible(False)
+        self._compare: tuple[BoundaryUpdate, str, str] | None = None
+        self._compare_data: DataView | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)
@@ -55,31 +72,49 @@ class BoundaryPanel(ViewPanel):
             self.train_points.clear()
             self.held_points.clear()
             return
-        n = len(self._brushes)
-        self.train_points.setData(pos=info.train_points,
-                                  brush=[self._brushes[int(c) % n] for c in info.train_labels])
-        if info.held_points is not None and info.held_labels is not None and len(info.held_points):
-            self.held_points.setData(pos=info.held_points, pen=[self._pens[int(c) % n] for c in info.held_labels],
-                                     brush=pg.mkBrush("w"))
-        else:
-            self.held_points.clear()
+        self._set_points(info, self.train_points, self.held_points)
         self.extent = info.extent
         if info.extent is not None:
             x0, x1, y0, y1 = info.extent
             self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.02)
         self.dirty = True
 
+    def _set_points(self, info: DataView, train: pg.ScatterPlotItem, held: pg.ScatterPlotItem) -> None:
+        if info.train_points is None or info.train_labels is None:
+            train.clear()
+            held.clear()
+            return
+        n = len(self._brushes)
+        train.setData(pos=info.train_points, brush=[self._brushes[int(c) % n] for c in info.train_labels])
+        if info.held_points is not None and info.held_labels is not None and len(info.held_points):
+            held.setData(pos=info.held_points, pen=[self._pens[int(c) % n] for c in info.held_labels],
+                         brush=pg.mkBrush("w"))
+        else:
+            held.clear()
+
     def clear(self) -> None:
         """Another project: its data set's points and boundary do not belong here."""
         self.image.clear()
         self.train_points.clear()
         self.held_points.clear()
+        self._compare = None
+        self.plot_b.setVisible(False)
         self._pending = None
         self.extent = None
         self.plot.setTitle("Decision boundary")
 
     def add_frame(self, frame: ViewFrame) -> None:
         self.set_boundary(frame.payload)
+
+    def show_snapshot(self, frame: ViewFrame, live: bool = False, other: ViewFrame | None = None,
+                      titles: tuple[str, str] = ("", ""), other_data: DataView | None = None) -> None:
+        """Replay: this run's boundary then; with ``other``, the compared run's beside it (A/B)."""
+        self._pending = frame.payload
+        self._compare = None if other is None else (other.payload, titles[0], titles[1])
+        if other_data is not None and other_data is not self._compare_data:
+            self._compare_data = other_data
+            self._set_points(other_data, self.train_points_b, self.held_points_b)
+        self.dirty = True
 
     def set_boundary(self, update: BoundaryUpdate) -> None:
         self._pending = update  # only the newest grid is worth drawing
@@ -91,9 +126,22 @@ class BoundaryPanel(ViewPanel):
         update, self._pending = self._pending, None
         if update is None:
             return
+        self._paint(self.image, update)
+        compare = self._compare
+        self.plot_b.setVisible(compare is not None)
+        if compare is not None:
+            other, title_a, title_b = compare
+            self._paint(self.image_b, other)
+            self.plot.setTitle(f"{title_a} (epoch {update.epoch})")
+            self.plot_b.setTitle(f"{title_b} (epoch {other.epoch})")
+        else:
+            self.plot.setTitle(f"Decision boundary (epoch {update.epoch})")
+        self.updates += 1
+
+    def _paint(self, image: pg.ImageItem, update: BoundaryUpdate) -> None:
         probs = update.probs
         if probs.ndim == 2:
-            self.image.setImage(probs, levels=(0.0, 1.0), lut=BOUNDARY_LUT, autoLevels=False)
+            image.setImage(probs, levels=(0.0, 1.0), lut=BOUNDARY_LUT, autoLevels=False)
         else:  # several classes: the winning class's colour, paler where the model is unsure
             k = probs.shape[2]
             colors = np.array([class_color(i) for i in range(k)], dtype=np.float32)
@@ -101,11 +149,9 @@ class BoundaryPanel(ViewPanel):
             conf = (probs.max(axis=2) - 1.0 / k) / (1.0 - 1.0 / k)
             alpha = (0.15 + 0.55 * np.clip(conf, 0.0, 1.0))[..., None]
             rgb = (255.0 * (1 - alpha) + colors[top] * alpha).astype(np.uint8)
-            self.image.setImage(np.ascontiguousarray(rgb), levels=(0, 255), lut=None, autoLevels=False)
+            image.setImage(np.ascontiguousarray(rgb), levels=(0, 255), lut=None, autoLevels=False)
         x0, x1, y0, y1 = update.extent
-        self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
-        self.plot.setTitle(f"Decision boundary (epoch {update.epoch})")
-        self.updates += 1
+        image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
 
     def export_target(self) -> pg.GraphicsItem:
         return self.view.ci

@@ -145,10 +145,11 @@ class Dashboard(QWidget):
         layout.addLayout(bar)
         for banner in self._banners:
             layout.addWidget(banner)
-        layout.addWidget(self.tabs, 1)
+        # Above the plots, not below: in a short dock the bottom of the plots scrolls out of sight.
         self.timeline = TimelineBar()
         self.timeline.setVisible(False)  # until a run has finished
         layout.addWidget(self.timeline)
+        layout.addWidget(self.tabs, 1)
 
         self.runs: list[RunRecord] = []
         self.replaying = False  # the panels show a kept moment, not the newest frames
@@ -356,11 +357,16 @@ class Dashboard(QWidget):
         if run.data_view is not None and run.data_view is not self._shown_data:
             self._show_data(run.data_view)
         at = run.end_position() if position is None else position
+        # A/B pictures side by side only when both runs drew the same data set
+        same_data = compare is not None and _same_data(run.data_view, compare.data_view)
+        titles = (run.label.partition(":")[0], "" if compare is None else compare.label.partition(":")[0])
         for stream in run.snapshots.streams:
             frame = run.snapshots.at(stream, at)
             if frame is not None:
+                other = compare.snapshots.at(stream, at) if same_data and compare is not None else None
                 for panel in self._stream_panels.get(stream, ()):
-                    panel.show_snapshot(frame)
+                    panel.show_snapshot(frame, other=other, titles=titles,
+                                        other_data=None if compare is None else compare.data_view)
         versus = f", against run {compare.index}" if compare is not None else ""
         self._set_status(f"Replay of {run.label}: {self.timeline.describe() or f'epoch {at:.1f}'}{versus}")
         self.refresh_now()
@@ -520,6 +526,14 @@ class Dashboard(QWidget):
 
 
 _EMPTY = np.zeros(0, dtype=np.float32)
+
+
+def _same_data(a: DataView | None, b: DataView | None) -> bool:
+    """Two runs drew the same data set (perhaps split by another seed): their pictures can stand side by side."""
+    if a is None or b is None:
+        return False
+    return a is b or (a.title == b.title and a.input_shape == b.input_shape and a.view == b.view
+                      and a.extent == b.extent)
 
 
 def _render_svg(item: pg.GraphicsItem, path: Path) -> None:

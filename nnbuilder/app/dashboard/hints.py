@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from ..workers.messages import Hint, ViewFrame
@@ -20,6 +21,8 @@ class HintsBanner(ViewPanel):
         super().__init__(parent)
         self.label = QLabel()
         self.label.setWordWrap(True)
+        # Always rich text: with one hint there is no tag in it, and Qt's guess would show its escapes raw.
+        self.label.setTextFormat(Qt.TextFormat.RichText)
         self.label.setObjectName("trainingHints")
         self.label.setStyleSheet("QLabel#trainingHints { background:#fff4d6; color:#5a4300; border:1px solid #e8cf8a;"
                                  " padding:4px 8px; }")
@@ -56,6 +59,11 @@ class HintsBanner(ViewPanel):
             self.label.clear()
             self.setVisible(False)
             return
-        self.label.setText("<br>".join(f"⚠ {html.escape(h.text)}" if h.severity == "warning" else html.escape(h.text)
+        self.label.setText("<br>".join(f"⚠ {_escape(h.text)}" if h.severity == "warning" else _escape(h.text)
                                        for h in self.hints))
         self.setVisible(True)
+
+
+def _escape(text: str) -> str:
+    """Escape for Qt rich text: <, > and &, but not quotes (Qt shows some numeric entities as typed)."""
+    return html.escape(text, quote=False)

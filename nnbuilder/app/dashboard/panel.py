@@ -51,11 +51,15 @@ class ViewPanel(QWidget):
     def end_run(self, outcome: str) -> None:
         """The run is over."""
 
-    def show_snapshot(self, frame: ViewFrame, live: bool = False) -> None:
+    def show_snapshot(self, frame: ViewFrame, live: bool = False, other: ViewFrame | None = None,
+                      titles: tuple[str, str] = ("", ""), other_data: DataView | None = None) -> None:
         """Replay: draw ``frame``, kept by the timeline, instead of the newest one.
 
-        ``live`` says the timeline is leaving replay and ``frame`` is the newest frame of the latest run. The
-        default suits panels that draw only their newest frame: the kept frame simply becomes the newest.
+        ``live`` says the timeline is leaving replay and ``frame`` is the newest frame of the latest run.
+        ``other`` is the compared run's frame of the same moment (A/B), with ``titles`` naming the two runs
+        and ``other_data`` its data set (the same one, perhaps split with another seed); a panel that can
+        show both side by side does. The default suits panels that draw only their newest
+        frame: the kept frame simply becomes the newest.
         """
         self.add_frame(frame)
         self.dirty = True

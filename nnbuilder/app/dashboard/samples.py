@@ -114,7 +114,8 @@ class SamplesPanel(ViewPanel):
         self._kept.add(ViewFrame(STREAM_NAME, frame.epoch, frame.batch, frame.position, frame.payload))
         self.dirty = True
 
-    def show_snapshot(self, frame: ViewFrame, live: bool = False) -> None:
+    def show_snapshot(self, frame: ViewFrame, live: bool = False, other: ViewFrame | None = None,
+                      titles: tuple[str, str] = ("", ""), other_data: DataView | None = None) -> None:
         """Replay: draw a kept grid (of this run or an earlier one); ``live`` follows the run again."""
         if live:
             self.follow = True

@@ -105,8 +105,8 @@ def describe_exception(exc: BaseException) -> tuple[str, str]:
 
 
 HIDDEN_INTERVAL = 1.0  # seconds between frames of a view whose tab is hidden (kept for replay)
-HIDDEN_FRAMES = 30  # ...or at least this many over a short run,
-HIDDEN_MIN_GAP = 0.25  # but never closer than this (seconds)
+HIDDEN_FRAMES = 40  # ...and on any tab, at least this many over a short run,
+HIDDEN_MIN_GAP = 0.05  # but never closer than this (seconds)
 
 
 class TrainingWorker(QObject):
@@ -487,18 +487,18 @@ class TrainingWorker(QObject):
         if name in (STREAM_GALLERY, STREAM_SERIES, STREAM_GRAPH) and not at_epoch_end and not force:
             return False  # predictions over the validation set: at epoch ends only
         interval = self._intervals.get(name, 0.5)
+        since = now - self._last_at.get(name, -1e9)
         visible = self._visible
-        if name != STREAM_SAMPLES and visible is not None and name not in visible:
-            # Hidden tab: a frame now and then all the same, for the timeline's replay after the run, at a
-            # rate that costs the run almost nothing: every second or so, and on a short run at least every
-            # 1/30 of its epochs (at most 4 a second). (The sample grid keeps its own history: always live.)
-            since = now - self._last_at.get(name, -1e9)
-            if since >= max(HIDDEN_INTERVAL, 8 * interval):
-                return True
-            every = max(1, -(-(self._epochs_total - self._start_epoch + 1) // HIDDEN_FRAMES))
-            return (at_epoch_end and since >= HIDDEN_MIN_GAP
-                    and self._epoch - self._shown_epoch.get(name, -10**9) >= every)
-        return force or now - self._last_at.get(name, -1e9) >= interval
+        hidden = name != STREAM_SAMPLES and visible is not None and name not in visible
+        if force or since >= (max(HIDDEN_INTERVAL, 8 * interval) if hidden else interval):
+            return True
+        # A short run (the spiral's 100 epochs take 2 s) would leave the timeline a handful of frames: at
+        # epoch ends, also every 1/40 of its epochs (at most 20 a second). A hidden tab gets only these and
+        # the slow ones above, which cost the run almost nothing; the sample grid keeps its own history and
+        # is always live.
+        every = max(1, -(-(self._epochs_total - self._start_epoch + 1) // HIDDEN_FRAMES))
+        return (at_epoch_end and since >= HIDDEN_MIN_GAP
+                and self._epoch - self._shown_epoch.get(name, -10**9) >= every)
 
     def _live_views(self, now: float, force: bool = False, at_epoch_end: bool = True) -> None:
         for name, compute in ((STREAM_BOUNDARY, self._emit_boundary), (STREAM_GALLERY, self._emit_gallery),
