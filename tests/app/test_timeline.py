@@ -161,6 +161,11 @@ def test_restart_from_the_same_initial_weights_and_compare(qtbot: Any) -> None:
     assert boundary.plot.titleLabel.text.startswith("run 4 (epoch") and boundary.plot_b.titleLabel.text.startswith(
         "run 1 (epoch")
     assert np.abs(boundary.image.image.astype(float) - boundary.image_b.image.astype(float)).max() > 0
+    x0, x1, y0, y1 = boundary.extent
+    for plot in (boundary.plot, boundary.plot_b):  # both frame the data, not a runaway range
+        (vx0, vx1), (vy0, vy1) = plot.getViewBox().viewRange()
+        assert vx0 <= x0 and x1 <= vx1 and vy0 <= y0 and y1 <= vy1  # (aspect-locked: one side may have room)
+        assert min((vx1 - vx0) / (x1 - x0), (vy1 - vy0) / (y1 - y0)) < 1.5
     bar.compare_combo.setCurrentIndex(0)  # no other run: every run again
     assert curves[(other.index, "loss")].train.isVisible()
     dash.refresh_now()

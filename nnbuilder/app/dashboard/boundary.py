@@ -48,8 +48,6 @@ class BoundaryPanel(ViewPanel):
         self.held_points_b = pg.ScatterPlotItem(size=7, brush=pg.mkBrush("w"), pen=pg.mkPen(90, 90, 90, width=1.6))
         self.plot_b.addItem(self.train_points_b)
         self.plot_b.addItem(self.held_points_b)
-        self.plot_b.setXLink(self.plot)
-        self.plot_b.setYLink(self.plot)
         self.plot_b.setVisible(False)
         self._compare: tuple[BoundaryUpdate, str, str] | None = None
         self._compare_data: DataView | None = None
@@ -76,7 +74,8 @@ class BoundaryPanel(ViewPanel):
         self.extent = info.extent
         if info.extent is not None:
             x0, x1, y0, y1 = info.extent
-            self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.02)
+            for plot in (self.plot, self.plot_b):  # not linked: two aspect-locked links feed back and run away
+                plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.02)
         self.dirty = True
 
     def _set_points(self, info: DataView, train: pg.ScatterPlotItem, held: pg.ScatterPlotItem) -> None:
