@@ -31,3 +31,19 @@ def test_teach_menu_opens_each_view_once(window, examples_dir, qtbot) -> None:  
     assert stepper.cost == "half_sse"
     for view in window.teach.views.values():
         view.close()
+
+
+def test_the_timeline_opens_from_the_teach_menu(window, examples_dir, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window.load_extensions()  # the training controller, as the app has it
+    window.open_file(examples_dir / "spiral_playground.nnb", ask_to_save=False)
+    c = window.training_controller
+    window.teach.actions["timeline"].trigger()  # nothing trained yet: the status bar says what to do
+    assert "train once" in window.statusBar().currentMessage()
+    c.epochs_spin.setValue(5)
+    c.warm_up()
+    with qtbot.waitSignal(c.run_finished, timeout=60_000):
+        assert c.train()
+    qtbot.waitUntil(lambda: not c.is_busy, timeout=30_000)
+    assert window.teach.open_timeline()
+    bar = c.dashboard.timeline
+    assert bar.isVisible() and bar.slider.hasFocus() and c.dock.isVisible()

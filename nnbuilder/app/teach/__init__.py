@@ -39,6 +39,29 @@ class TeachMenu:
             action.setStatusTip(tips[key])
             action.setToolTip(tips[key])
             self.actions[key] = action
+        menu.addSeparator()
+        tip = ("Replay a finished run, restart it from the same initial weights with one setting changed, and "
+               "compare the two (the timeline above the training plots).")
+        action = menu.addAction("Replay and compare runs", self.open_timeline)
+        action.setStatusTip(tip)
+        action.setToolTip(tip)
+        self.actions["timeline"] = action
+
+    def open_timeline(self) -> bool:
+        """Bring the training plots forward with the timeline's slider in focus; False before any finished run
+        (the status bar then says what to do)."""
+        controller = getattr(self.window, "training_controller", None)
+        if controller is None:
+            return False
+        controller._show_dashboard()
+        bar = controller.dashboard.timeline
+        if not (bar.isVisible() and bar.slider.isEnabled()):
+            self.window.statusBar().showMessage(
+                "Nothing to replay yet: train once (F5), then drag the timeline above the plots or press Play.",
+                10_000)
+            return False
+        bar.slider.setFocus()
+        return True
 
     def _make(self, key: str) -> QWidget:
         doc = self.window.document
