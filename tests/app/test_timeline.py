@@ -46,7 +46,7 @@ def test_the_store_finds_the_moment_and_stays_bounded() -> None:
     assert small.nbytes <= 200_000 and small.positions("boundary")[-1] == 299.0
 
 
-def _window(qtbot: Any, epochs: int = 12) -> Harness:
+def _window(qtbot: Any, epochs: int = 40) -> Harness:
     project = load_project(SPIRAL)
     project.training.epochs = epochs
     harness = Harness(project)
@@ -72,7 +72,7 @@ def test_a_finished_run_replays_its_curves_and_boundary(qtbot: Any) -> None:
     run = _train(qtbot, harness)  # the curves tab is the one shown: the boundary tab stays hidden
     assert bar.isVisible() and bar.slider.isEnabled() and bar.run() is run
     kept = run.snapshots.positions("boundary")
-    assert len(kept) >= 3 and kept[0] == 0.0 and kept[-1] == 12.0  # kept though its tab was hidden
+    assert len(kept) >= 3 and kept[0] == 0.0 and kept[-1] == 40.0  # kept though its tab was hidden
 
     dash.tabs.setCurrentIndex(Dashboard.TAB_BOUNDARY)
     dash.refresh_now()
@@ -87,7 +87,7 @@ def test_a_finished_run_replays_its_curves_and_boundary(qtbot: Any) -> None:
 
     bar.slider.setValue(STEPS // 2)
     position = bar.position()
-    assert 5.0 < position < 7.0
+    assert 19.0 < position < 21.0
     dash.tabs.setCurrentIndex(Dashboard.TAB_CURVES)
     dash.refresh_now()
     curves = dash.curves._curves[(run.index, "loss")]
@@ -98,7 +98,7 @@ def test_a_finished_run_replays_its_curves_and_boundary(qtbot: Any) -> None:
 
     bar.slider.setValue(STEPS)  # the end: the trained picture and every point again
     dash.refresh_now()
-    assert not dash.replaying and len(curves.train.getData()[0]) == 12
+    assert not dash.replaying and len(curves.train.getData()[0]) == 40
     dash.tabs.setCurrentIndex(Dashboard.TAB_BOUNDARY)
     dash.refresh_now()
     assert np.abs(dash.boundary.image.image - final).max() < 1e-6
@@ -150,11 +150,7 @@ def test_restart_from_the_same_initial_weights_and_compare(qtbot: Any) -> None:
     assert len(legend) == 2 and any("run 4" in t for t in legend) and any("run 1" in t for t in legend)
     assert abs(fourth.epoch_rows[-1]["loss"] - first.epoch_rows[-1]["loss"]) > 1e-4  # the change shows
 
-    bar.slider.setValue(STEPS // 2)  # both cut at the same epoch
-    dash.refresh_now()
-    for run in (first, fourth):
-        assert curves[(run.index, "loss")].train.getData()[0].max() <= bar.position()
-    dash.tabs.setCurrentIndex(Dashboard.TAB_BOUNDARY)  # the two boundaries of that moment, side by side
+    dash.tabs.setCurrentIndex(Dashboard.TAB_BOUNDARY)  # the two trained boundaries, side by side
     dash.refresh_now()
     boundary = dash.boundary
     assert boundary.plot_b.isVisible()
@@ -166,8 +162,17 @@ def test_restart_from_the_same_initial_weights_and_compare(qtbot: Any) -> None:
         (vx0, vx1), (vy0, vy1) = plot.getViewBox().viewRange()
         assert vx0 <= x0 and x1 <= vx1 and vy0 <= y0 and y1 <= vy1  # (aspect-locked: one side may have room)
         assert min((vx1 - vx0) / (x1 - x0), (vy1 - vy0) / (y1 - y0)) < 1.5
+    QTest.keyClick(bar.slider, Qt.Key.Key_Home)  # the same start: the same picture
+    dash.refresh_now()
+    assert np.array_equal(boundary.image.image, boundary.image_b.image)
+    dash.tabs.setCurrentIndex(Dashboard.TAB_CURVES)
+    bar.slider.setValue(STEPS // 2)  # both cut at the same epoch
+    dash.refresh_now()
+    for run in (first, fourth):
+        assert curves[(run.index, "loss")].train.getData()[0].max() <= bar.position()
     bar.compare_combo.setCurrentIndex(0)  # no other run: every run again
     assert curves[(other.index, "loss")].train.isVisible()
+    dash.tabs.setCurrentIndex(Dashboard.TAB_BOUNDARY)
     dash.refresh_now()
     assert not boundary.plot_b.isVisible()
 

@@ -107,6 +107,8 @@ def describe_exception(exc: BaseException) -> tuple[str, str]:
 HIDDEN_INTERVAL = 1.0  # seconds between frames of a view whose tab is hidden (kept for replay)
 HIDDEN_FRAMES = 40  # ...and on any tab, at least this many over a short run,
 HIDDEN_MIN_GAP = 0.05  # but never closer than this (seconds)
+HIDDEN_SHARE = 0.02  # share of the training thread those extra frames may take on a hidden tab
+SHOWN_SHARE = 0.03  # ... and on the tab on screen
 
 
 class TrainingWorker(QObject):
@@ -189,6 +191,7 @@ class TrainingWorker(QObject):
         self._history: list[dict[str, float]] = []
         self._watch_overfitting = False
         self._last_at: dict[str, float] = {}  # stream -> when it was last computed
+        self._cost: dict[str, float] = {}  # stream -> seconds its last frame took to compute
         self._shown_epoch: dict[str, int] = {}  # stream -> the epoch it last showed
         self._epochs_total = 1
         self._start_epoch = 1
@@ -496,8 +499,11 @@ class TrainingWorker(QObject):
         # epoch ends, also every 1/40 of its epochs (at most 20 a second). A hidden tab gets only these and
         # the slow ones above, which cost the run almost nothing; the sample grid keeps its own history and
         # is always live.
+        # These extra frames may take only a small share of the training thread (2 % hidden, 3 % shown),
+        # measured by what the view's last frame cost.
         every = max(1, -(-(self._epochs_total - self._start_epoch + 1) // HIDDEN_FRAMES))
-        return (at_epoch_end and since >= HIDDEN_MIN_GAP
+        gap = max(HIDDEN_MIN_GAP, self._cost.get(name, 0.0) / (HIDDEN_SHARE if hidden else SHOWN_SHARE))
+        return (at_epoch_end and since >= gap
                 and self._epoch - self._shown_epoch.get(name, -10**9) >= every)
 
     def _live_views(self, now: float, force: bool = False, at_epoch_end: bool = True) -> None:
@@ -505,12 +511,14 @@ class TrainingWorker(QObject):
                               (STREAM_SERIES, self._emit_series), (STREAM_SAMPLES, self._emit_samples),
                               (STREAM_GAN_LAB, self._emit_gan_lab), (STREAM_GRAPH, self._emit_graph)):
             if self._due(name, now, force, at_epoch_end):
+                started = time.perf_counter()
                 try:
                     compute()
                 except Exception as exc:  # noqa: BLE001 - training must not die for a plot
                     self._view_failed(name, exc)
                 # Measured after the work so a slow model cannot eat the whole interval.
                 self._last_at[name] = time.perf_counter()
+                self._cost[name] = self._last_at[name] - started
                 self._shown_epoch[name] = self._epoch
 
     def _final_views(self) -> None:
