@@ -30,7 +30,7 @@ def test_points_series_and_graph() -> None:
     assert pts.kind == "points" and pts.points.shape == (200, 2) and set(pts.classes) == {0, 1}
     series = build_preview(load_dataset("household_power", {"resolution": "minute", "window": 30}))
     assert series.kind == "series"
-    raw = load_dataset("household_power", {"resolution": "minute", "window": 30, "standardize": False})
+    raw = load_dataset("household_power", {"resolution": "minute", "window": 30, "scaling": "none"})
     # undoing the standardisation gives the readings in kW, as in the lecture's table (4.216 kW at 17:24)
     np.testing.assert_allclose(series.series[:30], raw.x[0, :, 0], atol=1e-4)
     assert abs(series.series[0] - 4.216) < 1e-3
