@@ -60,3 +60,20 @@ def test_shuffle_on_is_not_the_in_order_run_and_is_the_default() -> None:
     in_order = _in_order_sgd(start, ds.x[rows], ds.y[rows], epochs=2)
     assert not np.allclose(_weights(shuffled)["weight"].numpy(), in_order["weight"].numpy(), rtol=1e-5, atol=1e-6)
     assert TrainingConfig().shuffle is True  # the default (tests/training/test_golden_numbers.py pins its numbers)
+
+
+def test_a_gan_takes_its_real_rows_in_order_with_shuffle_off() -> None:
+    from nnbuilder.project import load_project
+    from tests.conftest import EXAMPLES
+
+    runs = {}
+    for shuffle in (True, False):
+        project = load_project(EXAMPLES / "gan_ring_2d.nnb")
+        project.data.options["samples"] = 512
+        project.training.epochs = 1
+        project.training.shuffle = shuffle
+        trainer = Trainer(project, device="cpu")
+        runs[shuffle] = trainer.fit().history[-1]
+        # shuffling gathers the real rows into a per-epoch buffer; in order, the batches are slices of them
+        assert (trainer.step._shuffled is not None) is shuffle  # noqa: SLF001
+    assert runs[True]["loss_D"] != runs[False]["loss_D"]
