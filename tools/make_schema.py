@@ -22,8 +22,8 @@ def build() -> dict:
     num = {"type": "number"}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://nnbuilder.invalid/schema/project-v2.json",
-        "title": "nnbuilder project (.nnb), format version 2",
+        "$id": "https://nnbuilder.invalid/schema/project-v3.json",
+        "title": "nnbuilder project (.nnb), format version 3",
         "description": "Structure of an nnbuilder project file. Layer parameters are checked against the layer "
         "catalog when the file is opened; this schema checks the structure around them. Layer types may also "
         "be written by their aliases (e.g. Linear for Dense).",
@@ -62,6 +62,7 @@ def build() -> dict:
                 "optimizer": {"$ref": "#/$defs/optimizer"},
                 "epochs": {"type": "integer", "minimum": 1, "maximum": 100000},
                 "batch_size": {"type": "integer", "minimum": 1},
+                "shuffle": {"type": "boolean"},
                 "metrics": {"type": "array", "items": {"enum": list(METRICS)}},
                 "validation_split": {"type": "number", "minimum": 0, "maximum": 0.9},
                 "early_stopping": {"type": "object", "additionalProperties": False, "properties": {

@@ -87,7 +87,8 @@ def run_settings(project: Any, *, epochs: int, batch_size: int, lr: float, devic
         "data": str(project.data.dataset),
         **{f"data.{k}": _short(v) for k, v in sorted(project.data.options.items())},
         "loss": str(t.loss), "optimizer": str(t.optimizer.name), "lr": _short(float(lr)),
-        "batch": str(int(batch_size)), "epochs": str(int(epochs)), "momentum": _short(t.optimizer.momentum),
+        "batch": str(int(batch_size)), "shuffle": "on" if t.shuffle else "off", "epochs": str(int(epochs)),
+        "momentum": _short(t.optimizer.momentum),
         "weight decay": _short(t.optimizer.weight_decay), "schedule": str(t.optimizer.schedule),
         "validation split": _short(t.validation_split), "seed": str(t.seed), "device": str(device),
     }

@@ -9,10 +9,20 @@ from __future__ import annotations
 from .dataset import Dataset, DatasetInfo, GraphData, OptionSpec
 from .download import download_dataset
 from .errors import DataError
-from .preprocessing import Arrays, make_windows, one_hot, split_indices, standardize, train_val_split
+from .preprocessing import (
+    SCALINGS,
+    Arrays,
+    make_windows,
+    minmax_scale,
+    one_hot,
+    split_indices,
+    standardize,
+    train_val_split,
+)
 from .registry import get_info, list_datasets, load_dataset, validate_options
 
 __all__ = [
+    "SCALINGS",
     "Arrays",
     "DataError",
     "Dataset",
@@ -24,6 +34,7 @@ __all__ = [
     "list_datasets",
     "load_dataset",
     "make_windows",
+    "minmax_scale",
     "one_hot",
     "split_indices",
     "standardize",

@@ -52,6 +52,49 @@ def standardize(
     return (*scaled, mean32, std32)
 
 
+#: Column scalings a data set offers (its ``scaling`` option), each with statistics from training rows only.
+SCALINGS = ("standardize", "minmax", "none")
+
+
+def minmax_scale(
+    train: np.ndarray, *others: np.ndarray, axis: int | tuple[int, ...] = 0
+) -> tuple[np.ndarray, ...]:
+    """Scale so each column of ``train`` spans [0, 1], and apply the same map to ``others``.
+
+    As with ``standardize``, only ``train`` sets the map, so validation or test values may fall outside [0, 1]
+    (a reading higher than any seen in training): clipping them would hide exactly what the test is for.
+    Returns ``(train_s, *others_s, minimum, span)``, with ``value = scaled * span + minimum``; a constant column
+    gets span 1 so it becomes 0 instead of NaN.
+    """
+    train = np.asarray(train)
+    if train.size == 0:
+        raise DataError("Min-max scaling needs at least one training sample.")
+    low = train.min(axis=axis).astype(np.float64)
+    span = train.max(axis=axis).astype(np.float64) - low
+    span = np.where(span > 1e-12, span, 1.0)
+    scaled = tuple(((np.asarray(a, dtype=np.float64) - low) / span).astype(np.float32) for a in (train, *others))
+    return (*scaled, low.astype(np.float32), span.astype(np.float32))
+
+
+def scaling_stats(train: np.ndarray, scaling: str) -> tuple[np.ndarray, np.ndarray]:
+    """(offset, scale) per column of ``train`` (rows on axis 0) for a ``scaling`` of ``SCALINGS``, in float64;
+    the scaled value is ``(value - offset) / scale``, so ``value = scaled * scale + offset`` undoes it."""
+    train = np.asarray(train, dtype=np.float64)
+    columns = train.shape[1:]
+    if scaling == "none":
+        return np.zeros(columns), np.ones(columns)
+    if train.size == 0:
+        raise DataError("Scaling needs at least one training sample.")
+    if scaling == "standardize":
+        offset, scale = train.mean(axis=0), train.std(axis=0)
+    elif scaling == "minmax":
+        offset = train.min(axis=0)
+        scale = train.max(axis=0) - offset
+    else:
+        raise DataError(f"The scaling must be one of {', '.join(SCALINGS)}, not {scaling!r}.")
+    return offset, np.where(scale > 1e-12, scale, 1.0)
+
+
 def split_indices(
     n: int, validation_split: float, seed: int, shuffle: bool = True
 ) -> tuple[np.ndarray, np.ndarray]:

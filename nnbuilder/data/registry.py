@@ -15,13 +15,16 @@ from typing import Any
 from .dataset import Dataset, DatasetInfo, OptionSpec
 from .errors import DataError
 from .generated import GENERATED, generate
+from .preprocessing import SCALINGS
 
 _SEED = OptionSpec("seed", "int", 0, "Random seed; the same seed gives the same data.", range=(0, 2**31 - 1))
 _NORMALIZE = OptionSpec("normalize", "bool", True, "Divide 8-bit pixel values by 255 so they lie in [0, 1].")
 _FLATTEN = OptionSpec("flatten", "bool", False, "Flatten each image to one vector, for Dense (Linear) first layers.")
 _CHANNELS = OptionSpec("channels", "bool", False, "Add a channel axis, (N, 1, H, W), for Conv2d first layers.")
-_STANDARDIZE = OptionSpec("standardize", "bool", True,
-                          "Scale each column to mean 0 and standard deviation 1 (statistics from training rows).")
+_SCALING = OptionSpec("scaling", "choice", "standardize",
+                      "How each column is scaled, with statistics from the rows outside the test part: "
+                      "standardize (mean 0, standard deviation 1), minmax (those rows span [0, 1]) or none.",
+                      choices=SCALINGS)
 _TASK = OptionSpec("task", "choice", "auto", "Classification or regression; auto decides from the target values.",
                    choices=("auto", "classification", "regression"))
 _HEADER = OptionSpec("header", "choice", "auto", "Whether the first row holds column names; auto detects it.",
@@ -38,7 +41,7 @@ def _series_options() -> list[OptionSpec]:
         OptionSpec("window", "int", 24, "How many past time steps each example shows the network.", range=(1, 100_000)),
         OptionSpec("horizon", "int", 1, "How many future steps of the target to predict.", range=(1, 10_000)),
         OptionSpec("stride", "int", 1, "Steps between the starts of consecutive windows.", range=(1, 100_000)),
-        _STANDARDIZE,
+        _SCALING,
         OptionSpec("test_fraction", "float", 0.1, "Share of the series, at its end, held out as the test set.",
                    range=(0.0, 0.5)),
     ]
@@ -158,7 +161,7 @@ def _build_registry() -> dict[str, tuple[DatasetInfo, Callable[[dict[str, Any]],
                      "classification",
                      (_path(), OptionSpec("target", "column", "", "The column to predict (name or 0-based index; "
                                           "default: the last column)."),
-                      _HEADER, _STANDARDIZE, _TASK)),
+                      _HEADER, _SCALING, _TASK)),
          tables.load_csv_table),
         (DatasetInfo("csv_series", "CSV time series", "Files",
                      "A table of readings in time order, one row per time step; predict the next values.",
@@ -213,6 +216,9 @@ def validate_options(info: DatasetInfo, options: dict[str, Any] | None, base_dir
     if not isinstance(options, dict):
         raise DataError(f"The options for '{info.id}' must be a mapping of names to values.")
     specs = {spec.name: spec for spec in info.options}
+    if "standardize" in options and "scaling" in specs:
+        raise DataError(f"The option 'standardize' of '{info.id}' is now called 'scaling' (standardize, minmax or "
+                        "none); project files saved before the change are converted when they are opened.")
     for name in options:
         if name not in specs:
             valid = ", ".join(specs) or "none"

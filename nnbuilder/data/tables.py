@@ -18,7 +18,7 @@ import numpy as np
 from .csvfile import MISSING_TOKENS, read_table
 from .dataset import Dataset, class_count
 from .errors import DataError, describe
-from .preprocessing import standardize
+from .preprocessing import minmax_scale, standardize
 
 MAX_AUTO_CLASSES = 20
 
@@ -68,10 +68,14 @@ def load_csv_table(options: dict[str, Any]) -> Dataset:
             )
     else:
         y = table.numeric_column(target).astype(np.float32)[:, None]
-    if options["standardize"]:
-        # No test split here; statistics cover the whole pool the trainer later splits for validation.
+    # No test split here; statistics cover the whole pool the trainer later splits for validation.
+    extra["scaling"] = options["scaling"]
+    if options["scaling"] == "standardize":
         x, mean, std = standardize(x)
         extra.update(mean=mean, std=std)
+    elif options["scaling"] == "minmax":
+        x, low, span = minmax_scale(x)
+        extra.update({"min": low, "range": span})
     return Dataset(
         id="csv_table", title=path.name, task=task, x=x, y=y, x_test=None, y_test=None,
         class_names=class_names, extra=extra,

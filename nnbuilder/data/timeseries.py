@@ -2,7 +2,8 @@
 
 Leakage rules, because a forecaster that has peeked at the future looks great and is useless:
 * the test set is the last ``test_fraction`` of the rows, and its windows lie wholly inside that block;
-* standardisation statistics come from the rows before the test block only;
+* scaling statistics (standardisation's mean and standard deviation, min-max's minimum and maximum) come
+  from the rows before the test block only;
 * ``Dataset.split`` takes validation from the end of the training windows and drops windows that overlap it.
 
 Missing readings are filled by linear interpolation in row order (edges copy the nearest reading), which
@@ -21,7 +22,7 @@ from nnbuilder.paths import data_dir
 from .csvfile import Table, read_table
 from .dataset import Dataset
 from .errors import DataError, describe
-from .preprocessing import make_windows, window_starts
+from .preprocessing import make_windows, scaling_stats, window_starts
 
 HOUSEHOLD_ATTRIBUTION = (
     "Individual household electric power consumption, Hebrail & Berard (EDF R&D), UCI ML Repository, CC BY 4.0."
@@ -89,18 +90,19 @@ def build_series_dataset(
             f"The window ({window}) plus horizon ({horizon}) is longer than the test part of {what} (the last "
             f"{length - cut} rows); use a shorter window or a larger test_fraction."
         )
-    if options["standardize"]:
-        train_rows = series[:cut]
-        mean = train_rows.mean(axis=0)
-        std = train_rows.std(axis=0)
-        std = np.where(std > 1e-12, std, 1.0)
-    else:
-        mean, std = np.zeros(series.shape[1]), np.ones(series.shape[1])
-    scaled = ((series - mean) / std).astype(np.float32)
+    scaling = str(options["scaling"])
+    offset, scale = scaling_stats(series[:cut], scaling)
+    scaled = ((series - offset) / scale).astype(np.float32)
     x, y = make_windows(scaled[:cut], target_pos, window, horizon, stride)
     starts = window_starts(cut, window, horizon, stride)
     x_test = y_test = None
     test_starts = np.zeros(0, dtype=np.int64)
+    if scaling == "standardize":  # the statistics under their own names, as data.npz exports them
+        extra_stats = {"mean": offset[:n_in].astype(np.float32), "std": scale[:n_in].astype(np.float32)}
+    elif scaling == "minmax":
+        extra_stats = {"min": offset[:n_in].astype(np.float32), "range": scale[:n_in].astype(np.float32)}
+    else:
+        extra_stats = {}
     if cut < length:
         x_test, y_test = make_windows(scaled[cut:], target_pos, window, horizon, stride)
         test_starts = window_starts(length - cut, window, horizon, stride) + cut
@@ -112,10 +114,11 @@ def build_series_dataset(
         "window": window, "horizon": horizon, "stride": stride,
         "window_start": starts, "test_window_start": test_starts, "window_span": window + horizon,
         "test_start_row": cut, "num_rows": length,
-        "mean": mean[:n_in].astype(np.float32), "std": std[:n_in].astype(np.float32),
-        "target_mean": float(mean[target_pos]), "target_std": float(std[target_pos]),
-        "standardized": bool(options["standardize"]),
-        "filled": filled, "timestamps": timestamps, "source": source,
+        # value = scaled * scale + offset, per input column and for the target (0 and 1 when not scaled)
+        "scaling": scaling,
+        "offset": offset[:n_in].astype(np.float32), "scale": scale[:n_in].astype(np.float32),
+        "target_offset": float(offset[target_pos]), "target_scale": float(scale[target_pos]),
+        "filled": filled, "timestamps": timestamps, "source": source, **extra_stats,
     }
     return Dataset(
         id=dataset_id, title=title, task="regression",

@@ -81,7 +81,7 @@ def plan_data(dataset: Any) -> DataPlan:
     if time_series and dataset.extra.get("window_start") is not None:
         arrays["window_start"] = np.asarray(dataset.extra["window_start"], dtype=np.int64)
         span = int(dataset.extra.get("window_span") or 0)
-    for key in ("mean", "std"):
+    for key in ("mean", "std", "min", "range"):  # standardisation's or min-max scaling's statistics
         if time_series and dataset.extra.get(key) is not None:
             arrays[f"input_{key}"] = np.asarray(dataset.extra[key], dtype=np.float32)
     return DataPlan(dataset_id=dataset.id, title=dataset.title, task=dataset.task, pixels=use_pixels,

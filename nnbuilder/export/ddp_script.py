@@ -49,7 +49,7 @@ from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader, DistributedSampler, TensorDataset
 
 from train import (BATCH_SIZE, EARLY_STOPPING, EPOCHS, MIN_DELTA, MONITOR, PATIENCE, RESTORE_BEST, SEED,
-                   EarlyStopping, Metrics, evaluate, forward, load_data, loss_fn, make_model, make_optimizer)
+                   SHUFFLE, EarlyStopping, Metrics, evaluate, forward, load_data, loss_fn, make_model, make_optimizer)
 
 HERE = Path(__file__).resolve().parent
 FIELDS = ("loss", "count", "correct", "abs_err", "sq_err", "elements")
@@ -137,7 +137,7 @@ def main(argv=None):
     ddp = DistributedDataParallel(model, device_ids=[local_rank] if cuda else None)
 
     train_set = TensorDataset(x_train, y_train)
-    sampler = DistributedSampler(train_set, num_replicas=world, rank=rank, shuffle=True, seed=SEED)
+    sampler = DistributedSampler(train_set, num_replicas=world, rank=rank, shuffle=SHUFFLE, seed=SEED)
     loader = DataLoader(train_set, batch_size=args.batch_size, sampler=sampler)
     log({{"processes": world, "backend": dist.get_backend(), "train": len(train_set)}},
         f"Training on {{world}} processes ({{dist.get_backend()}}), {{len(train_set)}} samples, "

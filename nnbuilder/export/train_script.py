@@ -209,6 +209,8 @@ def train_source(project: Project, source: ModelSource, data: DataPlan, plan: Tr
     settings = [
         f"EPOCHS = {int(cfg.epochs)}",
         f"BATCH_SIZE = {int(cfg.batch_size)}",
+        f"SHUFFLE = {bool(cfg.shuffle)!r}" + ("  # one full-graph step per epoch: nothing to shuffle" if mode == "graph"
+                                             else "  # False: the training rows in their order every epoch"),
         f"SEED = {int(cfg.seed)}",
         f"VALIDATION_SPLIT = {float(cfg.validation_split)!r}" + ("  # the graph's own masks are used instead"
                                                                  if data.graph else ""),
@@ -436,9 +438,9 @@ def make_optimizer(model, device, epochs):
 
 
 def train_epoch(model, optimizer, x, y, generator, batch_size):
-    """One pass over the training rows in a shuffled order, one optimizer step per batch."""
+    """One pass over the training rows (shuffled unless SHUFFLE is False), one optimizer step per batch."""
     model.train()
-    order = torch.randperm(len(x), generator=generator)
+    order = torch.randperm(len(x), generator=generator) if SHUFFLE else torch.arange(len(x))
     xs, ys = x[order.to(x.device)], y[order.to(y.device)]
     sums = Metrics()
     batch_size = min(batch_size, len(xs))
@@ -477,7 +479,7 @@ def train_epoch(model, optimizer, x, y, generator, batch_size):
     layer = model.{layer}
     seen = []
     hook = layer.register_forward_hook(lambda _m, inputs, output: seen.append((inputs[0], output)))
-    order = torch.randperm(len(x), generator=generator)
+    order = torch.randperm(len(x), generator=generator) if SHUFFLE else torch.arange(len(x))
     xs, ys = x[order.to(x.device)], y[order.to(y.device)]
     sums = Metrics()
     batch_size = min(batch_size, len(xs))

@@ -19,7 +19,7 @@ from typing import Any
 from ..fileio import atomic_write
 from . import format_v2
 from .errors import ProjectError
-from .migrate import v1_to_v2
+from .migrate import v1_to_v2, v2_to_v3
 from .model import (
     FORMAT_NAME,
     FORMAT_VERSION,
@@ -53,7 +53,7 @@ MAX_OPTIONS_DEPTH = 32
 
 #: version -> function turning a document of that version into the next version.
 #: Add an entry here whenever FORMAT_VERSION is raised; old files then keep opening.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: v1_to_v2}
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: v1_to_v2, 2: v2_to_v3}
 
 
 class _Ctx:
@@ -403,7 +403,7 @@ def _data_from_dict(raw: Any, ctx: _Ctx) -> DataConfig:
 def _training_from_dict(raw: Any, ctx: _Ctx) -> TrainingConfig:
     p = "$.training"
     d = ctx.obj(raw, p)
-    ctx.known_keys(d, p, {"loss", "optimizer", "epochs", "batch_size", "metrics", "validation_split",
+    ctx.known_keys(d, p, {"loss", "optimizer", "epochs", "batch_size", "shuffle", "metrics", "validation_split",
                           "early_stopping", "seed", "device", "mixed_precision", "gan"})
     t = TrainingConfig()
     t.loss = ctx.choice(d.get("loss", t.loss), f"{p}.loss", LOSSES)
@@ -425,6 +425,7 @@ def _training_from_dict(raw: Any, ctx: _Ctx) -> TrainingConfig:
     t.gan = format_v2.read_gan(d.get("gan", {}), f"{p}.gan", ctx)
     t.epochs = ctx.integer(d.get("epochs", t.epochs), f"{p}.epochs", 1, 100_000)
     t.batch_size = ctx.integer(d.get("batch_size", t.batch_size), f"{p}.batch_size", 1, 1_000_000)
+    t.shuffle = ctx.boolean(d.get("shuffle", t.shuffle), f"{p}.shuffle")
     metrics = ctx.arr(d.get("metrics", t.metrics), f"{p}.metrics")
     t.metrics = [ctx.choice(m, f"{p}.metrics[{i}]", METRICS) for i, m in enumerate(metrics)]
     t.validation_split = ctx.number(d.get("validation_split", t.validation_split), f"{p}.validation_split",
@@ -486,6 +487,7 @@ def project_to_dict(project: Project) -> dict[str, Any]:
             "optimizer": format_v2.optimizer_dict(o),
             "epochs": t.epochs,
             "batch_size": t.batch_size,
+            "shuffle": t.shuffle,
             "metrics": list(t.metrics),
             "validation_split": t.validation_split,
             "early_stopping": {"enabled": es.enabled, "monitor": es.monitor, "patience": es.patience,

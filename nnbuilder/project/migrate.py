@@ -40,3 +40,29 @@ def v1_to_v2(doc: dict[str, Any]) -> dict[str, Any]:
             node["type"] = "Noise"
             node["params"] = {"latent": int(math.prod(shape)), "distribution": "normal"}
     return out
+
+
+#: The data sets whose version-2 options had the ``standardize`` switch that version 3 renamed ``scaling``.
+STANDARDIZE_DATASETS = ("household_power", "csv_series", "csv_table")
+
+
+def v2_to_v3(doc: dict[str, Any]) -> dict[str, Any]:
+    """Version 3 adds ``training.shuffle`` (default true, as version 2 always shuffled) and turns the data
+    option ``standardize`` (true/false) into ``scaling`` (``standardize``/``none``; version 3 adds ``minmax``).
+
+    The values a version-2 file trained on are kept: ``standardize: true`` becomes ``scaling: "standardize"``
+    and ``false`` becomes ``"none"``. Anything else (a non-boolean, or a file already naming ``scaling``) is
+    left as it is, so the data set's option check names the problem.
+    """
+    out = copy.deepcopy(doc)
+    out["version"] = 3
+    data = out.get("data")
+    if not isinstance(data, dict) or data.get("dataset") not in STANDARDIZE_DATASETS:
+        return out
+    options = data.get("options")
+    if isinstance(options, dict) and isinstance(options.get("standardize"), bool) and "scaling" not in options:
+        # rebuilt in the same key order, so a hand-written file keeps its layout until it is saved
+        data["options"] = {("scaling" if k == "standardize" else k):
+                           (("standardize" if v else "none") if k == "standardize" else v)
+                           for k, v in options.items()}
+    return out

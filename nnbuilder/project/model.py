@@ -16,7 +16,7 @@ from typing import Any
 from .errors import ProjectError
 
 FORMAT_NAME = "nnbuilder-project"
-FORMAT_VERSION = 2  # 2: per-graph optimizers, optimizer betas, GAN settings, Noise layers
+FORMAT_VERSION = 3  # 2: per-graph optimizers, optimizer betas, GAN settings, Noise layers; 3: shuffle, scaling
 
 # \Z, not $: "$" also matches before a final newline, which would let the id "hidden1\n" through.
 _ID_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*\Z")
@@ -259,6 +259,7 @@ class TrainingConfig:
     optimizer: OptimizerConfig = field(default_factory=OptimizerConfig)
     epochs: int = 10
     batch_size: int = 32
+    shuffle: bool = True  # reshuffle the training rows every epoch; False feeds them in order (Keras shuffle=F)
     metrics: list[str] = field(default_factory=lambda: ["accuracy"])
     validation_split: float = 0.2
     early_stopping: EarlyStoppingConfig = field(default_factory=EarlyStoppingConfig)

@@ -94,7 +94,7 @@ def build_preview(ds: Any) -> Preview:
 
 
 def _series_preview(ds: Any, base: Preview) -> Preview:
-    """Rebuild the series from the windows (each row once), in the data's own units (standardisation undone)."""
+    """Rebuild the series from the windows (each row once), in the data's own units (scaling undone)."""
     x = np.asarray(ds.x)
     extra = ds.extra
     window = x.shape[1]
@@ -105,10 +105,12 @@ def _series_preview(ds: Any, base: Preview) -> Preview:
     length = int(rows.max()) + 1 if rows.size else 0
     series = np.full(length, np.nan)
     series[rows] = values
-    mean = np.asarray(extra.get("mean", [0.0]), dtype=np.float64).reshape(-1)
-    std = np.asarray(extra.get("std", [1.0]), dtype=np.float64).reshape(-1)
-    if extra.get("standardized"):
-        series = series * std[0] + mean[0]
+    offset = np.asarray(extra.get("offset", [0.0]), dtype=np.float64).reshape(-1)
+    scale = np.asarray(extra.get("scale", [1.0]), dtype=np.float64).reshape(-1)
+    scaling = str(extra.get("scaling", "none"))
+    if scaling != "none":
+        series = series * scale[0] + offset[0]
+    how = {"standardize": "standardised", "minmax": "scaled to [0, 1]"}.get(scaling)
     stamps = extra.get("timestamps")
     if stamps is not None and np.issubdtype(np.asarray(stamps).dtype, np.datetime64) and len(stamps) >= length:
         times = np.asarray(stamps[:length]).astype("datetime64[s]").astype(np.int64).astype(np.float64)
@@ -119,7 +121,7 @@ def _series_preview(ds: Any, base: Preview) -> Preview:
     base.series, base.times, base.series_name = series, times, columns[0]
     base.summary += (f"; windows of {window} steps predicting {extra.get('horizon', '?')} of "
                      f"'{extra.get('target', columns[0])}'. Shown: '{columns[0]}', the first {length:,} readings"
-                     + (" (standardised for training, drawn in its own units)" if extra.get("standardized") else ""))
+                     + (f" ({how} for training, drawn in its own units)" if how else ""))
     return base
 
 

@@ -21,7 +21,7 @@ from nnbuilder.project import (
 DATA = Path(__file__).parent / "data"
 
 
-def test_a_version_1_file_opens_unchanged_and_saves_as_version_2() -> None:
+def test_a_version_1_file_opens_unchanged_and_saves_in_the_current_version() -> None:
     old = json.loads((DATA / "perceptron_blobs_v1.nnb").read_text())
     assert old["version"] == 1
     project = load_project(DATA / "perceptron_blobs_v1.nnb")
@@ -29,7 +29,8 @@ def test_a_version_1_file_opens_unchanged_and_saves_as_version_2() -> None:
     assert [n.id for n in project.graphs[0].nodes] == [n["id"] for n in old["graphs"][0]["nodes"]]
     assert project.training.optimizer.beta1 == 0.9 and project.training.gan == GANConfig()
     saved = json.loads(dumps_project(project))
-    assert saved["version"] == FORMAT_VERSION == 2
+    assert saved["version"] == FORMAT_VERSION
+    assert saved["training"]["shuffle"] is True  # version 1 always shuffled
     assert saved["training"]["gan"] == {"d_steps": 1, "loss": "non_saturating", "label_smoothing": 0.0}
 
 

@@ -37,7 +37,7 @@ def test_catalogue_describes_every_dataset() -> None:
             assert validate_options(info, None) == info.defaults()
     by_id = {i.id: i for i in infos}
     assert {s.name for s in by_id["household_power"].options} >= {
-        "resolution", "columns", "target", "window", "horizon", "stride", "standardize"}
+        "resolution", "columns", "target", "window", "horizon", "stride", "scaling"}
     assert [i.category for i in infos if i.id in ("idx", "npz", "csv_table", "csv_series", "image_folder")] == [
         "Files"] * 5
 

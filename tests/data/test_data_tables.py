@@ -30,8 +30,13 @@ def test_csv_string_target_is_classification(write_text) -> None:
     np.testing.assert_allclose(ds.x.std(axis=0), 1, atol=1e-5)
     assert ds.extra["mean"][0] == pytest.approx(np.mean([5.1, 4.9, 6.3, 5.8, 6.0, 5.5]), rel=1e-6)
     assert ds.extra["columns"] == ["sepal", "petal"] and ds.extra["target"] == "species"
-    raw = load_dataset("csv_table", {"path": str(path), "standardize": False})
+    raw = load_dataset("csv_table", {"path": str(path), "scaling": "none"})
     assert raw.x[:, 0].tolist() == pytest.approx([5.1, 4.9, 6.3, 5.8, 6.0, 5.5])
+    unit = load_dataset("csv_table", {"path": str(path), "scaling": "minmax"})
+    assert unit.x[:, 0].tolist() == pytest.approx([(v - 4.9) / 1.4 for v in (5.1, 4.9, 6.3, 5.8, 6.0, 5.5)])
+    assert unit.x.min(axis=0).tolist() == [0, 0] and unit.x.max(axis=0).tolist() == [1, 1]
+    assert unit.extra["scaling"] == "minmax" and unit.extra["min"].tolist() == pytest.approx([4.9, 1.4])
+    assert unit.extra["range"].tolist() == pytest.approx([1.4, 3.7]) and "mean" not in unit.extra
 
 
 def test_csv_integer_and_float_targets(write_text) -> None:
@@ -39,7 +44,7 @@ def test_csv_integer_and_float_targets(write_text) -> None:
     ds = load_dataset("csv_table", {"path": str(ints)})
     assert ds.task == "classification" and ds.class_names == ["1", "3", "5"] and ds.y.tolist() == [2, 0, 1, 0]
     floats = write_text("price.csv", "size;rooms;price\n50;2;100.5\n70;3;150.25\n90;4;210\n")
-    reg = load_dataset("csv_table", {"path": str(floats), "standardize": False})
+    reg = load_dataset("csv_table", {"path": str(floats), "scaling": "none"})
     assert reg.task == "regression" and reg.class_names is None and reg.num_classes is None
     assert reg.y.shape == (3, 1) and reg.y.dtype == np.float32 and reg.y[:, 0].tolist() == [100.5, 150.25, 210.0]
     many = write_text("many.csv", "a,b\n" + "".join(f"{i},{i * 7}\n" for i in range(30)))
@@ -50,9 +55,9 @@ def test_csv_integer_and_float_targets(write_text) -> None:
 
 def test_csv_headerless_and_target_by_index(write_text) -> None:
     path = write_text("plain.csv", "1,2,0\n3,4,1\n5,6,0\n")
-    ds = load_dataset("csv_table", {"path": str(path), "standardize": False})
+    ds = load_dataset("csv_table", {"path": str(path), "scaling": "none"})
     assert ds.extra["columns"] == ["column 1", "column 2"] and ds.y.tolist() == [0, 1, 0]
-    first = load_dataset("csv_table", {"path": str(path), "target": 0, "standardize": False})
+    first = load_dataset("csv_table", {"path": str(path), "target": 0, "scaling": "none"})
     assert first.extra["target"] == "column 1" and first.x[:, 0].tolist() == [2, 4, 6]
     assert first.class_names == ["1", "3", "5"]
 

@@ -30,7 +30,7 @@ def test_household_hourly_shapes_and_metadata() -> None:
 
 
 def test_household_hourly_values_are_per_minute_means() -> None:
-    ds = load_dataset("household_power", {"window": 1, "standardize": False, "test_fraction": 0.0})
+    ds = load_dataset("household_power", {"window": 1, "scaling": "none", "test_fraction": 0.0})
     series = raw_series(ds)
     assert len(series) == 34589
     assert series[0] == pytest.approx(152.024 / 60, rel=1e-6)
@@ -38,7 +38,7 @@ def test_household_hourly_values_are_per_minute_means() -> None:
 
 
 def test_household_minute_fills_question_marks_by_interpolation() -> None:
-    ds = load_dataset("household_power", {"resolution": "minute", "window": 1, "standardize": False,
+    ds = load_dataset("household_power", {"resolution": "minute", "window": 1, "scaling": "none",
                                           "test_fraction": 0.0})
     assert ds.extra["filled"] == 5
     s = raw_series(ds)
@@ -51,7 +51,7 @@ def test_household_minute_fills_question_marks_by_interpolation() -> None:
 
 
 def test_standardisation_uses_training_rows_only() -> None:
-    plain = load_dataset("household_power", {"window": 1, "standardize": False, "test_fraction": 0.0})
+    plain = load_dataset("household_power", {"window": 1, "scaling": "none", "test_fraction": 0.0})
     series = raw_series(plain)
     cut = 31130
     scaled = load_dataset("household_power", {"window": 1})
@@ -63,7 +63,48 @@ def test_standardisation_uses_training_rows_only() -> None:
     assert abs(train.mean()) < 1e-4 and train.std() == pytest.approx(1.0, abs=1e-4)
     restored = scaled.x_test[:, 0, 0] * scaled.extra["std"][0] + scaled.extra["mean"][0]
     np.testing.assert_allclose(restored, series[cut : cut + len(restored)], rtol=1e-5)
-    assert scaled.extra["target_mean"] == pytest.approx(scaled.extra["mean"][0])
+    assert scaled.extra["scaling"] == "standardize"
+    assert scaled.extra["target_offset"] == pytest.approx(scaled.extra["mean"][0])
+    assert scaled.extra["target_scale"] == pytest.approx(scaled.extra["std"][0])
+
+
+def test_minmax_scaling_spans_training_rows_with_their_statistics_only() -> None:
+    plain = load_dataset("household_power", {"window": 1, "scaling": "none", "test_fraction": 0.0})
+    series = raw_series(plain)
+    cut = 31130
+    ds = load_dataset("household_power", {"window": 1, "scaling": "minmax"})
+    assert ds.extra["scaling"] == "minmax" and "mean" not in ds.extra
+    low, high = series[:cut].min(), series[:cut].max()
+    assert ds.extra["min"][0] == pytest.approx(low, rel=1e-6)
+    assert ds.extra["range"][0] == pytest.approx(high - low, rel=1e-6)
+    train = raw_series(ds)  # every row before the test block, inputs and targets alike
+    assert len(train) == cut and train.min() == pytest.approx(0.0, abs=1e-6) and train.max() == pytest.approx(1.0)
+    # The test rows were not looked at: their own maximum is lower, so they never reach 1.
+    assert series[cut:].max() < high and ds.x_test.max() < 1.0
+    restored = ds.x_test[:, 0, 0] * ds.extra["range"][0] + ds.extra["min"][0]
+    np.testing.assert_allclose(restored, series[cut : cut + len(restored)], rtol=1e-5)
+    assert (ds.extra["target_offset"], ds.extra["target_scale"]) == pytest.approx((low, high - low), rel=1e-6)
+
+
+def test_minmax_ignores_a_spike_in_the_test_block(write_text) -> None:
+    # A spike in the test block must not move the scaling; one in the training rows must.
+    values = [1.0, 3.0, 2.0, 5.0, 4.0, 2.0, 3.0, 1.0, 100.0, 2.0]
+    path = write_text("spike.csv", "v\n" + "\n".join(map(str, values)) + "\n")
+    ds = load_dataset("csv_series", {"path": str(path), "window": 1, "scaling": "minmax", "test_fraction": 0.2})
+    assert ds.extra["min"][0] == 1.0 and ds.extra["range"][0] == 4.0  # rows 0-7 span 1..5
+    assert ds.x.min() == 0.0 and ds.y.max() == 1.0
+    assert ds.y_test[0, 0] == pytest.approx((2.0 - 1.0) / 4.0) and ds.x_test[0, 0, 0] == pytest.approx(99 / 4)
+    flat = write_text("flat.csv", "a,b\n" + "\n".join(f"{i},7" for i in range(10)) + "\n")
+    const = load_dataset("csv_series", {"path": str(flat), "columns": ["a", "b"], "target": "a", "window": 1,
+                                        "scaling": "minmax", "test_fraction": 0.0})
+    assert np.all(const.x[:, :, 1] == 0.0) and const.extra["range"][1] == 1.0  # a constant column: 0, not NaN
+
+
+def test_the_old_standardize_option_is_named_as_renamed() -> None:
+    with pytest.raises(DataError, match=r"'standardize' of 'household_power' is now called 'scaling'"):
+        load_dataset("household_power", {"standardize": False})
+    with pytest.raises(DataError, match=r"'scaling' of 'csv_series' must be one of 'standardize', 'minmax'"):
+        load_dataset("csv_series", {"path": "x.csv", "scaling": "zscore"})
 
 
 def test_test_windows_lie_after_training_windows() -> None:
@@ -90,13 +131,13 @@ def test_time_series_split_puts_validation_last_without_overlap() -> None:
 
 def test_household_columns_and_target() -> None:
     ds = load_dataset("household_power", {"columns": ["Global_active_power", "Voltage"], "window": 5,
-                                          "standardize": False})
+                                          "scaling": "none"})
     assert ds.x.shape[1:] == (5, 2) and ds.extra["columns"] == ["Global_active_power", "Voltage"]
     np.testing.assert_allclose(ds.y[:-5, 0], ds.x[5:, 0, 0])  # y is the next power reading
     # Mean volts over the hour, not the hourly sum (row 0 is a partial hour: the file starts at 17:24).
     assert ds.x[0, 1, 1] == pytest.approx(14074.81 / 60, rel=1e-6)
     other = load_dataset("household_power", {"columns": ["voltage"], "target": "Global_active_power", "window": 5,
-                                             "standardize": False})
+                                             "scaling": "none"})
     assert other.x.shape[1:] == (5, 1) and other.extra["columns"] == ["Voltage"]
     np.testing.assert_allclose(other.y, ds.y)
     with pytest.raises(DataError, match=r"no column 'Wattage'.*'columns'"):
@@ -110,7 +151,7 @@ def test_csv_series_with_gaps_and_times(write_text) -> None:
     rows[5] = "2024-01-05,,55"  # missing temperature on day 5 -> interpolated between days 4 and 6
     path = write_text("weather.csv", "\n".join(rows) + "\n")
     ds = load_dataset("csv_series", {"path": str(path), "target": "temp", "window": 3, "horizon": 2,
-                                     "standardize": False, "time_column": "date", "test_fraction": 0.25})
+                                     "scaling": "none", "time_column": "date", "test_fraction": 0.25})
     assert ds.extra["columns"] == ["temp", "humidity"] and ds.extra["filled"] == 1
     assert ds.x.shape == (11, 3, 2) and ds.y.shape == (11, 2)
     assert ds.x_test is not None and ds.x_test.shape == (1, 3, 2)

@@ -57,6 +57,24 @@ def test_train_py_repeats_nnbuilder_training(example: str, epochs: int, tmp_path
             assert a[key] == pytest.approx(b[key], abs=1e-5), (key, a, b)
 
 
+@pytest.mark.parametrize("example, epochs", [("spiral_playground", 3), ("perceptron_xor", 2)])
+def test_train_py_repeats_training_without_shuffling(example: str, epochs: int, tmp_path: Path) -> None:
+    project = load_project(EXAMPLES / f"{example}.nnb")
+    shuffled = _trainer_logs(project, epochs)
+    project.training.shuffle = False
+    export_project(project, "python", tmp_path, base_dir=EXAMPLES)
+    assert "SHUFFLE = False" in (tmp_path / "train.py").read_text()
+    script = _script_logs(tmp_path, ["--epochs", str(epochs), "--device", "cpu", "--json",
+                                     "--out", str(tmp_path / "t.safetensors")])
+    ours = _trainer_logs(project, epochs)
+    assert ours != shuffled  # the batch order changed the run
+    assert len(script) == len(ours) == epochs
+    for a, b in zip(script, ours, strict=True):
+        assert a.keys() == b.keys()
+        for key in a:
+            assert a[key] == pytest.approx(b[key], abs=1e-5), (key, a, b)
+
+
 def test_lecture_mlp_train_py_matches_nnbuilder_train(tmp_path: Path) -> None:
     """One epoch both ways with the same seed (bigger batches keep it quick); the 5-epoch run is a benchmark."""
     project = load_project(EXAMPLES / "fashion_mnist_mlp.nnb")

@@ -30,10 +30,13 @@ def test_points_series_and_graph() -> None:
     assert pts.kind == "points" and pts.points.shape == (200, 2) and set(pts.classes) == {0, 1}
     series = build_preview(load_dataset("household_power", {"resolution": "minute", "window": 30}))
     assert series.kind == "series"
-    raw = load_dataset("household_power", {"resolution": "minute", "window": 30, "standardize": False})
+    raw = load_dataset("household_power", {"resolution": "minute", "window": 30, "scaling": "none"})
     # undoing the standardisation gives the readings in kW, as in the lecture's table (4.216 kW at 17:24)
     np.testing.assert_allclose(series.series[:30], raw.x[0, :, 0], atol=1e-4)
     assert abs(series.series[0] - 4.216) < 1e-3
+    unit = build_preview(load_dataset("household_power", {"resolution": "minute", "window": 30, "scaling": "minmax"}))
+    np.testing.assert_allclose(unit.series[:30], raw.x[0, :, 0], atol=1e-4)  # min-max undone as well
+    assert "scaled to [0, 1] for training" in unit.summary and "standardised for training" in series.summary
     graph = build_preview(load_dataset("karate_club", {}))
     assert graph.kind == "graph" and graph.points.shape == (34, 2) and graph.edges.shape[0] == 2
     assert np.abs(graph.points).max() <= 1.0

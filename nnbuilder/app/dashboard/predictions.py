@@ -68,8 +68,9 @@ class PredictionsPanel(ViewPanel):
         shown = len(update.truth)
         whole = self.validation_samples
         of = f"{shown:,} of {whole:,} validation samples, " if whole > shown else ""
+        learned = "[0, 1]-scaled" if update.scaling == "minmax" else "standardised"
         units = (f"MAE {mae:.3g} in the units of {update.y_label.removeprefix('predicted ')} (the curves' val_mae "
-                 "is on the standardised target the network learns)" if update.unscaled else f"MAE {mae:.3g}")
+                 f"is on the {learned} target the network learns)" if update.unscaled else f"MAE {mae:.3g}")
         note = f"<br><span style='font-size:8pt'>{of}{units}</span>"
         if update.scatter:
             self.truth.clear()

@@ -1,5 +1,5 @@
-"""Project settings: data set, loss, optimizer, learning rate, epochs, batch size, validation split,
-metrics and early stopping. Each edit is one undoable ``SetTrainingSetting``/``SetDataSetting``."""
+"""Project settings: data set and its options, loss, optimizer, learning rate, epochs, batch size, shuffling,
+validation split, metrics and early stopping. Each edit is one undoable ``SetTrainingSetting``/``SetDataSetting``."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from ...layers import fmt_shape
 from ...project.io import LOSSES, METRICS, OPTIMIZERS
 from ..document import Document, EditRefusedError
+from .data_options import DataOptionsForm, option_specs
 from .fields import make_float_spin, make_int_spin, route_undo_keys
 
 
@@ -99,6 +100,10 @@ class ProjectSettingsPanel(QWidget):
         self.sample_label.setEnabled(False)  # muted
         form.addRow("", self.sample_label)
 
+        self.data_options = DataOptionsForm()
+        self.data_options.option_edited.connect(self._set_option)
+        form.addRow(self.data_options)
+
         self.loss = QComboBox()
         for key in LOSSES:
             self.loss.addItem(LOSS_TITLES.get(key, key), key)
@@ -127,6 +132,12 @@ class ProjectSettingsPanel(QWidget):
         self.batch_size = make_int_spin(1, 1_000_000)
         self.batch_size.valueChanged.connect(lambda v: self._set("batch_size", int(v)))
         form.addRow("Batch size", self.batch_size)
+
+        self.shuffle = QCheckBox("every epoch")
+        self.shuffle.setToolTip("Reshuffle the training samples before each epoch. Off, every epoch feeds them in "
+                                "their order (Keras' shuffle=False), for a time series in time order.")
+        self.shuffle.toggled.connect(lambda v: self._set("shuffle", bool(v)))
+        form.addRow("Shuffle", self.shuffle)
 
         self.validation_split = make_float_spin(0.0, 0.9)
         self.validation_split.setSingleStep(0.05)
@@ -185,7 +196,7 @@ class ProjectSettingsPanel(QWidget):
         p = self.doc.project
         t = p.training
         widgets: list[Any] = [self.dataset, self.loss, self.optimizer, self.lr, self.momentum, self.epochs,
-                              self.batch_size, self.validation_split, self.early_stopping, self.patience, self.seed,
+                              self.batch_size, self.shuffle, self.validation_split, self.early_stopping, self.patience, self.seed,
                               *self.metrics.values()]
         for w in widgets:
             w.blockSignals(True)
@@ -201,6 +212,7 @@ class ProjectSettingsPanel(QWidget):
             self.momentum.setValue(t.optimizer.momentum)
             self.epochs.setValue(t.epochs)
             self.batch_size.setValue(t.batch_size)
+            self.shuffle.setChecked(t.shuffle)
             self.validation_split.setValue(t.validation_split)
             for m, box in self.metrics.items():
                 box.setChecked(m in t.metrics)
@@ -210,6 +222,7 @@ class ProjectSettingsPanel(QWidget):
         finally:
             for w in widgets:
                 w.blockSignals(False)
+        self.data_options.show_options(p.data.dataset, p.data.options)
         self._refresh_sample_label()
 
     def _refresh_sample_label(self) -> None:
@@ -231,6 +244,17 @@ class ProjectSettingsPanel(QWidget):
     def _set(self, path: str, value: Any) -> None:
         try:
             self.doc.set_training_setting(path, value)
+        except EditRefusedError as exc:
+            self.message.emit(str(exc))
+            self.refresh()
+
+    def _set_option(self, name: str, value: Any) -> None:
+        data = self.doc.project.data
+        default = next((spec.default for spec in option_specs(data.dataset) if spec.name == name), None)
+        if data.options.get(name, default) == value:
+            return  # e.g. a text field left unchanged: no empty undo step
+        try:
+            self.doc.set_data_setting("options", {**data.options, name: value})
         except EditRefusedError as exc:
             self.message.emit(str(exc))
             self.refresh()

@@ -152,7 +152,8 @@ class SeriesUpdate:
     scatter: bool  # True: plot predicted against true; False: both against time
     x_label: str = "time step"
     y_label: str = "value"
-    unscaled: bool = False  # truth and predicted were standardised for training and are shown in real units
+    unscaled: bool = False  # truth and predicted were scaled for training and are shown in real units
+    scaling: str = "none"  # how they were scaled: standardize | minmax | none
 
 
 @dataclass

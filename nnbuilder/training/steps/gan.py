@@ -102,6 +102,7 @@ class GANStep:
         self.split: Split | None = None
         self.stop_requested: Callable[[], bool] = lambda: False
         self._batch_size = int(self.config.batch_size)
+        self._shuffle = bool(self.config.shuffle)
         rng = np.random.default_rng(int(self.config.seed) + 1)
         self.fixed_noise = self._draw(rng, FIXED_NOISE_ROWS)
         self._eval_noise = self._draw(np.random.default_rng(int(self.config.seed) + 2), COVERAGE_SAMPLES)
@@ -140,6 +141,7 @@ class GANStep:
 
         ds = self.dataset
         self._batch_size = max(1, int(self.config.batch_size))
+        self._shuffle = bool(self.config.shuffle)
         if self.split is None:
             try:
                 self.split = compute_split(ds, float(self.config.validation_split), int(self.config.seed))
@@ -314,10 +316,13 @@ class GANStep:
         bs = min(self._batch_size, n)
         n_batches = max(1, n // bs)
         iterations = math.ceil(n_batches / self.d_steps)
-        perm = torch.randperm(n, generator=self._gen, device=self._gen.device).to(real.device)
-        if self._shuffled is None or len(self._shuffled) != n:
-            self._shuffled = real.new_empty(real.shape)
-        xs = torch.index_select(real, 0, perm, out=self._shuffled)
+        if self._shuffle:
+            perm = torch.randperm(n, generator=self._gen, device=self._gen.device).to(real.device)
+            if self._shuffled is None or len(self._shuffled) != n:
+                self._shuffled = real.new_empty(real.shape)
+            xs = torch.index_select(real, 0, perm, out=self._shuffled)
+        else:  # in order every epoch; the last partial batch is left out, as it is when shuffling
+            xs = real
         self.generator.train()
         self.discriminator.train()
         self._g_view.train()

@@ -4,7 +4,8 @@
 How the hot loop stays as fast as a hand-written one (``benchmarks/bench_trainer.py`` measures it):
 
 * data become tensors once, on the device when they fit; each epoch does one gather of the shuffled
-  training rows, and every batch is then a slice view (no per-batch indexing or copies);
+  training rows (with shuffle off, only the first epoch does), and every batch is then a slice view (no
+  per-batch indexing or copies);
 * the model runs through a *training view* (``views.py``) that is re-traced flat and, for a final
   softmax/sigmoid, computes the loss from logits;
 * nothing reads a number back from the device per batch: batch losses are kept as device tensors and
@@ -106,6 +107,8 @@ class SupervisedStep:
         self._prep: _Prepared | None = None
         self._perceptron_layer: Any = None
         self._shuffled: tuple[Any, Any] | None = None  # reused per-epoch buffers of shuffled training rows
+        self._in_order = False  # the buffers hold the training rows in order (shuffle off): no gather needed
+        self._shuffle = bool(self.config.shuffle)
         self._view_hooks: tuple[str, ...] = ()
         self._batch_size = int(self.config.batch_size)
         self.split: Split | None = None
@@ -124,6 +127,7 @@ class SupervisedStep:
     # -- Step protocol -------------------------------------------------------------------------------------
     def prepare(self) -> Plan:
         self._batch_size = max(1, int(self.config.batch_size))
+        self._shuffle = bool(self.config.shuffle)
         prep = self._prepare()
         self._refresh_view()
         batches = 1 if prep.mode == "graph" else math.ceil(prep.n_train / self._batch_size)
@@ -325,6 +329,7 @@ class SupervisedStep:
             prep.on_device = True
         self._view, self._view_kind = view, kind
         self._shuffled = None
+        self._in_order = False
         self._prep = prep
         self.split = split
         self.kind = mode if mode in ("graph", "perceptron") else "supervised"
@@ -442,17 +447,22 @@ class SupervisedStep:
         bs = min(self._batch_size, n)
         nb = (n + bs - 1) // bs
         last = nb - 1
-        idx = prep.train_idx[torch.randperm(n, generator=self._gen)]
+        # shuffle off (Keras' shuffle=False): every epoch takes the training rows in their order, which for a
+        # time series is time order; validation rows are never part of this
+        idx = prep.train_idx[torch.randperm(n, generator=self._gen)] if self._shuffle else prep.train_idx
         x_all, y_all = prep.x_all, prep.y_all
         if prep.on_device:
             # one gather per epoch into buffers kept between epochs (a fresh 100 MB tensor each epoch costs
             # more in page faults than the copy itself); every batch below is then a slice view
             if self._shuffled is None or len(self._shuffled[0]) != n:
                 self._shuffled = (x_all.new_empty((n, *x_all.shape[1:])), y_all.new_empty((n, *y_all.shape[1:])))
+                self._in_order = False
             xs, ys = self._shuffled
-            idx_dev = idx.to(x_all.device, non_blocking=True)
-            torch.index_select(x_all, 0, idx_dev, out=xs)
-            torch.index_select(y_all, 0, idx_dev, out=ys)
+            if not self._in_order:  # in order, the rows gathered for the first epoch serve every later one
+                idx_dev = idx.to(x_all.device, non_blocking=True)
+                torch.index_select(x_all, 0, idx_dev, out=xs)
+                torch.index_select(y_all, 0, idx_dev, out=ys)
+                self._in_order = not self._shuffle
         else:  # too big for the GPU: gather each batch on the CPU and copy it over
             xs = None
             ys = y_all.index_select(0, idx).to(dev)

@@ -78,14 +78,16 @@ def gallery_update(probs: np.ndarray, y: np.ndarray, epoch: int, images: np.ndar
 
 def series_update(pred: np.ndarray, y: np.ndarray, epoch: int, extra: dict, time_x: np.ndarray | None,
                   step: int, in_time: bool) -> SeriesUpdate:
-    """Predictions against the truth, back in the units the student knows when the targets were standardised."""
+    """Predictions against the truth, back in the units the student knows when the targets were scaled
+    (standardised or min-max) for training: value = scaled * target_scale + target_offset."""
     pred = np.asarray(pred, dtype=np.float32).reshape(len(y), -1)[:, 0]
     truth = np.asarray(y).reshape(len(y), -1)[:, 0].astype(np.float32)
     y_label = "value"
-    unscaled = bool(extra.get("standardized") and "target_std" in extra)
+    scaling = str(extra.get("scaling", "none"))
+    unscaled = scaling != "none" and "target_scale" in extra
     if unscaled:
-        mean, std = float(extra.get("target_mean", 0.0)), float(extra["target_std"])
-        pred, truth = pred * std + mean, truth * std + mean
+        offset, scale = float(extra.get("target_offset", 0.0)), float(extra["target_scale"])
+        pred, truth = pred * scale + offset, truth * scale + offset
     if extra.get("target"):
         y_label = str(extra["target"])
         if extra.get("target_unit"):  # e.g. "Global_active_power (kW)"
@@ -93,6 +95,8 @@ def series_update(pred: np.ndarray, y: np.ndarray, epoch: int, extra: dict, time
     if in_time:
         x = time_x if time_x is not None else np.arange(len(y), dtype=np.float32) * step
         return SeriesUpdate(epoch, np.ascontiguousarray(x, dtype=np.float32), truth, pred, scatter=False,
-                            x_label="time step (row)", y_label=y_label, unscaled=unscaled)
+                            x_label="time step (row)", y_label=y_label, unscaled=unscaled,
+                            scaling=scaling if unscaled else "none")
     return SeriesUpdate(epoch, truth.copy(), truth, pred, scatter=True, x_label=f"true {y_label}",
-                        y_label=f"predicted {y_label}", unscaled=unscaled)
+                        y_label=f"predicted {y_label}", unscaled=unscaled,
+                        scaling=scaling if unscaled else "none")
