@@ -257,6 +257,18 @@ class SetTrainingSettingCommand(DocumentCommand):
         self.doc.set_training_value(self.path, self.old)
 
 
+class SetNotesCommand(DocumentCommand):
+    def __init__(self, doc: ProjectModel, text: str, parent: QUndoCommand | None = None) -> None:
+        super().__init__(doc, "Edit notes", parent)
+        self.text, self.old = str(text), doc.project.notes
+
+    def _redo(self) -> None:
+        self.doc.set_notes_value(self.text)
+
+    def _undo(self) -> None:
+        self.doc.set_notes_value(self.old)
+
+
 class SetDataSettingCommand(DocumentCommand):
     """Change the dataset (its options go back to the defaults) or the options."""
 

@@ -291,6 +291,11 @@ class Document(ProjectModel):
         if self.get_training_setting(path) != value:
             self.push(commands.SetTrainingSettingCommand(self, path, value))
 
+    def set_notes(self, text: str) -> None:
+        """The project's notes, one undoable step. Allowed while training: they are not part of the network."""
+        if self.project.notes != text:
+            self.push(commands.SetNotesCommand(self, text))
+
     def set_data_setting(self, key: str, value: Any) -> None:
         """``key`` is ``dataset`` (which also resets the options) or ``options``."""
         self._check_unlocked()

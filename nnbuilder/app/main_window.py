@@ -49,6 +49,7 @@ from .theme import THEMES, apply_theme
 from .widgets.code import CodePanel
 from .widgets.inspector import InspectorPanel
 from .widgets.layer_picker import LayerPicker
+from .widgets.notes_panel import NotesPanel
 from .widgets.palette import PalettePanel
 from .widgets.problems import ProblemsPanel
 from .widgets.project_settings import ProjectSettingsPanel
@@ -104,12 +105,14 @@ class MainWindow(QMainWindow):
         self.problems_panel = ProblemsPanel(self.document, self)
         self.summary_panel = SummaryPanel(self.document, self)
         self.code_panel = CodePanel(self.document, self)
+        self.notes_panel = NotesPanel(self.document, self.open_teach_view, self)
         left = Qt.DockWidgetArea.LeftDockWidgetArea
         right = Qt.DockWidgetArea.RightDockWidgetArea
         bottom = Qt.DockWidgetArea.BottomDockWidgetArea
         self.add_dock(self.palette_panel, "Layers", left, "paletteDock")
         self.add_dock(self.inspector, "Inspector", right, "inspectorDock")
         self.add_dock(self.settings_panel, "Project settings", right, "settingsDock", tabify_with="inspectorDock")
+        self.add_dock(self.notes_panel, "Notes", right, "notesDock", tabify_with="settingsDock")
         self.add_dock(self.problems_panel, "Problems", bottom, "problemsDock")
         self.add_dock(self.summary_panel, "Summary", bottom, "summaryDock", tabify_with="problemsDock")
         self.add_dock(self.code_panel, "Code", bottom, "codeDock", tabify_with="summaryDock")
@@ -514,7 +517,15 @@ class MainWindow(QMainWindow):
             self.show_dialog("error", "Cannot open example", _load_failure(path, exc))
             return False
         self.document.replace_project(project, None, suggested_name=Path(path).name)
+        if project.notes.strip():  # an example's notes are for the class: show them beside the network
+            self.docks["notesDock"].raise_()
         return True
+
+    def open_teach_view(self, key: str) -> Any:
+        """Open a Teach menu view by its key (the notes' links use this); "timeline" brings the replay forward."""
+        if key == "timeline":
+            return self.teach.open_timeline()
+        return self.teach.open(key)
 
     def save(self) -> bool:
         if self.document.path is None:

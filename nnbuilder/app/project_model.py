@@ -42,6 +42,7 @@ class ProjectModel(QObject):
     edge_added = Signal(str, object)  # graph, Edge
     edge_removed = Signal(str, object)
     settings_changed = Signal()  # data or training settings
+    notes_changed = Signal()  # the project's notes (the text for the class)
     current_graph_changed = Signal(str)
 
     def __init__(self, project: Project, parent: QObject | None = None) -> None:
@@ -138,6 +139,10 @@ class ProjectModel(QObject):
         setattr(obj, parts[-1], copy.deepcopy(value))
         self._dirty.update(g.name for g in self.project.graphs)  # the loss changes output checks
         self.settings_changed.emit()
+
+    def set_notes_value(self, text: str) -> None:
+        self.project.notes = str(text)
+        self.notes_changed.emit()
 
     def set_data_value(self, key: str, value: Any) -> None:
         setattr(self.project.data, key, copy.deepcopy(value))
