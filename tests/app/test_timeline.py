@@ -185,3 +185,53 @@ def test_restart_from_the_same_initial_weights_and_compare(qtbot: Any) -> None:
 
     dash.clear_runs()
     assert not bar.isVisible() and dash.curves.shown_runs is None
+
+
+def _example(qtbot: Any, name: str, epochs: int) -> Harness:
+    project = load_project(ROOT / "resources" / "examples" / f"{name}.nnb")
+    project.training.epochs = epochs
+    harness = Harness(project)
+    qtbot.addWidget(harness.window)
+    harness.window.show()
+    harness.controller.warm_up()
+    return harness
+
+
+def test_a_graph_run_replays_its_colouring_after_another_run(qtbot: Any) -> None:
+    harness = _example(qtbot, "karate_club_gcn", 30)
+    dash = harness.controller.dashboard
+    first = _train(qtbot, harness)
+    second = _train(qtbot, harness, start=first)
+    assert len(first.snapshots.positions("graph")) >= 2
+    bar = dash.timeline
+    bar.run_combo.setCurrentIndex(0)  # run 1, drawn over run 2's layout until now
+    dash.show_view("graph")
+    QTest.keyClick(bar.slider, Qt.Key.Key_Home)
+    dash.refresh_now()
+    # the run's first picture (before any prediction), drawn on run 1's own layout
+    assert dash.graph.plot.titleLabel.text.startswith("Graph: nodes coloured by their true class")
+    bar.slider.setValue(STEPS - 1)
+    dash.refresh_now()
+    assert "wrong (red ring)" in dash.graph.plot.titleLabel.text
+    assert harness.errors == [] and second.finished
+
+
+def test_a_gan_run_replays_its_samples_and_gan_lab(qtbot: Any) -> None:
+    harness = _example(qtbot, "gan_ring_2d", 4)
+    dash = harness.controller.dashboard
+    run = _train(qtbot, harness)
+    assert run.snapshots.positions("gan_samples") and run.snapshots.positions("gan_lab")
+    bar = dash.timeline
+    dash.show_view("gan_samples")
+    QTest.keyClick(bar.slider, Qt.Key.Key_Home)
+    dash.refresh_now()
+    samples = dash.panels["gan_samples"]
+    assert samples.position_label.text().startswith("replay: epoch") and not samples.follow
+    start = np.array(samples.fake_points.getData()[0], copy=True)
+    QTest.keyClick(bar.slider, Qt.Key.Key_End)
+    dash.refresh_now()
+    assert samples.follow and np.abs(np.array(samples.fake_points.getData()[0]) - start).max() > 0
+    dash.show_view("gan_lab")
+    QTest.keyClick(bar.slider, Qt.Key.Key_Home)
+    dash.refresh_now()
+    assert harness.errors == []

@@ -365,6 +365,7 @@ class Dashboard(QWidget):
             if frame is not None:
                 other = compare.snapshots.at(stream, at) if same_data and compare is not None else None
                 for panel in self._stream_panels.get(stream, ()):
+                    self._give_layout(run, stream, panel, frame)
                     panel.show_snapshot(frame, other=other, titles=titles,
                                         other_data=None if compare is None else compare.data_view)
         versus = f", against run {compare.index}" if compare is not None else ""
@@ -388,8 +389,18 @@ class Dashboard(QWidget):
             for stream in latest.snapshots.streams:
                 frame = latest.snapshots.last(stream)
                 for panel in self._stream_panels.get(stream, ()):
+                    self._give_layout(latest, stream, panel, frame)
                     panel.show_snapshot(frame, live=True)
         self.refresh_now()
+
+    @staticmethod
+    def _give_layout(run: RunRecord, stream: str, panel: ViewPanel, frame: ViewFrame) -> None:
+        """A graph's node positions come only in its run's first frame: replaying a later frame of another
+        run than the one drawn last needs that run's layout first."""
+        if stream == STREAM_GRAPH and getattr(frame.payload, "positions", None) is None:
+            first = run.snapshots.frames(stream)[0]
+            if first is not frame:
+                panel.show_snapshot(first)
 
     def _show_data(self, info: DataView) -> None:
         """Tabs and data points of the run being shown (replaying an earlier run on another data set)."""
