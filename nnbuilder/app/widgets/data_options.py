@@ -93,6 +93,10 @@ class DataOptionsForm(QWidget):
             return box
         if kind == "choice" or (kind == "column" and spec.choices):
             combo = QComboBox()
+            # Column names are long ("Global_active_power"): a combo as wide as its longest item would push
+            # the whole settings form past the edge of its dock.
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(10)
             for choice in spec.choices or ():
                 combo.addItem(CHOICE_TITLES.get(str(choice), str(choice)), choice)
             combo.activated.connect(lambda i, n=name, c=combo: self.option_edited.emit(n, c.itemData(i)))

@@ -223,7 +223,25 @@ class ProjectSettingsPanel(QWidget):
             for w in widgets:
                 w.blockSignals(False)
         self.data_options.show_options(p.data.dataset, p.data.options)
+        self._align_labels()
         self._refresh_sample_label()
+
+    def _form_labels(self, form: QFormLayout) -> list[QLabel]:
+        labels = []
+        for row in range(form.rowCount()):
+            item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            widget = item.widget() if item is not None else None
+            if isinstance(widget, QLabel) and widget.text():
+                labels.append(widget)
+        return labels
+
+    def _align_labels(self) -> None:
+        """The data set's option fields sit in a form of their own: give both forms one label column, so
+        every field starts at the same x."""
+        labels = self._form_labels(self.form) + self._form_labels(self.data_options.form)
+        width = max((label.sizeHint().width() for label in labels), default=0)
+        for label in labels:
+            label.setMinimumWidth(width)
 
     def _refresh_sample_label(self) -> None:
         shape = self.doc.data_sample_shape()
