@@ -493,16 +493,16 @@ class TrainingWorker(QObject):
         since = now - self._last_at.get(name, -1e9)
         visible = self._visible
         hidden = name != STREAM_SAMPLES and visible is not None and name not in visible
-        if force or since >= (max(HIDDEN_INTERVAL, 8 * interval) if hidden else interval):
+        cost = self._cost.get(name, 0.0)
+        if force or since >= (max(HIDDEN_INTERVAL, 8 * interval, cost / HIDDEN_SHARE) if hidden else interval):
             return True
-        # A short run (the spiral's 100 epochs take 2 s) would leave the timeline a handful of frames: at
-        # epoch ends, also every 1/40 of its epochs (at most 20 a second). A hidden tab gets only these and
-        # the slow ones above, which cost the run almost nothing; the sample grid keeps its own history and
-        # is always live.
-        # These extra frames may take only a small share of the training thread (2 % hidden, 3 % shown),
-        # measured by what the view's last frame cost.
+        # A hidden tab gets a slow frame now and then (above) for the timeline's replay; the sample grid keeps
+        # its own history and is always live. A short run (the spiral's 100 epochs take 2 s) would leave the
+        # timeline a handful of frames, so at epoch ends there is also one every 1/40 of its epochs. Both
+        # kinds of extra frame may take only a small share of the training thread (2 % hidden, 3 % shown),
+        # judged by what the view's last frame cost.
         every = max(1, -(-(self._epochs_total - self._start_epoch + 1) // HIDDEN_FRAMES))
-        gap = max(HIDDEN_MIN_GAP, self._cost.get(name, 0.0) / (HIDDEN_SHARE if hidden else SHOWN_SHARE))
+        gap = max(HIDDEN_MIN_GAP, cost / (HIDDEN_SHARE if hidden else SHOWN_SHARE))
         return (at_epoch_end and since >= gap
                 and self._epoch - self._shown_epoch.get(name, -10**9) >= every)
 
