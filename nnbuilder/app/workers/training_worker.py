@@ -191,7 +191,7 @@ class TrainingWorker(QObject):
         self._history: list[dict[str, float]] = []
         self._watch_overfitting = False
         self._last_at: dict[str, float] = {}  # stream -> when it was last computed
-        self._cost: dict[str, float] = {}  # stream -> seconds its last frame took to compute
+        self._cost: dict[str, float] = {}  # stream -> seconds its cheapest frame took to compute
         self._shown_epoch: dict[str, int] = {}  # stream -> the epoch it last showed
         self._epochs_total = 1
         self._start_epoch = 1
@@ -518,7 +518,8 @@ class TrainingWorker(QObject):
                     self._view_failed(name, exc)
                 # Measured after the work so a slow model cannot eat the whole interval.
                 self._last_at[name] = time.perf_counter()
-                self._cost[name] = self._last_at[name] - started
+                # the cheapest frame so far: the first one also pays for warming the model up
+                self._cost[name] = min(self._cost.get(name, np.inf), self._last_at[name] - started)
                 self._shown_epoch[name] = self._epoch
 
     def _final_views(self) -> None:
