@@ -107,8 +107,7 @@ def describe_exception(exc: BaseException) -> tuple[str, str]:
 HIDDEN_INTERVAL = 1.0  # seconds between frames of a view whose tab is hidden (kept for replay)
 HIDDEN_FRAMES = 40  # ...and on any tab, at least this many over a short run,
 HIDDEN_MIN_GAP = 0.05  # but never closer than this (seconds)
-HIDDEN_SHARE = 0.02  # share of the training thread those extra frames may take on a hidden tab
-SHOWN_SHARE = 0.03  # ... and on the tab on screen
+TIMELINE_SHARE = 0.02  # share of the training thread those extra frames may take
 
 
 class TrainingWorker(QObject):
@@ -494,15 +493,15 @@ class TrainingWorker(QObject):
         visible = self._visible
         hidden = name != STREAM_SAMPLES and visible is not None and name not in visible
         cost = self._cost.get(name, 0.0)
-        if force or since >= (max(HIDDEN_INTERVAL, 8 * interval, cost / HIDDEN_SHARE) if hidden else interval):
+        if force or since >= (max(HIDDEN_INTERVAL, 8 * interval, cost / TIMELINE_SHARE) if hidden else interval):
             return True
         # A hidden tab gets a slow frame now and then (above) for the timeline's replay; the sample grid keeps
         # its own history and is always live. A short run (the spiral's 100 epochs take 2 s) would leave the
         # timeline a handful of frames, so at epoch ends there is also one every 1/40 of its epochs. Both
-        # kinds of extra frame may take only a small share of the training thread (2 % hidden, 3 % shown),
+        # kinds of extra frame may take only a small share of the training thread (TIMELINE_SHARE, 2 %),
         # judged by what the view's last frame cost.
         every = max(1, -(-(self._epochs_total - self._start_epoch + 1) // HIDDEN_FRAMES))
-        gap = max(HIDDEN_MIN_GAP, cost / (HIDDEN_SHARE if hidden else SHOWN_SHARE))
+        gap = max(HIDDEN_MIN_GAP, cost / TIMELINE_SHARE)
         return (at_epoch_end and since >= gap
                 and self._epoch - self._shown_epoch.get(name, -10**9) >= every)
 
