@@ -107,7 +107,7 @@ def describe_exception(exc: BaseException) -> tuple[str, str]:
 HIDDEN_INTERVAL = 1.0  # seconds between frames of a view whose tab is hidden (kept for replay)
 HIDDEN_FRAMES = 40  # ...and on any tab, at least this many over a short run,
 HIDDEN_MIN_GAP = 0.05  # but never closer than this (seconds)
-TIMELINE_SHARE = 0.02  # share of the training thread those extra frames may take
+TIMELINE_SHARE = 0.01  # share of the training thread each kind of those extra frames may take
 
 
 class TrainingWorker(QObject):
@@ -392,7 +392,7 @@ class TrainingWorker(QObject):
             self.note.emit(f"Live prediction views are off for this data set ({type(exc).__name__}: {exc}).")
         self.started.emit(replace(event, metrics=list(event.metrics), losses=list(event.losses),
                                   views=list(event.views)))
-        self._live_views(time.perf_counter(), at_epoch_end=False)  # the untrained picture, before batch 1
+        self._live_views(time.perf_counter(), at_epoch_end=False, timed=False)  # the untrained picture
 
     def _on_trainer_batch(self, event: BatchEnd) -> None:
         """Gather one interval's values (the core reports interval means) for the next curves frame."""
@@ -498,14 +498,16 @@ class TrainingWorker(QObject):
         # A hidden tab gets a slow frame now and then (above) for the timeline's replay; the sample grid keeps
         # its own history and is always live. A short run (the spiral's 100 epochs take 2 s) would leave the
         # timeline a handful of frames, so at epoch ends there is also one every 1/40 of its epochs. Both
-        # kinds of extra frame may take only a small share of the training thread (TIMELINE_SHARE, 2 %),
+        # kinds of extra frame may take only a small share of the training thread (TIMELINE_SHARE, 1 %),
         # judged by what the view's last frame cost.
         every = max(1, -(-(self._epochs_total - self._start_epoch + 1) // HIDDEN_FRAMES))
         gap = max(HIDDEN_MIN_GAP, cost / TIMELINE_SHARE)
         return (at_epoch_end and since >= gap
                 and self._epoch - self._shown_epoch.get(name, -10**9) >= every)
 
-    def _live_views(self, now: float, force: bool = False, at_epoch_end: bool = True) -> None:
+    def _live_views(self, now: float, force: bool = False, at_epoch_end: bool = True, timed: bool = True) -> None:
+        """Compute the views that are due; ``timed=False`` keeps their cost out of the pacing (the first
+        frame, before batch 1, also pays for warming the model up)."""
         for name, compute in ((STREAM_BOUNDARY, self._emit_boundary), (STREAM_GALLERY, self._emit_gallery),
                               (STREAM_SERIES, self._emit_series), (STREAM_SAMPLES, self._emit_samples),
                               (STREAM_GAN_LAB, self._emit_gan_lab), (STREAM_GRAPH, self._emit_graph)):
@@ -517,8 +519,8 @@ class TrainingWorker(QObject):
                     self._view_failed(name, exc)
                 # Measured after the work so a slow model cannot eat the whole interval.
                 self._last_at[name] = time.perf_counter()
-                # the cheapest frame so far: the first one also pays for warming the model up
-                self._cost[name] = min(self._cost.get(name, np.inf), self._last_at[name] - started)
+                if timed:  # the cheapest frame so far
+                    self._cost[name] = min(self._cost.get(name, np.inf), self._last_at[name] - started)
                 self._shown_epoch[name] = self._epoch
 
     def _final_views(self) -> None:
