@@ -41,6 +41,7 @@ def test_gan_trains_from_the_app_and_the_sample_grid_changes(qtbot: Any) -> None
     c.warm_up()
     d = c.dashboard
     samples = d.panels["gan_samples"]
+    started = time.perf_counter()
     with qtbot.waitSignal(c.run_finished, timeout=60_000) as finished:
         assert c.train()
         qtbot.waitUntil(lambda: d.show_view("gan_samples"), timeout=30_000)
@@ -54,7 +55,9 @@ def test_gan_trains_from_the_app_and_the_sample_grid_changes(qtbot: Any) -> None
         qtbot.waitUntil(lambda: lab.updates >= 1, timeout=30_000)
         c.stop()
     wait_done(qtbot, c)
+    seconds = time.perf_counter() - started
     assert finished.args[0].stopped_by_user and window.errors == []
+    assert samples.received <= 2 * seconds + 3  # the grid refreshes at most twice a second (and at the end)
     heat = lab.heat.image
     assert heat is not None and heat.ndim == 2 and 0.0 <= heat.min() and heat.max() <= 1.0
     assert len(lab.fake_points.data) == len(lab.last.fake) and len(lab.arrows.getData()[0]) == 6 * len(lab.last.fake)

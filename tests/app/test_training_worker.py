@@ -150,3 +150,20 @@ def test_stop_before_start_and_controls_are_thread_safe(qtbot: Any) -> None:
     rec, _ = run_worker(qtbot, worker)
     (result,) = rec.of("finished")
     assert result.stopped_by_user and rec.of("curves") == []
+
+
+def test_view_pacing_keeps_the_sample_grid_at_two_a_second_and_hidden_views_for_replay(qtbot: Any) -> None:
+    """On screen a view keeps its own pace (the GAN's sample grid at most twice a second); a hidden one still
+    sends a few frames spread over the run, for the timeline."""
+    project = load_project(ROOT / "resources" / "examples" / "gan_ring_2d.nnb")
+    project.training.epochs = 30
+    worker = TrainingWorker(project)
+    worker.set_visible_views({"curves", "gan_samples"})  # GAN Lab's tab hidden
+    t0 = time.perf_counter()
+    rec, _thread = run_worker(qtbot, worker)
+    seconds = time.perf_counter() - t0
+    assert rec.done and rec.of("failed") == []
+    grids = rec.of("gan_samples")
+    assert 2 <= len(grids) <= 2 * seconds + 3, (len(grids), seconds)
+    lab = rec.of("gan_lab")
+    assert len(lab) >= 3 and len({frame.epoch for frame in lab}) >= 3  # the start, the end and some between

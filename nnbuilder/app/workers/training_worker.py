@@ -105,7 +105,7 @@ def describe_exception(exc: BaseException) -> tuple[str, str]:
 
 
 HIDDEN_INTERVAL = 1.0  # seconds between frames of a view whose tab is hidden (kept for replay)
-HIDDEN_FRAMES = 40  # ...and on any tab, at least this many over a short run,
+HIDDEN_FRAMES = 40  # ...and at least this many over a short run,
 HIDDEN_MIN_GAP = 0.05  # but never closer than this (seconds)
 TIMELINE_SHARE = 0.01  # share of the training thread each kind of those extra frames may take
 
@@ -495,14 +495,14 @@ class TrainingWorker(QObject):
         cost = self._cost.get(name, 0.0)
         if force or since >= (max(HIDDEN_INTERVAL, 8 * interval, cost / TIMELINE_SHARE) if hidden else interval):
             return True
-        # A hidden tab gets a slow frame now and then (above) for the timeline's replay; the sample grid keeps
-        # its own history and is always live. A short run (the spiral's 100 epochs take 2 s) would leave the
-        # timeline a handful of frames, so at epoch ends there is also one every 1/40 of its epochs. Both
-        # kinds of extra frame may take only a small share of the training thread (TIMELINE_SHARE, 1 %),
-        # judged by what the view's last frame cost.
+        if not hidden:
+            return False  # on screen: its own pace (the sample grid at most twice a second, as promised)
+        # A hidden tab gets the slow frames above for the timeline's replay. A short run (the spiral's 100
+        # epochs take 2 s) would leave it a handful, so at epoch ends there is also one every 1/40 of the
+        # run's epochs. Each kind may take only TIMELINE_SHARE (1 %) of the training thread, judged by what
+        # the view's cheapest frame cost.
         every = max(1, -(-(self._epochs_total - self._start_epoch + 1) // HIDDEN_FRAMES))
-        gap = max(HIDDEN_MIN_GAP, cost / TIMELINE_SHARE)
-        return (at_epoch_end and since >= gap
+        return (at_epoch_end and since >= max(HIDDEN_MIN_GAP, cost / TIMELINE_SHARE)
                 and self._epoch - self._shown_epoch.get(name, -10**9) >= every)
 
     def _live_views(self, now: float, force: bool = False, at_epoch_end: bool = True, timed: bool = True) -> None:
