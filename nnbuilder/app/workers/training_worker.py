@@ -191,6 +191,7 @@ class TrainingWorker(QObject):
         self._watch_overfitting = False
         self._last_at: dict[str, float] = {}  # stream -> when it was last computed
         self._cost: dict[str, float] = {}  # stream -> seconds its cheapest frame took to compute
+        self._run_start = 0.0
         self._shown_epoch: dict[str, int] = {}  # stream -> the epoch it last showed
         self._epochs_total = 1
         self._start_epoch = 1
@@ -383,7 +384,7 @@ class TrainingWorker(QObject):
         self._start_epoch = int(event.start_epoch or 1)
         self._batches_per_epoch = max(1, int(event.batches_per_epoch))
         self._done_batches = 0
-        self._last_emit = time.perf_counter()
+        self._last_emit = self._run_start = time.perf_counter()
         try:
             self.prepared.emit(self._prepare_views(self.trainer, list(event.views), event.step))
         except Exception as exc:  # noqa: BLE001 - views are a luxury; training goes on without them
@@ -489,9 +490,12 @@ class TrainingWorker(QObject):
         if name in (STREAM_GALLERY, STREAM_SERIES, STREAM_GRAPH) and not at_epoch_end and not force:
             return False  # predictions over the validation set: at epoch ends only
         interval = self._intervals.get(name, 0.5)
-        since = now - self._last_at.get(name, -1e9)
         visible = self._visible
         hidden = name != STREAM_SAMPLES and visible is not None and name not in visible
+        last = self._last_at.get(name)
+        if last is None:  # never computed: at once, except a hidden prediction view (a whole validation pass)
+            last = self._run_start if hidden and name in (STREAM_GALLERY, STREAM_SERIES, STREAM_GRAPH) else -1e9
+        since = now - last
         cost = self._cost.get(name, 0.0)
         if force or since >= (max(HIDDEN_INTERVAL, 8 * interval, cost / TIMELINE_SHARE) if hidden else interval):
             return True
