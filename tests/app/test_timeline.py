@@ -222,11 +222,18 @@ def test_a_gan_run_replays_its_samples_and_gan_lab(qtbot: Any) -> None:
     run = _train(qtbot, harness)
     assert run.snapshots.positions("gan_samples") and run.snapshots.positions("gan_lab")
     bar = dash.timeline
+    samples = dash.panels["gan_samples"]
+    dash.show_view("curves")
+    bar.slider.setValue(STEPS // 2)  # scrubbed on another tab, then the Samples tab is opened
     dash.show_view("gan_samples")
+    dash.refresh_now()
+    middle = run.snapshots.at("gan_samples", bar.position()).payload
+    assert middle.epoch >= 1 and samples.position_label.text() == (
+        f"replay: epoch {middle.epoch}, generator step {middle.steps}")
+    assert np.array_equal(samples.fake_points.getData()[0], middle.points[:, 0])
     QTest.keyClick(bar.slider, Qt.Key.Key_Home)
     dash.refresh_now()
-    samples = dash.panels["gan_samples"]
-    assert samples.position_label.text().startswith("replay: epoch") and not samples.follow
+    assert samples.position_label.text().startswith("replay: epoch 0")
     start = np.array(samples.fake_points.getData()[0], copy=True)
     QTest.keyClick(bar.slider, Qt.Key.Key_End)
     dash.refresh_now()

@@ -63,6 +63,7 @@ class SamplesPanel(ViewPanel):
         layout.addLayout(row)
 
         self._kept = SnapshotStore(per_stream=MAX_KEPT)
+        self._replay: SampleGrid | None = None  # the timeline's grid, shown instead of the look-back's
         self.received = 0
         self.updates = 0  # frames drawn
         self.follow = True  # the slider sits at the newest frame and moves with it
@@ -85,6 +86,7 @@ class SamplesPanel(ViewPanel):
 
     def begin_run(self, label: str) -> None:
         self._kept.clear()
+        self._replay = None
         self.received = 0
         self.follow = True
         self._drawn = None
@@ -118,14 +120,13 @@ class SamplesPanel(ViewPanel):
                       titles: tuple[str, str] = ("", ""), other_data: DataView | None = None) -> None:
         """Replay: draw a kept grid (of this run or an earlier one); ``live`` follows the run again."""
         if live:
+            self._replay = None
             self.follow = True
             self._drawn = None
             self.dirty = True
             return
-        grid: SampleGrid = frame.payload
-        self.follow = False
-        self._draw(grid)
-        self.position_label.setText(f"replay: epoch {grid.epoch}, generator step {grid.steps}")
+        self._replay = frame.payload  # drawn by refresh, whatever the look-back slider says
+        self.dirty = True
 
     def shown_index(self) -> int:
         n = len(self._kept.frames(STREAM_NAME))
@@ -133,6 +134,12 @@ class SamplesPanel(ViewPanel):
 
     def refresh(self) -> None:
         self.dirty = False
+        replay = self._replay
+        if replay is not None:
+            if replay is not self._drawn:
+                self._draw(replay)
+            self.position_label.setText(f"replay: epoch {replay.epoch}, generator step {replay.steps}")
+            return
         kept = self._kept.frames(STREAM_NAME)
         n = len(kept)
         if n == 0:
@@ -166,6 +173,7 @@ class SamplesPanel(ViewPanel):
         self.updates += 1
 
     def _on_slider_value_changed(self, value: int) -> None:
+        self._replay = None  # the student looks back through this run's grids themselves
         self.follow = value >= len(self._kept.frames(STREAM_NAME)) - 1
         self.dirty = True
         self.refresh()
