@@ -257,7 +257,7 @@ class Dashboard(QWidget):
         run = self.current
         if run is None:
             return
-        run.start_epoch, run.last_epoch = int(event.start_epoch or 1), int(event.epochs)
+        run.start_epoch = int(event.start_epoch or 1)
         self.curves.start_run(run, list(getattr(event, "losses", ["loss"]) or ["loss"]), list(event.metrics))
         self.curves.set_epoch_span(event.epochs)
         if event.epochs - event.start_epoch >= 30:  # dots on 30+ epochs are clutter, and cost paint time

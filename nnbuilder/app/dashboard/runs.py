@@ -174,7 +174,6 @@ class RunRecord:
     snapshots: SnapshotStore = field(default_factory=SnapshotStore)
     data_view: Any = None  # the run's DataView
     start_epoch: int = 1
-    last_epoch: int = 1
     initial_state: Any = None  # the weights the run started from ({model: {key: cpu tensor}}), or None
     settings: dict[str, str] | None = None  # run_settings() of the run, to label a restart by what changed
     continued: bool = False  # started from an earlier run's trained weights

@@ -92,11 +92,7 @@ class TimelineBar(QWidget):
             self.compare_combo.setCurrentIndex(self.runs.index(compare) + 1)
         for combo in (self.run_combo, self.compare_combo):
             combo.blockSignals(False)
-        self.slider.blockSignals(True)
-        self.slider.setValue(STEPS)
-        self.slider.blockSignals(False)
-        self._update_enabled()
-        self.changed.emit()
+        self._show_run_end()
 
     def set_busy(self, busy: bool) -> None:
         """A run is going: replay and restart wait for it (its frames are still arriving)."""
@@ -154,6 +150,14 @@ class TimelineBar(QWidget):
         self.play_button.blockSignals(False)
 
     # -- internals ------------------------------------------------------------------------------------------
+    def _show_run_end(self) -> None:
+        """The slider at the chosen run's end (quietly), the buttons to match, then one redraw."""
+        self.slider.blockSignals(True)
+        self.slider.setValue(STEPS)
+        self.slider.blockSignals(False)
+        self._update_enabled()
+        self.changed.emit()
+
     def _update_enabled(self) -> None:
         run = self.run()
         usable = run is not None and not self._busy
@@ -179,11 +183,7 @@ class TimelineBar(QWidget):
 
     def _on_run_combo_current_index_changed(self, _index: int) -> None:
         self.stop_playing()
-        self.slider.blockSignals(True)
-        self.slider.setValue(STEPS)
-        self.slider.blockSignals(False)
-        self._update_enabled()
-        self.changed.emit()
+        self._show_run_end()
 
     def _on_compare_combo_current_index_changed(self, _index: int) -> None:
         self.changed.emit()
