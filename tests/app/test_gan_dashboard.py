@@ -235,3 +235,18 @@ def test_a_new_view_is_one_panel_and_one_registration(qtbot) -> None:
         assert d.panels["count"].seen == [42]
     finally:
         del PANELS["count"]
+
+
+def test_after_a_gan_another_projects_run_has_only_its_own_curves(dashboard: Dashboard) -> None:
+    from .test_training_dashboard import _feed_run
+
+    _start_gan(dashboard)
+    dashboard.end_run("finished")
+    assert {"d_output"} <= set(dashboard.curves.plots)
+    dashboard.clear_runs(keep_model=False)  # what opening another project does
+    _feed_run(dashboard, "run 1")
+    dashboard.refresh_now(all_panels=True)
+    curves = dashboard.curves
+    assert set(curves.plots) == {"loss", "accuracy"}
+    assert {key for _index, key in curves._curves} == {"loss", "accuracy"}
+    assert [label.text for _sample, label in curves.legend.items] == ["run 1"]

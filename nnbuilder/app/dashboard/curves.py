@@ -235,6 +235,9 @@ class CurvesPanel(ViewPanel):
         for name in [n for n in self.plots if n != "loss"]:
             self.view.removeItem(self.plots.pop(name))
             self._cursor_lines.pop(name, None)
+        # ...and so do the values: a GAN's loss D / loss G or D(x) must not come back for the next project's run
+        self._keys = {"loss": []}
+        self.ensure_key("loss")
         self.plots["loss"].getViewBox().setRange(xRange=(0, 1), yRange=(0, 1), padding=0.0)
         self.dirty = True
 
