@@ -312,7 +312,14 @@ class RunLoop:
                 else math.inf
             stopped_early = stopped_by_user = False
             hints: list[str] = []
-            for epoch in range(start_epoch, last_epoch + 1):
+            # A pause or stop asked while the data were being prepared is answered before the first batch,
+            # not after it (preparing a big data set can take longer than a batch).
+            self.epoch = start_epoch
+            try:
+                self.serve(0, plan.batches_per_epoch)
+            except StopRequested:
+                stopped_by_user = True
+            for epoch in range(start_epoch, last_epoch + 1 if not stopped_by_user else start_epoch):
                 self.epoch = epoch
                 t0 = time.perf_counter()
                 try:

@@ -71,6 +71,43 @@ def test_stop_during_the_first_batch() -> None:
     assert result.test_logs is None
 
 
+def _ask_while_preparing(trainer: Trainer, ask: str) -> None:
+    """Press Pause or Stop while the run is still preparing its data (before any batch)."""
+    prepare = trainer.step.prepare
+
+    def prepare_and_ask():  # type: ignore[no-untyped-def]
+        plan = prepare()
+        getattr(trainer, ask)()
+        return plan
+
+    trainer.step.prepare = prepare_and_ask  # type: ignore[method-assign]
+
+
+def test_pause_asked_while_the_data_are_prepared_holds_before_the_first_batch() -> None:
+    batches: list[BatchEnd] = []
+    trainer = _long_run(lambda e: batches.append(e) if isinstance(e, BatchEnd) else None)
+    _ask_while_preparing(trainer, "pause")
+    thread, result = start_fit(trainer)
+    wait_for(lambda: trainer.is_paused)
+    time.sleep(0.1)
+    assert batches == []  # not one batch trained
+    trainer.resume()
+    wait_for(lambda: len(batches) >= 1)
+    trainer.stop()
+    thread.join(5)
+    assert isinstance(result[0], Finished) and result[0].stopped_by_user
+
+
+def test_stop_asked_while_the_data_are_prepared_trains_nothing() -> None:
+    batches: list[BatchEnd] = []
+    trainer = _long_run(lambda e: batches.append(e) if isinstance(e, BatchEnd) else None)
+    _ask_while_preparing(trainer, "stop")
+    result = trainer.fit()
+    assert isinstance(result, Finished) and result.stopped_by_user
+    assert result.history == [] and batches == []
+    assert result.message.startswith("Trained 0 epochs") and "stopped by you" in result.message
+
+
 def test_snapshot_on_request_and_while_paused() -> None:
     snapshots: list[Snapshot] = []
     batches: list[BatchEnd] = []
