@@ -717,9 +717,11 @@ class TrainingController(QObject):
     def _on_worker_started(self, event: Any) -> None:
         self.dashboard.on_started(event)
         self._run_started = time.perf_counter()
-        self.progress.setFormat(f"Epoch {event.start_epoch}/{event.epochs} · starting")
+        self.progress.setFormat(f"Epoch {event.start_epoch}/{event.epochs} · "
+                                + ("paused" if self._paused else "starting"))
         self.status(f"Training on {event.device}: {event.num_train} training and {event.num_val} validation "
-                    f"samples, {event.batches_per_epoch} batches per epoch.")
+                    f"samples, {event.batches_per_epoch} batches per epoch."
+                    + (" Paused before the first batch: press Resume to go on." if self._paused else ""))
 
     def _on_worker_frame(self, frame: Any) -> None:
         """Every view's frames come this way; the dashboard routes them to the panel of their name."""

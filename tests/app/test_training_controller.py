@@ -103,6 +103,22 @@ def test_pause_resume_then_stop_mid_epoch(qtbot: Any) -> None:
     assert "stopped" in c.dashboard.current.outcome
 
 
+def test_pause_pressed_while_the_run_starts_holds_before_the_first_batch(qtbot: Any) -> None:
+    window = open_window(qtbot, spiral())
+    c = window.controller
+    assert c.train()
+    c.pause_action.trigger()  # while the network is built and the data loaded
+    qtbot.waitUntil(lambda: c.progress.format().startswith("Epoch 1/"), timeout=30_000)  # the run started
+    qtbot.wait(300)
+    assert batches_seen(c.dashboard) == 0, "a batch trained although Pause was pressed first"
+    assert c.progress.format().endswith("· paused") and "press Resume" in window.window.statusBar().currentMessage()
+    c.pause_action.trigger()
+    qtbot.waitUntil(lambda: batches_seen(c.dashboard) >= 1, timeout=10_000)
+    with qtbot.waitSignal(c.run_finished, timeout=10_000):
+        c.stop_action.trigger()
+    wait_done(qtbot, c)
+
+
 def test_stop_during_the_first_batch_and_before_it(qtbot: Any) -> None:
     window = open_window(qtbot, spiral())
     c = window.controller
