@@ -223,6 +223,7 @@ class TrainingController(QObject):
         self._stopping = False
         self._paused = False
         self._run_started = 0.0
+        self._paused_at = 0.0
         self._data_view: Any = None
         self._module_to_node: dict[str, str] = {}
         self._dataset_cache: tuple[str, Any] | None = None
@@ -608,6 +609,7 @@ class TrainingController(QObject):
     def pause(self) -> None:
         if self._worker is not None and not self._paused:
             self._paused = True
+            self._paused_at = time.perf_counter()
             self._worker.pause()
             self._set_pause_action(True)
             self.dashboard.set_paused(True)
@@ -617,6 +619,9 @@ class TrainingController(QObject):
     def resume(self) -> None:
         if self._worker is not None and self._paused:
             self._paused = False
+            # time spent paused is not training time: the "left" estimate must not grow with it
+            now = time.perf_counter()
+            self._run_started += now - max(self._paused_at, self._run_started)
             self._worker.resume()
             self._set_pause_action(False)
             self.dashboard.set_paused(False)

@@ -119,6 +119,27 @@ def test_pause_pressed_while_the_run_starts_holds_before_the_first_batch(qtbot: 
     wait_done(qtbot, c)
 
 
+def test_time_spent_paused_is_not_counted_as_training_time(qtbot: Any) -> None:
+    import time
+
+    window = open_window(qtbot, spiral())
+    c = window.controller
+    c.epochs_spin.setValue(2000)
+    assert c.train()
+    qtbot.waitUntil(lambda: c.progress.format().startswith("Epoch 1/"), timeout=30_000)  # the run started
+    t0 = time.perf_counter()
+    qtbot.waitUntil(lambda: batches_seen(c.dashboard) >= 20, timeout=30_000)
+    c.pause_action.trigger()
+    qtbot.wait(3000)
+    c.pause_action.trigger()
+    qtbot.waitUntil(lambda: "left" in c.progress.format() and "paused" not in c.progress.format(), timeout=10_000)
+    with qtbot.waitSignal(c.run_finished, timeout=10_000):
+        c.stop_action.trigger()
+    wall = time.perf_counter() - t0
+    minutes, seconds = c.progress.format().rsplit(" · ", 1)[1].split(":")  # "Stopped by you · N epochs · m:ss"
+    assert int(minutes) * 60 + int(seconds) <= wall - 2, (c.progress.format(), wall)
+
+
 def test_stop_during_the_first_batch_and_before_it(qtbot: Any) -> None:
     window = open_window(qtbot, spiral())
     c = window.controller
