@@ -126,7 +126,7 @@ def test_time_spent_paused_is_not_counted_as_training_time(qtbot: Any) -> None:
     c = window.controller
     c.epochs_spin.setValue(2000)
     assert c.train()
-    qtbot.waitUntil(lambda: c.progress.format().startswith("Epoch 1/"), timeout=30_000)  # the run started
+    qtbot.waitUntil(lambda: c.progress.format().startswith("Epoch "), timeout=30_000)  # the run started
     t0 = time.perf_counter()
     qtbot.waitUntil(lambda: batches_seen(c.dashboard) >= 20, timeout=30_000)
     c.pause_action.trigger()
