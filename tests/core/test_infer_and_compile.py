@@ -196,3 +196,25 @@ def test_inference_is_torch_free_and_handles_300_nodes() -> None:
     inf = infer(g, TrainingConfig(loss="mse"))
     assert inf.ok and len(inf.order) == 300
     assert inf.total_params == 150 * 72
+
+
+def test_gan_graphs_get_loss_notes_that_fit_their_role() -> None:
+    """The generator's sigmoid makes pixels, not probabilities; the discriminator is scored by the GAN loss."""
+    from pathlib import Path
+
+    from nnbuilder.compiler.infer import infer
+    from nnbuilder.project import load_project
+
+    project = load_project(Path(__file__).resolve().parents[2] / "resources" / "examples" / "fashion_mnist_dcgan.nnb")
+    generator, discriminator = project.role_graph("generator"), project.role_graph("discriminator")
+    assert generator is not None and discriminator is not None
+
+    def notes(graph):  # type: ignore[no-untyped-def]
+        return [p.message for p in infer(graph, project.training).problems]
+
+    assert not any("g_up2" in m for m in notes(generator)), notes(generator)
+    assert any("d_real ends in sigmoid: binary cross-entropy" in m for m in notes(discriminator))
+    project.training.loss = "mse"  # the supervised loss setting does not score a discriminator
+    assert any("d_real ends in sigmoid: binary cross-entropy" in m for m in notes(discriminator))
+    project.training.gan.loss = "least_squares"
+    assert not any("d_real ends in" in m for m in notes(discriminator)), notes(discriminator)
