@@ -336,6 +336,7 @@ class TrainingController(QObject):
         doc.path_changed.connect(self._on_document_path_changed)
         doc.settings_changed.connect(self._on_document_settings_changed)
         doc.project_changed.connect(self._update_actions)
+        self.dashboard.set_project_kind("gan" if self.project.is_gan else "supervised")
         self.load_settings_from_project()
         self._check_document_switch()
 
@@ -1126,6 +1127,7 @@ class TrainingController(QObject):
     def _on_document_project_replaced(self) -> None:
         """Another project: nothing of the previous one's runs, plots or numbering stays on screen."""
         self.dashboard.clear_runs(keep_model=False)
+        self.dashboard.set_project_kind("gan" if self.project.is_gan else "supervised")
         self.runs_started = 0
         self.last_result = None
         self.last_failure = None

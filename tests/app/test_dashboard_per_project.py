@@ -235,3 +235,21 @@ def test_opening_another_project_after_training_offers_to_keep_the_weights(qtbot
     assert len(asked) == 2 and all(c[1] == "Keep the trained weights?" for c in asked)
     assert h.window.new_project()  # nothing unsaved is left: no further question
     assert len([c for c in h.dialogs.calls if c[0] == "choice"]) == 2
+
+
+def test_a_gan_project_shows_no_classifier_test_tab_even_before_its_first_run(qtbot: Any) -> None:
+    harness = open_window(qtbot, "gan_ring_2d.nnb")
+
+    def visible(tab: int) -> bool:
+        return harness.controller.dashboard.tabs.isTabVisible(tab)
+
+    names = {"curves": Dashboard.TAB_CURVES, "weights": Dashboard.TAB_WEIGHTS, "boundary": Dashboard.TAB_BOUNDARY,
+             "gallery": Dashboard.TAB_IMAGES, "series": Dashboard.TAB_PREDICTIONS, "graph": Dashboard.TAB_GRAPH,
+             "test": Dashboard.TAB_TEST}
+    assert {name: harness.controller.dashboard.tab_index(name) for name in names} == names  # the constants hold
+    assert not visible(Dashboard.TAB_TEST)  # "Class probabilities" mean nothing for a GAN
+    assert visible(Dashboard.TAB_CURVES)
+    harness.document.replace_project(load_project(EXAMPLES / "spiral_playground.nnb"), None)
+    assert visible(Dashboard.TAB_TEST)
+    harness.document.replace_project(load_project(EXAMPLES / "fashion_mnist_dcgan.nnb"), None)
+    assert not visible(Dashboard.TAB_TEST)

@@ -84,7 +84,7 @@ class Dashboard(QWidget):
     restart_requested = Signal(object)  # RunRecord: train again from the weights that run started from
 
     # Tab indices of the built-in panels, in registration order (panels.py).
-    TAB_CURVES, TAB_WEIGHTS, TAB_BOUNDARY, TAB_IMAGES, TAB_PREDICTIONS, TAB_TEST = range(6)
+    TAB_CURVES, TAB_WEIGHTS, TAB_BOUNDARY, TAB_IMAGES, TAB_PREDICTIONS, TAB_GRAPH, TAB_TEST = range(7)
 
     register_panel = staticmethod(register_panel)
 
@@ -156,6 +156,7 @@ class Dashboard(QWidget):
         self._shown_data: DataView | None = None
         self.current: RunRecord | None = None
         self.data_view: DataView | None = None
+        self.project_kind = "supervised"  # what the open project trains, until a run's data view says more
         self.run_views: set[str] = set()  # the streams the current run offers
         self._status = ""
         self._status_dirty = False
@@ -245,13 +246,20 @@ class Dashboard(QWidget):
         if info is not None:
             views = set(info.views) if info.views else set(STREAMS_FOR_VIEW.get(info.view, []))
         self.run_views = views
-        kind = "supervised" if info is None else info.kind
+        kind = self.project_kind if info is None else info.kind
         for index, spec in enumerate(self.specs):
             panel = self._panels[index]
             always = spec.always and kind not in spec.extra.get("hidden_for", ())
             self.tabs.setTabVisible(index, always or spec.name in views)
             self.tabs.setTabText(index, panel.tab_title(info) or spec.title)
         self._on_tabs_current_changed(self.tabs.currentIndex())
+
+    def set_project_kind(self, kind: str) -> None:
+        """The open project's kind of training ("gan", "supervised"): before its first run the tabs that
+        cannot apply to it (a classifier's Test tab for a GAN) are already hidden."""
+        self.project_kind = kind
+        if self.data_view is None:
+            self.set_view(None)
 
     def on_started(self, event: TrainingStarted) -> None:
         run = self.current
