@@ -147,6 +147,9 @@ def test_sample_grid_follows_the_run_and_scrubs_back(dashboard: Dashboard) -> No
         dashboard.add_frame(ViewFrame(STREAM_SAMPLES, step + 1, 1, float(step + 1), grid))
     dashboard.refresh_now()
     assert panel.image.image.shape == (8 * 29 - 1, 8 * 29 - 1) and panel.image.image.dtype == np.uint8
+    # the grid gets the panel's height (the hidden 2-D plot below it takes none of it)
+    box = panel.box.geometry()
+    assert box.height() >= 0.9 * (panel.view.height() - box.top()) and panel.plot.geometry().height() == 0
     newest = np.array(panel.image.image)
     assert panel.slider.isEnabled() and panel.slider.maximum() == 4 and panel.slider.value() == 4
     assert "(live)" in panel.position_label.text()

@@ -21,6 +21,9 @@ STREAM_NAME = "samples"
 MAX_KEPT = 240  # frames kept for the slider (a 64-sample 28×28 mosaic is 54 kB: ~13 MB at most)
 
 
+_NO_LIMIT = 16_777_215  # QWIDGETSIZE_MAX
+
+
 class SamplesPanel(ViewPanel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -78,6 +81,9 @@ class SamplesPanel(ViewPanel):
         layout = self.view.ci.layout
         layout.setRowStretchFactor(1, 0 if points else 1)
         layout.setRowStretchFactor(2, 1 if points else 0)
+        # a hidden item still takes its row's space in a graphics layout: give the shown one all of it
+        self.box.setMaximumHeight(0 if points else _NO_LIMIT)
+        self.plot.setMaximumHeight(_NO_LIMIT if points else 0)
 
     @property
     def history(self) -> list[SampleGrid]:
