@@ -779,16 +779,22 @@ class TrainingController(QObject):
         if update is None:
             return
         fraction = min(1.0, update.done_batches / max(1, update.total_batches))
-        self.progress.setValue(int(round(1000 * fraction)))
-        elapsed = time.perf_counter() - self._run_started
-        left = elapsed * (1 - fraction) / fraction if fraction > 0 else float("nan")
-        text = (f"Epoch {update.epoch}/{update.epochs} · batch {update.batch}/{update.batches} · "
-                f"{update.samples_per_second:,.0f} samples/s · {format_duration(left)} left")
-        if self._paused:
-            text += " · paused"
-        elif self._stopping:
-            text += " · stopping…"
-        self.progress.setFormat(text)
+        # QProgressBar repaints itself at once (inside this call, holding the GIL the training thread
+        # needs) when its text changes; with updates off it is painted later by the event loop instead
+        self.progress.setUpdatesEnabled(False)
+        try:
+            self.progress.setValue(int(round(1000 * fraction)))
+            elapsed = time.perf_counter() - self._run_started
+            left = elapsed * (1 - fraction) / fraction if fraction > 0 else float("nan")
+            text = (f"Epoch {update.epoch}/{update.epochs} · batch {update.batch}/{update.batches} · "
+                    f"{update.samples_per_second:,.0f} samples/s · {format_duration(left)} left")
+            if self._paused:
+                text += " · paused"
+            elif self._stopping:
+                text += " · stopping…"
+            self.progress.setFormat(text)
+        finally:
+            self.progress.setUpdatesEnabled(True)
 
     def _on_worker_weights(self, update: Any) -> None:
         self.dashboard.add_weights(update)
