@@ -253,3 +253,25 @@ def test_a_gan_project_shows_no_classifier_test_tab_even_before_its_first_run(qt
     assert visible(Dashboard.TAB_TEST)
     harness.document.replace_project(load_project(EXAMPLES / "fashion_mnist_dcgan.nnb"), None)
     assert not visible(Dashboard.TAB_TEST)
+
+
+def test_a_hint_does_not_push_the_plots_out_of_the_dock(qtbot: Any) -> None:
+    """A word-wrapped hint used to size the dashboard from the plots' preferred height: the plots grew past
+    the dock and a scroll bar appeared. The hint takes the lines it needs and the plots the rest."""
+    from nnbuilder.app.workers.messages import STREAM_HINTS, ViewFrame
+
+    harness = open_window(qtbot, "spiral_playground.nnb")
+    c = harness.controller
+    c._show_dashboard()
+    dashboard = c.dashboard
+    text = "The validation loss has been rising for 12 epochs while the training loss falls: " * 3
+    dashboard.add_frame(ViewFrame(STREAM_HINTS, 1, 0, 1.0, [text]))
+    dashboard.refresh_now(all_panels=True)
+    for width in (1360, 700):  # wide, then narrow enough to wrap the hint onto several lines
+        harness.window.resize(width, 860)
+        qtbot.wait(50)
+        banner = dashboard.panels["hints"]
+        viewport = c.scroller.viewport()
+        assert banner.isVisible()
+        assert dashboard.height() <= viewport.height() + 1, (width, dashboard.height(), viewport.height())
+        assert banner.label.height() >= banner.label.heightForWidth(banner.label.width()) - 1  # all of it shows

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from ..workers.messages import Hint, ViewFrame
@@ -23,6 +24,12 @@ class HintsBanner(ViewPanel):
         self.label.setWordWrap(True)
         # Always rich text: with one hint there is no tag in it, and Qt's guess would show its escapes raw.
         self.label.setTextFormat(Qt.TextFormat.RichText)
+        # A word-wrapped label makes its layout "height for width", and then the dashboard's scroll area
+        # sizes the whole dashboard from the tabs' preferred height: the plots grew past the dock and a
+        # scroll bar appeared whenever a hint showed. The banner sets its own height from the text instead.
+        policy = self.label.sizePolicy()
+        policy.setHeightForWidth(False)
+        self.label.setSizePolicy(policy)
         self.label.setObjectName("trainingHints")
         self.label.setStyleSheet("QLabel#trainingHints { background:#fff4d6; color:#5a4300; border:1px solid #e8cf8a;"
                                  " padding:4px 8px; }")
@@ -32,6 +39,18 @@ class HintsBanner(ViewPanel):
         self.hints: list[Hint] = []
         self._shown: list[Hint] | None = None
         self.setVisible(False)
+
+    def _fit_height(self) -> None:
+        margins = self.layout().contentsMargins()
+        width = max(50, self.width() - margins.left() - margins.right())
+        self.setFixedHeight(self.label.heightForWidth(width) + margins.top() + margins.bottom())
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt API: the height is set by _fit_height
+        return False
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._fit_height()
 
     def begin_run(self, label: str) -> None:
         self.hints = []
@@ -62,6 +81,7 @@ class HintsBanner(ViewPanel):
         self.label.setText("<br>".join(f"⚠ {_escape(h.text)}" if h.severity == "warning" else _escape(h.text)
                                        for h in self.hints))
         self.setVisible(True)
+        self._fit_height()
 
 
 def _escape(text: str) -> str:
