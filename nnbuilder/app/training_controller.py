@@ -21,6 +21,7 @@ import json
 import math
 import os
 import time
+from collections import deque
 from pathlib import Path
 from typing import Any, cast
 
@@ -149,6 +150,7 @@ def format_duration(seconds: float) -> str:
 #: CNN (73 M) and DCGAN (92 M) train 1.4× faster on both cores of a 2-core machine with the window still
 #: smooth, while the MLPs, recurrent and Playground examples (under 30 M) are fastest on one thread.
 ALL_CORES_MACS_PER_BATCH = 50e6
+RATE_WINDOW_S = 3.0  # the progress bar's samples/s is measured over this many seconds
 _torch_default_threads: int | None = None
 
 
@@ -239,6 +241,8 @@ class TrainingController(QObject):
         self._paused = False
         self._run_started = 0.0
         self._paused_at = 0.0
+        self._rate_marks: deque[tuple[float, int]] = deque()  # (time, batches done) for the samples/s text
+        self._samples_per_batch = 1.0
         self._data_view: Any = None
         self._module_to_node: dict[str, str] = {}
         self._dataset_cache: tuple[str, Any] | None = None
@@ -556,6 +560,7 @@ class TrainingController(QObject):
         epochs, batch, lr = self.epochs_spin.value(), self.batch_spin.value(), float(self.lr_spin.value())
         project.training.epochs = epochs
         project.training.batch_size = batch
+        self._rate_marks.clear()
         project.training.optimizer.lr = lr
         device = str(self.device_combo.currentData() or "auto")
         self._run_device = device
@@ -748,6 +753,7 @@ class TrainingController(QObject):
     def _on_worker_started(self, event: Any) -> None:
         self.dashboard.on_started(event)
         self._run_started = time.perf_counter()
+        self._samples_per_batch = max(1, int(event.num_train)) / max(1, int(event.batches_per_epoch))
         self.progress.setFormat(f"Epoch {event.start_epoch}/{event.epochs} · "
                                 + ("paused" if self._paused else "starting"))
         self.status(f"Training on {event.device}: {event.num_train} training and {event.num_val} validation "
@@ -787,7 +793,7 @@ class TrainingController(QObject):
             elapsed = time.perf_counter() - self._run_started
             left = elapsed * (1 - fraction) / fraction if fraction > 0 else float("nan")
             text = (f"Epoch {update.epoch}/{update.epochs} · batch {update.batch}/{update.batches} · "
-                    f"{update.samples_per_second:,.0f} samples/s · {format_duration(left)} left")
+                    f"{self._samples_rate(update):,.0f} samples/s · {format_duration(left)} left")
             if self._paused:
                 text += " · paused"
             elif self._stopping:
@@ -795,6 +801,21 @@ class TrainingController(QObject):
             self.progress.setFormat(text)
         finally:
             self.progress.setUpdatesEnabled(True)
+
+    def _samples_rate(self, update: Any) -> float:
+        """Samples a second over the last few seconds of training, not over the last reported interval (that
+        one jumped between 1,100 and 5,400 for the same run, as view frames and pauses fell into it)."""
+        now = time.perf_counter()
+        marks = self._rate_marks
+        if self._paused or (marks and update.done_batches < marks[-1][1]):
+            marks.clear()  # a pause, or a new run: start measuring again
+        marks.append((now, int(update.done_batches)))
+        while len(marks) > 2 and now - marks[1][0] >= RATE_WINDOW_S:
+            marks.popleft()
+        (t0, b0), (t1, b1) = marks[0], marks[-1]
+        if t1 - t0 < 0.5 or b1 <= b0:
+            return float(update.samples_per_second)
+        return (b1 - b0) * self._samples_per_batch / (t1 - t0)
 
     def _on_worker_weights(self, update: Any) -> None:
         self.dashboard.add_weights(update)

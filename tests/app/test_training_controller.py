@@ -308,3 +308,29 @@ def test_weights_stay_with_the_project(qtbot: Any, tmp_path: Path) -> None:
         c2.train()
     wait_done(qtbot, c2)
     assert "continued" not in c2.dashboard.current.label
+
+
+def test_samples_per_second_shown_is_steady_while_the_reported_interval_rate_jumps(qtbot: Any, monkeypatch) -> None:
+    from types import SimpleNamespace
+
+    import nnbuilder.app.training_controller as tc
+
+    window = open_window(qtbot, spiral())
+    c = window.controller
+    clock = [100.0]
+    monkeypatch.setattr(tc.time, "perf_counter", lambda: clock[0])
+    from nnbuilder.training.events import TrainingStarted
+
+    c.dashboard.begin_run("run 1")
+    c._on_worker_started(TrainingStarted(epochs=5, batches_per_epoch=100, num_train=3200, num_val=0, device="cpu",
+                                         task="classification", metrics=[]))
+    shown = []
+    for tick in range(40):  # 5 ticks a second, 100 batches of 32 a second: 3,200 samples/s
+        clock[0] += 0.2
+        update = SimpleNamespace(done_batches=20 * (tick + 1), total_batches=10_000, epoch=1, epochs=5,
+                                 batch=20 * (tick + 1) % 100, batches=100,
+                                 samples_per_second=1_100.0 if tick % 2 else 5_400.0)  # what one interval saw
+        c._latest_update = update
+        c._on_progress_timer_timeout()
+        shown.append(float(c.progress.format().split(" · ")[2].split()[0].replace(",", "")))
+    assert all(abs(rate - 3200) < 1 for rate in shown[3:]), shown
