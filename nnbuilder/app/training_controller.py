@@ -355,7 +355,7 @@ class TrainingController(QObject):
         doc.path_changed.connect(self._on_document_path_changed)
         doc.settings_changed.connect(self._on_document_settings_changed)
         doc.project_changed.connect(self._update_actions)
-        self.dashboard.set_project_kind("gan" if self.project.is_gan else "supervised")
+        self.dashboard.set_project_kind(self._project_kind())
         self.load_settings_from_project()
         self._check_document_switch()
 
@@ -560,7 +560,6 @@ class TrainingController(QObject):
         epochs, batch, lr = self.epochs_spin.value(), self.batch_spin.value(), float(self.lr_spin.value())
         project.training.epochs = epochs
         project.training.batch_size = batch
-        self._rate_marks.clear()
         project.training.optimizer.lr = lr
         device = str(self.device_combo.currentData() or "auto")
         self._run_device = device
@@ -601,6 +600,7 @@ class TrainingController(QObject):
         self._outcome = None
         self._stopping = False
         self._paused = False
+        self._rate_marks.clear()
         self.last_failure = None
         self._data_view = None
         self.pause_action.blockSignals(True)
@@ -732,6 +732,9 @@ class TrainingController(QObject):
         return False
 
     # ====================================================================== worker signals
+    def _project_kind(self) -> str:
+        return "gan" if self.project.is_gan else "supervised"
+
     @staticmethod
     def _macs_per_sample(project: Any) -> int:
         """The forward arithmetic of what a run trains: both graphs of a GAN, else the model graph."""
@@ -1179,7 +1182,7 @@ class TrainingController(QObject):
     def _on_document_project_replaced(self) -> None:
         """Another project: nothing of the previous one's runs, plots or numbering stays on screen."""
         self.dashboard.clear_runs(keep_model=False)
-        self.dashboard.set_project_kind("gan" if self.project.is_gan else "supervised")
+        self.dashboard.set_project_kind(self._project_kind())
         self.runs_started = 0
         self.last_result = None
         self.last_failure = None

@@ -380,12 +380,10 @@ def _loss_checks(inf: Inference, graph: Graph, training: TrainingConfig) -> None
     act = inf.output_activation()
     name = graph.node(out).display_name
     loss = training.loss
-    role = getattr(graph, "role", "model")
-    if role == "generator":  # its output is a sample, which no loss compares with targets
+    if graph.role == "generator":  # its output is a sample, which no loss compares with targets
         return
-    if role == "discriminator":  # scored by the GAN loss, whatever the supervised loss setting says
-        gan_loss = getattr(getattr(training, "gan", None), "loss", "non_saturating")
-        if gan_loss != "non_saturating":
+    if graph.role == "discriminator":  # scored by the GAN loss, whatever the supervised loss setting says
+        if training.gan.loss != "non_saturating":
             return
         loss = "binary_crossentropy"
     info = inf.nodes[out]
