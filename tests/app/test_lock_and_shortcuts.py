@@ -147,3 +147,21 @@ def test_gradient_health_hook(window):
     window.view.viewport().grab()
     item.set_gradient_health(None, None)
     assert item.health_color() is None
+
+
+def test_gradient_health_repaints_only_when_its_colour_changes(window, monkeypatch):
+    """Every weight snapshot brings a new norm; the node is redrawn only when the bar's colour changes."""
+    a = window.document.add_node("Dense")
+    item = window.scene.nodes[a]
+    repaints: list[int] = []
+    monkeypatch.setattr(item, "update", lambda *args: repaints.append(1))
+    item.set_gradient_health(0.5, 0.0)  # the bar appears (green)
+    assert len(repaints) == 1
+    for norm in (0.4, 0.7, 1.3, 12.0):  # still green
+        item.set_gradient_health(norm, 0.1)
+    assert len(repaints) == 1
+    assert item.gradient_health == (12.0, 0.1)  # the newest values are kept all the same
+    item.set_gradient_health(1e-9, 0.1)  # vanishing: amber
+    assert len(repaints) == 2 and item.health_color().name() == "#e8a317"
+    item.set_gradient_health(None, None)  # the bar goes
+    assert len(repaints) == 3

@@ -203,8 +203,12 @@ class NodeItem(QGraphicsItem):
         """Training hook: show the layer's gradient norm and share of dead units as a thin bar at the
         bottom (green healthy, amber vanishing/mostly dead, red exploding); ``None, None`` clears it."""
         value = None if norm is None and dead_share is None else (norm, dead_share)
-        if value != self.gradient_health:
-            self.gradient_health = value
+        before = self.health_color()
+        self.gradient_health = value
+        after = self.health_color()
+        # Only the bar's colour is drawn, and the norm changes with every snapshot: repainting the node (and
+        # the wires over it) for the same colour cost the GUI thread, which shares the GIL with training.
+        if (before is None) != (after is None) or (after is not None and after.rgb() != before.rgb()):
             self.update()
 
     def health_color(self) -> QColor | None:
