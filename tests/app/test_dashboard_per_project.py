@@ -275,3 +275,33 @@ def test_a_hint_does_not_push_the_plots_out_of_the_dock(qtbot: Any) -> None:
         assert banner.isVisible()
         assert dashboard.height() <= viewport.height() + 1, (width, dashboard.height(), viewport.height())
         assert banner.label.height() >= banner.label.heightForWidth(banner.label.width()) - 1  # all of it shows
+
+
+def test_a_hint_shown_again_is_drawn_inside_its_banner(qtbot: Any) -> None:
+    """A banner hidden and shown again got no resize event: its label kept the size of the earlier, taller
+    hint, and the new text, centred in it, fell outside the strip (an empty yellow band on screen)."""
+    from nnbuilder.app.workers.messages import STREAM_HINTS, ViewFrame
+
+    harness = open_window(qtbot, "spiral_playground.nnb")
+    c = harness.controller
+    c._show_dashboard()
+    dashboard = c.dashboard
+    banner = dashboard.panels["hints"]
+    harness.window.resize(700, 860)
+    qtbot.wait(50)
+    dashboard.add_frame(ViewFrame(STREAM_HINTS, 1, 0, 1.0, ["The validation loss is rising. " * 12]))
+    dashboard.refresh_now(all_panels=True)
+    qtbot.wait(50)
+    tall = banner.height()
+    dashboard.add_frame(ViewFrame(STREAM_HINTS, 2, 0, 2.0, []))  # the hint no longer applies: hidden
+    dashboard.refresh_now(all_panels=True)
+    assert not banner.isVisible()
+    harness.window.resize(1360, 860)
+    qtbot.wait(50)
+    dashboard.add_frame(ViewFrame(STREAM_HINTS, 3, 0, 3.0, ["Overfitting: the validation loss has risen."]))
+    dashboard.refresh_now(all_panels=True)
+    qtbot.wait(50)
+    label = banner.label
+    assert banner.isVisible() and banner.height() < tall
+    assert label.geometry().top() >= 0 and label.geometry().bottom() < banner.height()  # the text is on screen
+    assert label.height() >= label.heightForWidth(label.width()) - 1

@@ -44,6 +44,10 @@ class HintsBanner(ViewPanel):
         margins = self.layout().contentsMargins()
         width = max(50, self.width() - margins.left() - margins.right())
         self.setFixedHeight(self.label.heightForWidth(width) + margins.top() + margins.bottom())
+        # A banner shown again at the height it already had gets no resize event, and its layout kept the
+        # label at the size of an earlier, taller hint (215 px in 42): the text, centred in the label, fell
+        # below what the banner shows, an empty yellow strip on screen. Place the label for this height now.
+        self.layout().setGeometry(self.rect())
 
     def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt API: the height is set by _fit_height
         return False
