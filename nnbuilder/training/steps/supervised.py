@@ -580,7 +580,9 @@ class SupervisedStep:
         before = state.samples
         interval_loss = 0.0
         if pending:
-            stacked = torch.stack(pending)
+            # summed in float64: float32 sums would round differently as event pacing cuts the epoch into other
+            # chunks, so the same seed gave epoch losses that differed in the 8th digit on a busy machine
+            stacked = torch.stack(pending).cpu().double()  # (MPS has no float64)
             if prep.objective.sum_reduced:
                 weighted = stacked.sum()
             else:
