@@ -230,7 +230,7 @@ def train_source(project: Project, source: ModelSource, data: DataPlan, plan: Tr
     title = safe_text(project.name)
     notes = []
     if cfg.mixed_precision:
-        notes.append("# The project asks for mixed precision on CUDA; this script trains in float32.")
+        notes.append("# The project asks for mixed precision (16-bit forward passes); this script trains in float32.")
     loss_name = plan.loss
     x_line = "x = data[\"x\"].astype(np.float32) * np.float32(1 / 255)  # 8-bit pixels scaled to [0, 1]" \
         if data.pixels else f"x = data[\"x\"].astype(np.{_x_dtype(source)})"

@@ -7,6 +7,7 @@ about two seconds, which it pays on a worker thread (see ``warm_up``), never at 
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from .errors import TrainingError
 
@@ -92,3 +93,40 @@ def warm_up() -> None:
 
     param = torch.nn.Parameter(torch.zeros(1))
     torch.optim.Adam([param], lr=0.001)
+
+
+def cpu_has_bf16_matrix_units() -> bool:
+    """True on CPUs with bfloat16 matrix units (Intel AMX: Sapphire Rapids and later).
+
+    Only there is bfloat16 autocast a gain on the CPU (measured: 5x the float32 matmul rate, about 1.6x a
+    DCGAN step); elsewhere PyTorch emulates it and training gets slower, so mixed precision is refused.
+    """
+    import torch
+
+    cpu = getattr(torch, "cpu", None)
+    caps = getattr(cpu, "get_capabilities", None)
+    try:
+        found = caps() if callable(caps) else {}
+    except Exception:  # noqa: BLE001 - an unknown CPU is one without the units
+        return False
+    return bool(found.get("amx_bf16") and found.get("amx_tile"))
+
+
+def autocast_plan(device: str, wanted: bool) -> tuple[Any, str | None]:
+    """(autocast dtype or None, a note for the student or None) for the mixed-precision setting on ``device``.
+
+    CUDA takes bfloat16 where the GPU has it, else float16 (the caller then scales the loss); the CPU takes
+    bfloat16 only where it has matrix units for it. Anywhere else the run trains in float32 and says why.
+    """
+    if not wanted:
+        return None, None
+    import torch
+
+    kind = str(device).split(":")[0]
+    if kind == "cuda":
+        return (torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16), None
+    if kind == "cpu" and cpu_has_bf16_matrix_units():
+        return torch.bfloat16, None
+    where = "this CPU has no bfloat16 matrix units (Intel AMX)" if kind == "cpu" else f"not on '{device}'"
+    return None, f"Mixed precision works on CUDA GPUs and on CPUs with bfloat16 matrix units; {where}, so " \
+                 "training runs in float32."

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .callbacks import BestTracker, EarlyStopping, nan_message, resolve_monitor
+from .devices import autocast_plan
 from .errors import TrainingError
 from .events import BatchEnd, EpochEnd, Failed, Finished, Snapshot, TrainingStarted
 from .faults import describe_fault
@@ -298,8 +299,9 @@ class RunLoop:
             monitor, note = resolve_monitor(es_cfg.monitor, plan.num_val > 0)
             es_enabled = bool(es_cfg.enabled) and bool(getattr(step, "uses_early_stopping", True))
             notes = list(plan.notes) + ([note] if note and es_enabled else [])
-            if cfg.mixed_precision and not str(self.device).startswith("cuda"):
-                notes.append("Mixed precision works on CUDA GPUs only; training in float32.")
+            amp_note = autocast_plan(str(self.device), bool(cfg.mixed_precision))[1]
+            if amp_note:
+                notes.append(amp_note)
             tracker = BestTracker(monitor, float(es_cfg.min_delta))
             stopper = EarlyStopping(tracker, int(es_cfg.patience)) if es_enabled else None
             self._emit(TrainingStarted(

@@ -62,3 +62,15 @@ def test_changing_the_data_set_rebuilds_its_option_rows(window) -> None:
     assert isinstance(normalize, QCheckBox) and normalize.isChecked()
     normalize.setChecked(False)
     assert doc.project.data.options == {"normalize": False}
+
+
+def test_mixed_precision_is_a_setting_that_can_be_undone(window, examples_dir) -> None:
+    window.open_file(examples_dir / "fashion_mnist_dcgan.nnb")
+    panel, doc = window.settings_panel, window.document
+    assert panel.mixed_precision.isChecked() is doc.project.training.mixed_precision
+    before = doc.project.training.mixed_precision
+    panel.mixed_precision.setChecked(not before)
+    assert doc.project.training.mixed_precision is (not before)
+    doc.undo()
+    assert doc.project.training.mixed_precision is before and panel.mixed_precision.isChecked() is before
+    assert "bfloat16" in panel.mixed_precision.toolTip()

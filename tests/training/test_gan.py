@@ -71,6 +71,29 @@ def test_the_same_seed_trains_the_same_gan() -> None:
     np.testing.assert_array_equal(a.step.generate(), b.step.generate())
 
 
+@pytest.mark.parametrize("units", [True, False])
+def test_mixed_precision_gan_on_the_cpu(monkeypatch: pytest.MonkeyPatch, units: bool) -> None:
+    from nnbuilder.training import devices
+
+    monkeypatch.setattr(devices, "cpu_has_bf16_matrix_units", lambda: units)
+    events: list[object] = []
+    mixed = _ring(epochs=2)
+    mixed.project.training.mixed_precision = True
+    mixed.callback = events.append
+    assert isinstance(mixed.fit(), Finished)
+    started = next(e for e in events if isinstance(e, TrainingStarted))
+    plain = _ring(epochs=2)
+    plain.fit()
+    a, b = plain.history[-1], mixed.history[-1]
+    if units:  # the forward passes in bfloat16: the same run within rounding, and the samples still float32
+        assert not any("Mixed precision" in n for n in started.notes)
+        assert a["loss_D"] != b["loss_D"] and b["loss_D"] == pytest.approx(a["loss_D"], rel=0.1)
+        assert mixed.step.generate().dtype == np.float32
+    else:
+        assert any("no bfloat16 matrix units" in n for n in started.notes)
+        assert a["loss_D"] == b["loss_D"] and a["loss_G"] == b["loss_G"]
+
+
 def _mismatched(tmp_path: Path, change: str) -> Path:
     doc = json.loads(RING.read_text())
     gen, disc = doc["graphs"]

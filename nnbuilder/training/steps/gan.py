@@ -111,6 +111,30 @@ class GANStep:
         self._mode_std = float(extra.get("mode_std", 0.0))
         self.views = [VIEW_CURVES, VIEW_GAN_SAMPLES] + ([VIEW_GAN_LAB] if self.sample_shape == (2,) else [])
         self._notes: list[str] = []
+        self._amp_dtype: Any = None  # set per run by begin(): the mixed-precision setting may change between runs
+        self._scalers: dict[str, Any] = {}
+
+    def _autocast(self) -> Any:
+        """The mixed-precision context of the forward passes (bfloat16/float16), or a no-op one in float32."""
+        import contextlib
+
+        import torch
+
+        if self._amp_dtype is None:
+            return contextlib.nullcontext()
+        return torch.autocast(self._torch_device.type, dtype=self._amp_dtype)
+
+    def _backward(self, name: str, loss: Any) -> None:
+        scaler = self._scalers.get(name)
+        (loss if scaler is None else scaler.scale(loss)).backward()
+
+    def _optimizer_step(self, name: str) -> None:
+        scaler = self._scalers.get(name)
+        if scaler is None:
+            self.optimizers[name].step()
+        else:
+            scaler.step(self.optimizers[name])
+            scaler.update()
 
     @property
     def batch_size(self) -> int:
@@ -192,6 +216,13 @@ class GANStep:
         if fresh or self._gen is None:
             dev = self._torch_device if self._torch_device.type == "cuda" else torch.device("cpu")
             self._gen = torch.Generator(device=dev).manual_seed(int(seed))
+        from ..devices import autocast_plan
+
+        self._amp_dtype = autocast_plan(str(self._torch_device), bool(self.config.mixed_precision))[0]
+        if self._amp_dtype is torch.float16:  # float16 gradients underflow without loss scaling (CUDA only)
+            self._scalers = {name: torch.amp.GradScaler("cuda") for name in ("generator", "discriminator")}
+        else:
+            self._scalers = {}
 
     def lr(self, name: str | None = None) -> float:
         which = "discriminator" if name in ("loss_D", "D_x", "D_G_z", "discriminator") else "generator"
@@ -258,33 +289,33 @@ class GANStep:
 
     def _d_update(self, real: Any) -> tuple[Any, Any, Any, Any]:
         """One discriminator step; (loss, D(x) mean, D(G(z)) mean, the fake batch) as device tensors."""
-        opt = self.optimizers["discriminator"]
-        opt.zero_grad(set_to_none=True)
-        fake = self._g_view(self._noise(len(real)))
-        out_real = self._d_view(real)
-        out_fake = self._d_view(fake.detach())
-        loss = self._d_loss(out_real, out_fake)
-        loss.backward()
-        opt.step()
+        self.optimizers["discriminator"].zero_grad(set_to_none=True)
+        with self._autocast():
+            fake = self._g_view(self._noise(len(real)))
+            out_real = self._d_view(real).float()  # the losses and scores in float32 under mixed precision
+            out_fake = self._d_view(fake.detach()).float()
+            loss = self._d_loss(out_real, out_fake)
+        self._backward("discriminator", loss)
+        self._optimizer_step("discriminator")
         out_real, out_fake = out_real.detach(), out_fake.detach()
         return loss.detach(), self._score(out_real).mean(), self._score(out_fake).mean(), fake
 
     def _g_update(self, fake: Any | None, n: int) -> Any:
         """One generator step (reusing the discriminator step's fake batch when given, as the DCGAN tutorial)."""
-        opt = self.optimizers["generator"]
-        opt.zero_grad(set_to_none=True)
-        if fake is None:
-            fake = self._g_view(self._noise(n))
+        self.optimizers["generator"].zero_grad(set_to_none=True)
         d_params = self._d_params
         for p in d_params:
             p.requires_grad_(False)  # D's weight gradients are not needed for G's step
         try:
-            loss = self._g_loss(self._d_view(fake))
-            loss.backward()
+            with self._autocast():
+                if fake is None:
+                    fake = self._g_view(self._noise(n))
+                loss = self._g_loss(self._d_view(fake).float())
+            self._backward("generator", loss)
         finally:
             for p in d_params:
                 p.requires_grad_(True)
-        opt.step()
+        self._optimizer_step("generator")
         return loss.detach()
 
     @property
@@ -341,7 +372,7 @@ class GANStep:
                 if it == iterations - 1 or due():
                     stacked = torch.stack(pending)
                     ctx.check_finite(stacked, flushed + 1, _NAMES)
-                    sums = stacked.double().sum(dim=0).cpu()
+                    sums = stacked.cpu().double().sum(dim=0)  # on the CPU: MPS has no float64
                     total += sums
                     count = len(pending)
                     flushed = it + 1

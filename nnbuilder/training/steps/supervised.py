@@ -407,17 +407,24 @@ class SupervisedStep:
         self._optimizer, self._scheduler = make_optimizer(params, oc, self._torch_device.type, epochs)
         self.optimizers = {"model": self._optimizer}
         self._scaler = None
-        if self.config.mixed_precision and self._torch_device.type == "cuda" and not torch.cuda.is_bf16_supported():
+        if self._amp_dtype() is torch.float16:  # float16 gradients underflow without loss scaling (CUDA only)
             self._scaler = torch.amp.GradScaler("cuda")
 
+    def _amp_dtype(self) -> Any:
+        from ..devices import autocast_plan
+
+        return autocast_plan(str(self._torch_device), bool(self.config.mixed_precision))[0]
+
     def _autocast(self) -> Any:
-        """A factory of autocast contexts when mixed precision applies (CUDA only), else None."""
-        if not self.config.mixed_precision or self._torch_device.type != "cuda":
+        """A factory of autocast contexts when mixed precision applies (CUDA, or a CPU with bfloat16 matrix
+        units), else None."""
+        dtype = self._amp_dtype()
+        if dtype is None:
             return None
         import torch
 
-        dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
-        return lambda: torch.autocast("cuda", dtype=dtype)
+        kind = self._torch_device.type
+        return lambda: torch.autocast(kind, dtype=dtype)
 
     def _lr(self) -> float:
         if self._optimizer is None:
