@@ -759,7 +759,7 @@ class TrainingController(QObject):
         self._samples_per_batch = max(1, int(event.num_train)) / max(1, int(event.batches_per_epoch))
         self.progress.setFormat(f"Epoch {event.start_epoch}/{event.epochs} · "
                                 + ("paused" if self._paused else "starting"))
-        self.status(f"Training on {event.device}: {event.num_train} training and {event.num_val} validation "
+        self.status(f"Training on {event.where}: {event.num_train} training and {event.num_val} validation "
                     f"samples, {event.batches_per_epoch} batches per epoch."
                     + (" Paused before the first batch: press Resume to go on." if self._paused else ""))
 

@@ -150,7 +150,7 @@ class _Progress:
         if isinstance(event, TrainingStarted):
             self.epochs = event.epochs
             if not self.as_json:
-                print(f"Training on {event.device}: {event.num_train} samples, {event.num_val} for validation, "
+                print(f"Training on {event.where}: {event.num_train} samples, {event.num_val} for validation, "
                       f"{event.batches_per_epoch} batches per epoch.", file=self.out, flush=True)
             for note in event.notes:
                 print(f"note: {note}", file=self.err, flush=True)

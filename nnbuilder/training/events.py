@@ -28,6 +28,12 @@ class TrainingStarted:
     step: str = "supervised"  # supervised | perceptron | graph | gan: which training step runs
     losses: list[str] = field(default_factory=lambda: ["loss"])  # the names BatchEnd.losses will carry
     views: list[str] = field(default_factory=list)  # live views the step offers, e.g. "curves", "gan_lab"
+    precision: str = "float32"  # "bfloat16" or "float16" when the forward passes run in mixed precision
+
+    @property
+    def where(self) -> str:
+        """The device, and the precision when it is mixed: "cpu", "cuda:0 in float16 mixed precision"."""
+        return self.device if self.precision == "float32" else f"{self.device} in {self.precision} mixed precision"
 
 
 @dataclass

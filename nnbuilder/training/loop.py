@@ -299,7 +299,7 @@ class RunLoop:
             monitor, note = resolve_monitor(es_cfg.monitor, plan.num_val > 0)
             es_enabled = bool(es_cfg.enabled) and bool(getattr(step, "uses_early_stopping", True))
             notes = list(plan.notes) + ([note] if note and es_enabled else [])
-            amp_note = autocast_plan(str(self.device), bool(cfg.mixed_precision))[1]
+            amp_dtype, amp_note = autocast_plan(str(self.device), bool(cfg.mixed_precision))
             if amp_note:
                 notes.append(amp_note)
             tracker = BestTracker(monitor, float(es_cfg.min_delta))
@@ -309,6 +309,7 @@ class RunLoop:
                 num_val=plan.num_val, device=self.device, task=step.task, metrics=list(step.metrics),
                 start_epoch=start_epoch, notes=notes, step=step.kind, losses=list(step.losses),
                 views=list(step.views),
+                precision=str(amp_dtype).removeprefix("torch.") if amp_dtype is not None else "float32",
             ))
             self._next_snapshot = time.perf_counter() + self.snapshot_interval if self.snapshot_interval \
                 else math.inf

@@ -87,10 +87,12 @@ def test_mixed_precision_gan_on_the_cpu(monkeypatch: pytest.MonkeyPatch, units: 
     a, b = plain.history[-1], mixed.history[-1]
     if units:  # the forward passes in bfloat16: the same run within rounding, and the samples still float32
         assert not any("Mixed precision" in n for n in started.notes)
+        assert started.where == "cpu in bfloat16 mixed precision"
         assert a["loss_D"] != b["loss_D"] and b["loss_D"] == pytest.approx(a["loss_D"], rel=0.1)
         assert mixed.step.generate().dtype == np.float32
     else:
         assert any("no bfloat16 matrix units" in n for n in started.notes)
+        assert started.precision == "float32" and started.where == "cpu"
         assert a["loss_D"] == b["loss_D"] and a["loss_G"] == b["loss_G"]
 
 

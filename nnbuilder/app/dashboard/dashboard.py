@@ -270,7 +270,7 @@ class Dashboard(QWidget):
         self.curves.set_epoch_span(event.epochs)
         if event.epochs - event.start_epoch >= 30:  # dots on 30+ epochs are clutter, and cost paint time
             self.curves.set_symbols(run, False)
-        self._set_status(f"{run.label}: training on {event.device}, {event.num_train} samples, "
+        self._set_status(f"{run.label}: training on {event.where}, {event.num_train} samples, "
                          f"{event.batches_per_epoch} batches per epoch")
 
     def add_frame(self, frame: ViewFrame) -> None:
