@@ -397,8 +397,8 @@ def _loss_checks(inf: Inference, graph: Graph, training: TrainingConfig) -> None
         _add(info, inf.problems, WARNING,
              f"{name} ends in {act} but the loss is {loss}; use softmax (or no activation) for several classes.")
     elif loss == "binary_crossentropy" and act == "sigmoid":
-        _add(info, inf.problems, INFO, f"{name} ends in sigmoid: binary cross-entropy is computed on the "
-             "probabilities directly.")
+        _add(info, inf.problems, INFO, f"{name} ends in sigmoid: the trainer computes binary cross-entropy from "
+             "the value before the sigmoid (the logit), which is exact and safe from log(0).")
     elif loss == "binary_crossentropy" and act == "softmax":
         _add(info, inf.problems, WARNING, f"{name} ends in softmax but the loss is binary cross-entropy; "
              "use sigmoid for a yes/no output.")

@@ -213,8 +213,13 @@ def test_gan_graphs_get_loss_notes_that_fit_their_role() -> None:
         return [p.message for p in infer(graph, project.training).problems]
 
     assert not any("g_up2" in m for m in notes(generator)), notes(generator)
-    assert any("d_real ends in sigmoid: binary cross-entropy" in m for m in notes(discriminator))
+    said = "d_real ends in sigmoid: the trainer computes binary cross-entropy from the value before the sigmoid"
+    assert any(said in m for m in notes(discriminator))
+    # ...and it does: the GAN step scores the discriminator's logits
+    from nnbuilder.training import Trainer
+
+    assert Trainer(project, device="cpu").step._d_kind == "logits"
     project.training.loss = "mse"  # the supervised loss setting does not score a discriminator
-    assert any("d_real ends in sigmoid: binary cross-entropy" in m for m in notes(discriminator))
+    assert any(said in m for m in notes(discriminator))
     project.training.gan.loss = "least_squares"
     assert not any("d_real ends in" in m for m in notes(discriminator)), notes(discriminator)
