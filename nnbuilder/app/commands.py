@@ -257,6 +257,22 @@ class SetTrainingSettingCommand(DocumentCommand):
         self.doc.set_training_value(self.path, self.old)
 
 
+class SetGraphOptimizerCommand(DocumentCommand):
+    """A graph's own optimizer (a GAN's generator or discriminator), or None for the project's."""
+
+    def __init__(self, doc: ProjectModel, graph: str, optimizer: Any, text: str,
+                 parent: QUndoCommand | None = None) -> None:
+        super().__init__(doc, text, parent)
+        self.graph, self.value = graph, copy.deepcopy(optimizer)
+        self.old = copy.deepcopy(doc.graph(graph).optimizer)
+
+    def _redo(self) -> None:
+        self.doc.set_graph_optimizer_value(self.graph, self.value)
+
+    def _undo(self) -> None:
+        self.doc.set_graph_optimizer_value(self.graph, self.old)
+
+
 class SetNotesCommand(DocumentCommand):
     def __init__(self, doc: ProjectModel, text: str, parent: QUndoCommand | None = None) -> None:
         super().__init__(doc, "Edit notes", parent)

@@ -9,6 +9,7 @@ intent and undo/redo with a sentence that says why.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -290,6 +291,29 @@ class Document(ProjectModel):
         self._check_unlocked()
         if self.get_training_setting(path) != value:
             self.push(commands.SetTrainingSettingCommand(self, path, value))
+
+    def network_optimizer(self, role: str) -> Any:
+        """The optimizer settings a GAN network (``generator``/``discriminator``) trains with: its own, else the
+        project's."""
+        graph = self.project.role_graph(role)
+        if graph is None:
+            raise EditRefusedError(f"This project has no {role} graph.")
+        return graph.optimizer or self.project.training.optimizer
+
+    def set_network_optimizer_setting(self, role: str, field: str, value: Any) -> None:
+        """One optimizer field (``name``, ``lr``, ``beta1``...) of a GAN network, one undoable step. A network that
+        used the project's optimizer gets a copy of it with the change, so the other network keeps its own."""
+        self._check_unlocked()
+        graph = self.project.role_graph(role)
+        if graph is None:
+            raise EditRefusedError(f"This project has no {role} graph.")
+        current = graph.optimizer or self.project.training.optimizer
+        if getattr(current, field) == value:
+            return
+        new = copy.deepcopy(current)
+        setattr(new, field, value)
+        what = {"lr": "learning rate", "beta1": "β₁", "name": "optimizer"}.get(field, field.replace("_", " "))
+        self.push(commands.SetGraphOptimizerCommand(self, graph.name, new, f"Set {role} {what}"))
 
     def set_notes(self, text: str) -> None:
         """The project's notes, one undoable step. Allowed while training: they are not part of the network."""

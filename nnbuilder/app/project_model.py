@@ -140,6 +140,11 @@ class ProjectModel(QObject):
         self._dirty.update(g.name for g in self.project.graphs)  # the loss changes output checks
         self.settings_changed.emit()
 
+    def set_graph_optimizer_value(self, graph: str, optimizer: Any) -> None:
+        """A graph's own optimizer settings (``OptimizerConfig``), or None to use the project's."""
+        self.graph(graph).optimizer = copy.deepcopy(optimizer)
+        self.settings_changed.emit()
+
     def set_notes_value(self, text: str) -> None:
         self.project.notes = str(text)
         self.notes_changed.emit()

@@ -73,6 +73,9 @@ def weights_path_for(project_path: str | Path) -> Path:
     return p.with_name(p.stem + WEIGHTS_SUFFIX)
 
 
+LR_TIP = "Learning rate: the size of each step. Too high and the loss explodes."
+
+
 def _short(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:g}"
@@ -93,14 +96,35 @@ def run_settings(project: Any, *, epochs: int, batch_size: int, lr: float, devic
         "weight decay": _short(t.optimizer.weight_decay), "schedule": str(t.optimizer.schedule),
         "validation split": _short(t.validation_split), "seed": str(t.seed), "device": str(device),
     }
-    graph = project.graph()
-    for node in graph.nodes:
-        name = node.label or node.id
-        out[name] = str(node.type)
-        for key, value in sorted(node.params.items()):
-            out[f"{name}.{key}"] = _short(value)
-    out["connections"] = str(sorted((e.source, e.target) for e in graph.edges))
+    graphs = [project.graph()]
+    if getattr(project, "is_gan", False):  # what a GAN trains with: each network's optimizer, the game's rules
+        graphs = [g for g in (project.role_graph("generator"), project.role_graph("discriminator")) if g is not None]
+        for letter, graph in zip("GD", graphs, strict=True):
+            own = graph.optimizer or t.optimizer
+            out.update({f"{letter} optimizer": str(own.name), f"{letter} lr": _short(float(own.lr)),
+                        f"{letter} β₁": _short(own.beta1)})
+        out.update({"D steps": str(t.gan.d_steps), "GAN loss": str(t.gan.loss).replace("_", " "),
+                    "label smoothing": _short(t.gan.label_smoothing)})
+    connections = []
+    for graph in graphs:
+        prefix = f"{graph.name}." if len(graphs) > 1 else ""
+        for node in graph.nodes:
+            name = prefix + (node.label or node.id)
+            out[name] = str(node.type)
+            for key, value in sorted(node.params.items()):
+                out[f"{name}.{key}"] = _short(value)
+        connections += sorted((prefix + e.source, prefix + e.target) for e in graph.edges)
+    out["connections"] = str(connections)
     return out
+
+
+def networks_have_own_lr(project: Any) -> bool:
+    """A GAN whose generator and discriminator both have their own optimizer: the project's learning rate
+    (the toolbar's LR) applies to neither."""
+    if not getattr(project, "is_gan", False):
+        return False
+    return all(g is not None and g.optimizer is not None
+               for g in (project.role_graph("generator"), project.role_graph("discriminator")))
 
 
 def run_label(index: int, previous: dict[str, str] | None, current: dict[str, str], *,
@@ -294,7 +318,7 @@ class TrainingController(QObject):
         self.lr_spin.setDecimals(6)
         self.lr_spin.setRange(1e-6, 1e6)
         self.lr_spin.setStepType(QDoubleSpinBox.StepType.AdaptiveDecimalStepType)
-        self.lr_spin.setToolTip("Learning rate: the size of each step. Too high and the loss explodes.")
+        self.lr_spin.setToolTip(LR_TIP)
         self.device_combo = _DeviceCombo(self._on_device_combo_about_to_show)
         self.device_combo.addItem("Auto", "auto")
         self.device_combo.addItem("CPU", "cpu")
@@ -427,6 +451,8 @@ class TrainingController(QObject):
         self.save_weights_action.setEnabled(not busy and self.trainer is not None)
         for widget in (self.epochs_spin, self.batch_spin, self.lr_spin, self.device_combo):
             widget.setEnabled(not running)
+        if self._lr_is_per_network():
+            self.lr_spin.setEnabled(False)
         self.continue_action.setEnabled(not running)
 
     def load_settings_from_project(self) -> None:
@@ -440,6 +466,20 @@ class TrainingController(QObject):
             spin.blockSignals(True)
             spin.setValue(value)
             spin.blockSignals(False)
+        if self._lr_is_per_network():
+            g, d = (self.project.role_graph(role).optimizer for role in ("generator", "discriminator"))
+            self.lr_spin.setToolTip(f"Each network of this GAN has its own learning rate (generator {g.lr:g}, "
+                                    f"discriminator {d.lr:g}): change them in Project settings.")
+            self.lr_spin.setEnabled(False)
+        else:
+            self.lr_spin.setToolTip(LR_TIP)
+            self.lr_spin.setEnabled(not self.is_running)
+
+    def _lr_is_per_network(self) -> bool:
+        try:
+            return networks_have_own_lr(self.project)
+        except AttributeError:
+            return False
 
     def _write_setting(self, path: str, value: Any) -> None:
         """Edit the project through the document's undoable command (the toolbar shows the project's values)."""

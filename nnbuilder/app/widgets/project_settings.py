@@ -1,5 +1,10 @@
 """Project settings: data set and its options, loss, optimizer, learning rate, epochs, batch size, shuffling,
-validation split, metrics and early stopping. Each edit is one undoable ``SetTrainingSetting``/``SetDataSetting``."""
+validation split, metrics and early stopping. Each edit is one undoable ``SetTrainingSetting``/``SetDataSetting``.
+
+A GAN project shows what its training uses instead: each network's own optimizer, learning rate and β₁, the
+discriminator steps per generator step, the GAN loss and label smoothing. The rows a GAN ignores (the loss,
+the project's optimizer once both networks have their own, metrics, early stopping) are hidden, so no field
+on screen is one that changes nothing."""
 
 from __future__ import annotations
 
@@ -21,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...layers import fmt_shape
+from ...project.format_v2 import GAN_LOSSES
 from ...project.io import LOSSES, METRICS, OPTIMIZERS
 from ..document import Document, EditRefusedError
 from .data_options import DataOptionsForm, option_specs
@@ -45,6 +51,45 @@ LOSS_TITLES = {
     "perceptron": "Perceptron rule",
 }
 OPTIMIZER_TITLES = {"sgd": "SGD", "adam": "Adam", "adamw": "AdamW", "rmsprop": "RMSprop", "adagrad": "Adagrad"}
+GAN_LOSS_TITLES = {"non_saturating": "Non-saturating (original GAN)", "least_squares": "Least squares (LSGAN)"}
+NETWORKS = (("generator", "Generator"), ("discriminator", "Discriminator"))
+
+
+class NetworkOptimizerRows:
+    """A GAN network's own optimizer, learning rate and Adam β₁: a header and three rows of the form."""
+
+    def __init__(self, panel: ProjectSettingsPanel, form: QFormLayout, role: str, title: str) -> None:
+        self.role = role
+        self.header = QLabel(f"<b>{title}</b>")
+        self.header.setToolTip(f"The {role} trains with its own optimizer; these values are saved with its graph.")
+        form.addRow(self.header)
+        self.optimizer = QComboBox()
+        for key in OPTIMIZERS:
+            self.optimizer.addItem(OPTIMIZER_TITLES.get(key, key), key)
+        self.optimizer.activated.connect(lambda i: panel._set_network(role, "name", self.optimizer.itemData(i)))
+        self.lr = make_float_spin(1e-8, 100.0)
+        self.lr.setSingleStep(0)  # logarithmic steps (FloatSpinBox.stepBy)
+        self.lr.setToolTip(f"The {role}'s learning rate. GANs often give both networks the same one (DCGAN: 0.0002).")
+        self.lr.valueChanged.connect(lambda v: panel._set_network(role, "lr", float(v)))
+        self.beta1 = make_float_spin(0.0, 0.999)
+        self.beta1.setSingleStep(0.05)
+        self.beta1.setToolTip("Adam's decay rate of the mean gradient (β₁). The DCGAN paper lowered it from 0.9 to 0.5, "
+                              "which made its GANs train more steadily. Only Adam and AdamW use it.")
+        self.beta1.valueChanged.connect(lambda v: panel._set_network(role, "beta1", round(float(v), 6)))
+        self.rows: list[QWidget] = [self.header]
+        for label, widget in (("Optimizer", self.optimizer), ("Learning rate", self.lr), ("Adam β₁", self.beta1)):
+            form.addRow(label, widget)
+            self.rows.append(widget)
+
+    @property
+    def widgets(self) -> list[QWidget]:
+        return [self.optimizer, self.lr, self.beta1]
+
+    def show(self, optimizer: Any) -> None:
+        self.optimizer.setCurrentIndex(max(0, self.optimizer.findData(optimizer.name)))
+        self.lr.setValue(optimizer.lr)
+        self.beta1.setValue(optimizer.beta1)
+        self.beta1.setEnabled(optimizer.name in ("adam", "adamw"))
 
 
 def dataset_choices() -> list[tuple[str, str, str]]:
@@ -125,6 +170,33 @@ class ProjectSettingsPanel(QWidget):
         self.momentum.valueChanged.connect(lambda v: self._set("optimizer.momentum", float(v)))
         form.addRow("Momentum (SGD)", self.momentum)
 
+        # GAN projects only (see the module docstring)
+        self.networks = {role: NetworkOptimizerRows(self, form, role, title) for role, title in NETWORKS}
+        self.gan_header = QLabel("<b>The game</b>")
+        form.addRow(self.gan_header)
+        self.d_steps = make_int_spin(1, 100)
+        self.d_steps.setToolTip("Discriminator updates before each generator update (GAN Lab's k; the original "
+                                "paper used 1). A stronger discriminator gives the generator better directions.")
+        self.d_steps.valueChanged.connect(lambda v: self._set("gan.d_steps", int(v)))
+        form.addRow("D steps per G step", self.d_steps)
+        self.gan_loss = QComboBox()
+        for key in GAN_LOSSES:
+            self.gan_loss.addItem(GAN_LOSS_TITLES.get(key, key), key)
+        self.gan_loss.setToolTip("Non-saturating: the generator maximises log D(G(z)) (Goodfellow et al.; the "
+                                 "PyTorch DCGAN tutorial). Least squares: both networks fit scores of 0 and 1 "
+                                 "(Mao et al.), which keeps gradients alive when D is sure.")
+        self.gan_loss.activated.connect(lambda i: self._set("gan.loss", self.gan_loss.itemData(i)))
+        form.addRow("GAN loss", self.gan_loss)
+        self.label_smoothing = make_float_spin(0.0, 0.5)
+        self.label_smoothing.setSingleStep(0.05)
+        self.label_smoothing.setToolTip("One-sided label smoothing (Salimans et al. 2016): the discriminator learns "
+                                        "to call real samples 1 − this value instead of 1, so it is never "
+                                        "completely sure. 0 turns it off; 0.1 is usual.")
+        self.label_smoothing.valueChanged.connect(lambda v: self._set("gan.label_smoothing", round(float(v), 6)))
+        form.addRow("Label smoothing", self.label_smoothing)
+        self._gan_rows: list[QWidget] = [*(w for n in self.networks.values() for w in n.rows), self.gan_header,
+                                         self.d_steps, self.gan_loss, self.label_smoothing]
+
         self.epochs = make_int_spin(1, 100_000)
         self.epochs.valueChanged.connect(lambda v: self._set("epochs", int(v)))
         form.addRow("Epochs", self.epochs)
@@ -154,6 +226,7 @@ class ProjectSettingsPanel(QWidget):
             mlay.addWidget(box, i // 2, i % 2)
             self.metrics[m] = box
         form.addRow("Metrics", metrics_row)
+        self.metrics_row = metrics_row
 
         self.early_stopping = QCheckBox("on")
         self.early_stopping.toggled.connect(lambda v: self._set("early_stopping.enabled", bool(v)))
@@ -180,7 +253,8 @@ class ProjectSettingsPanel(QWidget):
         note.setEnabled(False)
         form.addRow(note)
 
-        for combo in (self.dataset, self.loss, self.optimizer):  # long titles elide instead of widening the dock
+        for combo in (self.dataset, self.loss, self.optimizer, self.gan_loss,
+                      *(n.optimizer for n in self.networks.values())):  # long titles elide instead of widening the dock
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(10)
         route_undo_keys(self.host)
@@ -205,7 +279,8 @@ class ProjectSettingsPanel(QWidget):
         t = p.training
         widgets: list[Any] = [self.dataset, self.loss, self.optimizer, self.lr, self.momentum, self.epochs,
                               self.batch_size, self.shuffle, self.validation_split, self.early_stopping, self.patience, self.seed,
-                              self.mixed_precision, *self.metrics.values()]
+                              self.mixed_precision, *self.metrics.values(), self.d_steps, self.gan_loss,
+                              self.label_smoothing, *(w for n in self.networks.values() for w in n.widgets)]
         for w in widgets:
             w.blockSignals(True)
         try:
@@ -228,12 +303,31 @@ class ProjectSettingsPanel(QWidget):
             self.patience.setValue(t.early_stopping.patience)
             self.seed.setValue(min(t.seed, 2**31 - 1))
             self.mixed_precision.setChecked(t.mixed_precision)
+            if p.is_gan:
+                for role, rows in self.networks.items():
+                    rows.show(self.doc.network_optimizer(role))
+                self.d_steps.setValue(t.gan.d_steps)
+                self.gan_loss.setCurrentIndex(max(0, self.gan_loss.findData(t.gan.loss)))
+                self.label_smoothing.setValue(t.gan.label_smoothing)
         finally:
             for w in widgets:
                 w.blockSignals(False)
+        self._show_rows_for(p)
         self.data_options.show_options(p.data.dataset, p.data.options)
         self._align_labels()
         self._refresh_sample_label()
+
+    def _show_rows_for(self, project: Any) -> None:
+        """A GAN's rows for a GAN project, the supervised ones otherwise (a GAN ignores the loss, metrics and
+        early stopping, and the project's optimizer once both networks have their own)."""
+        gan = project.is_gan
+        uses_project_optimizer = not gan or any(project.role_graph(role).optimizer is None for role, _t in NETWORKS)
+        rows: list[tuple[QWidget, bool]] = [(w, gan) for w in self._gan_rows]
+        rows += [(self.loss, not gan), (self.metrics_row, not gan), (self.early_stopping, not gan),
+                 (self.patience, not gan), (self.optimizer, uses_project_optimizer),
+                 (self.lr, uses_project_optimizer), (self.momentum, uses_project_optimizer)]
+        for widget, visible in rows:
+            self.form.setRowVisible(widget, visible)
 
     def _form_labels(self, form: QFormLayout) -> list[QLabel]:
         labels = []
@@ -271,6 +365,13 @@ class ProjectSettingsPanel(QWidget):
     def _set(self, path: str, value: Any) -> None:
         try:
             self.doc.set_training_setting(path, value)
+        except EditRefusedError as exc:
+            self.message.emit(str(exc))
+            self.refresh()
+
+    def _set_network(self, role: str, field: str, value: Any) -> None:
+        try:
+            self.doc.set_network_optimizer_setting(role, field, value)
         except EditRefusedError as exc:
             self.message.emit(str(exc))
             self.refresh()
