@@ -101,6 +101,22 @@ def test_runs_overlay_with_labels_and_export_csv(dashboard: Dashboard, tmp_path:
     assert {"loss", "accuracy", "val_loss", "val_accuracy"} <= set(table[0])
 
 
+def test_a_flat_curve_gets_readable_axis_ticks(dashboard: Dashboard) -> None:
+    """8 of 8 modes covered all run long once had the axis 7.99999995 .. 8.00000005."""
+    dashboard.begin_run("run 1")
+    dashboard.set_data_view(_spiral_view())
+    dashboard.on_started(TrainingStarted(3, 2, 160, 40, "cpu", "classification", ["accuracy"]))
+    for e in range(1, 4):
+        x = np.array([e - 0.5, e], dtype=np.float32)
+        flat = np.full(2, 8.0, dtype=np.float32)
+        dashboard.add_batches(BatchUpdate(e, 2, 2, 3, x, {"loss": flat / 8, "accuracy": flat / 8}, 500.0, e * 2, 6,
+                                          [EpochEnd(e, 3, {"loss": 1.0, "accuracy": 1.0}, 0.1)]))
+    dashboard.tabs.setCurrentIndex(Dashboard.TAB_CURVES)
+    dashboard.refresh_now(all_panels=True)
+    y0, y1 = dashboard.curves.plots["accuracy"].getViewBox().viewRange()[1]
+    assert y0 < 1.0 < y1 and y1 - y0 > 0.01  # ticks such as 0.995 / 1 / 1.005, not 0.9999999
+
+
 def test_every_tab_exports_png_and_svg(dashboard: Dashboard, tmp_path: Path) -> None:
     _feed_run(dashboard, "run 1")
     for tab in (Dashboard.TAB_CURVES, Dashboard.TAB_WEIGHTS, Dashboard.TAB_BOUNDARY, Dashboard.TAB_TEST):

@@ -351,7 +351,9 @@ class CurvesPanel(ViewPanel):
             span = old[3] - old[2]
             if old[2] <= lo and hi <= old[3] and (hi - lo) > 0.5 * span:
                 return
-        span = max(hi - lo, 1e-6 if not self._log_y else 0.1)
+        # a flat curve (8 of 8 modes all run long) gets a span of its own size, not 1e-6: its ticks read
+        # 7.95 / 8 / 8.05, not 7.99999995 / 8.00000000 / 8.00000005
+        span = max(hi - lo, 0.1 * max(abs(lo), abs(hi)), 1e-6) if not self._log_y else max(hi - lo, 0.1)
         y0, y1 = lo - 0.08 * span, hi + 0.08 * span
         self._ranges[name] = (x0, x1, y0, y1)
         self.plots[name].getViewBox().setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.0)
