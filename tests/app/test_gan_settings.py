@@ -41,7 +41,7 @@ def test_a_gan_shows_its_own_settings_and_hides_what_it_ignores(qtbot: Any) -> N
     for widget in (panel.loss, panel.optimizer, panel.lr, panel.momentum, panel.metrics_row, panel.early_stopping,
                    panel.patience):
         assert not shown(widget)
-    assert shown(panel.epochs) and shown(panel.batch_size) and shown(panel.seed)
+    assert shown(panel.epochs) and shown(panel.batch_size) and shown(panel.seed) and not shown(panel.shared_header)
     # ...and the toolbar's LR says where the learning rates are instead of changing nothing
     c = h.controller
     assert not c.lr_spin.isEnabled() and "generator 0.001, discriminator 0.001" in c.lr_spin.toolTip()
@@ -49,6 +49,7 @@ def test_a_gan_shows_its_own_settings_and_hides_what_it_ignores(qtbot: Any) -> N
     h.document.replace_project(load_project(EXAMPLES / "spiral_playground.nnb"), EXAMPLES / "spiral_playground.nnb")
     assert not shown(g.header) and not shown(panel.d_steps) and not shown(panel.gan_loss)
     assert shown(panel.loss) and shown(panel.lr) and shown(panel.metrics_row) and shown(panel.early_stopping)
+    assert not shown(panel.shared_header)
     assert c.lr_spin.isEnabled()
 
 
@@ -80,6 +81,7 @@ def test_a_network_that_used_the_project_s_optimizer_gets_a_copy_of_it(qtbot: An
     assert project.role_graph("generator").optimizer is None
     g = panel.networks["generator"]
     assert g.lr.value() == 0.0002 and shown(panel.lr)  # the project's optimizer still applies to a network
+    assert shown(panel.shared_header) and "no optimizer of its own" in panel.shared_header.toolTip()
     assert h.controller.lr_spin.isEnabled()
     g.lr.setValue(0.001)
     own = project.role_graph("generator").optimizer

@@ -155,6 +155,11 @@ class ProjectSettingsPanel(QWidget):
         self.loss.activated.connect(lambda i: self._set("loss", self.loss.itemData(i)))
         form.addRow("Loss", self.loss)
 
+        # in a GAN project whose networks (one or both) have no optimizer of their own: what they share
+        self.shared_header = QLabel("<b>Shared optimizer</b>")
+        self.shared_header.setToolTip("Used by each network below that has no optimizer of its own; changing a "
+                                      "network's row gives it its own.")
+        form.addRow(self.shared_header)
         self.optimizer = QComboBox()
         for key in OPTIMIZERS:
             self.optimizer.addItem(OPTIMIZER_TITLES.get(key, key), key)
@@ -325,7 +330,8 @@ class ProjectSettingsPanel(QWidget):
         rows: list[tuple[QWidget, bool]] = [(w, gan) for w in self._gan_rows]
         rows += [(self.loss, not gan), (self.metrics_row, not gan), (self.early_stopping, not gan),
                  (self.patience, not gan), (self.optimizer, uses_project_optimizer),
-                 (self.lr, uses_project_optimizer), (self.momentum, uses_project_optimizer)]
+                 (self.lr, uses_project_optimizer), (self.momentum, uses_project_optimizer),
+                 (self.shared_header, gan and uses_project_optimizer)]
         for widget, visible in rows:
             self.form.setRowVisible(widget, visible)
 
