@@ -182,29 +182,30 @@ def test_every_optimizer_and_schedule_trains(name: str, schedule: str) -> None:
         assert lrs[1] < lrs[0]
 
 
-def test_mixed_precision_on_a_cpu_without_bf16_units_is_a_note_not_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+def _mixed_run(monkeypatch: pytest.MonkeyPatch, has_units: bool, epochs: int) -> tuple[Trainer, list[object]]:
+    """A mixed-precision run on the CPU, with the bfloat16 matrix units said to be there or not (forced, so
+    the tests run on every CPU: PyTorch emulates bfloat16 where the units are missing)."""
     from nnbuilder.training import devices
 
-    monkeypatch.setattr(devices, "cpu_has_bf16_matrix_units", lambda: False)
+    monkeypatch.setattr(devices, "cpu_has_bf16_matrix_units", lambda: has_units)
     events: list[object] = []
-    trainer = Trainer(mlp_project(epochs=1, mixed_precision=True), dataset=blobs_dataset(), device="cpu",
+    trainer = Trainer(mlp_project(epochs=epochs, mixed_precision=True), dataset=blobs_dataset(), device="cpu",
                       callback=events.append)
     assert isinstance(trainer.fit(), Finished)
+    return trainer, events
+
+
+def test_mixed_precision_on_a_cpu_without_bf16_units_is_a_note_not_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    trainer, events = _mixed_run(monkeypatch, False, 1)
     assert any("no bfloat16 matrix units" in n and "float32" in n for n in events[0].notes)
     plain = Trainer(mlp_project(epochs=1, mixed_precision=False), dataset=blobs_dataset(), device="cpu")
     assert plain.fit().history[0]["loss"] == trainer.history[0]["loss"]  # float32 exactly, as without the setting
 
 
 def test_mixed_precision_on_a_cpu_with_bf16_units_trains_in_bfloat16(monkeypatch: pytest.MonkeyPatch) -> None:
-    # forced here so the test runs on every CPU (PyTorch emulates bfloat16 where the units are missing)
-    from nnbuilder.training import devices
-
-    monkeypatch.setattr(devices, "cpu_has_bf16_matrix_units", lambda: True)
-    events: list[object] = []
-    mixed = Trainer(mlp_project(epochs=2, mixed_precision=True), dataset=blobs_dataset(), device="cpu",
-                    callback=events.append)
-    assert isinstance(mixed.fit(), Finished)
+    mixed, events = _mixed_run(monkeypatch, True, 2)
     assert not any("Mixed precision" in n for n in events[0].notes)
+    assert events[0].precision == "bfloat16"
     plain = Trainer(mlp_project(epochs=2), dataset=blobs_dataset(), device="cpu")
     assert isinstance(plain.fit(), Finished)
     a, b = plain.history[-1]["loss"], mixed.history[-1]["loss"]
