@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from nnbuilder.app.training_controller import run_label, run_settings
-from nnbuilder.project import load_project
+from nnbuilder.project import dumps_project, load_project, loads_project
 from nnbuilder.training import Trainer
 
 from .helpers import Harness
@@ -87,6 +87,8 @@ def test_a_network_that_used_the_project_s_optimizer_gets_a_copy_of_it(qtbot: An
     own = project.role_graph("generator").optimizer
     assert own is not None and own.lr == 0.001 and own.beta1 == project.training.optimizer.beta1 == 0.5
     assert project.role_graph("discriminator").optimizer is None and project.training.optimizer.lr == 0.0002
+    saved = loads_project(dumps_project(project))  # what Save writes and Open reads back
+    assert saved.role_graph("generator").optimizer == own and saved.role_graph("discriminator").optimizer is None
     doc.undo()
     assert project.role_graph("generator").optimizer is None and g.lr.value() == 0.0002
 
