@@ -73,6 +73,13 @@ def test_each_network_s_learning_rate_is_its_own_and_undoable(qtbot: Any) -> Non
     doc.undo()
     assert project.role_graph("discriminator").optimizer.lr == 0.001 and d.lr.value() == 0.001
     assert d.beta1.value() == 0.5
+    assert d.beta1.isEnabled() and not d.momentum.isEnabled()  # Adam: β₁ applies, momentum does not
+    d.optimizer.activated.emit(d.optimizer.findData("sgd"))
+    assert project.role_graph("discriminator").optimizer.name == "sgd"
+    assert d.momentum.isEnabled() and not d.beta1.isEnabled()
+    d.momentum.setValue(0.9)
+    assert project.role_graph("discriminator").optimizer.momentum == 0.9
+    assert project.role_graph("generator").optimizer.name == "adam"
 
 
 def test_a_network_that_used_the_project_s_optimizer_gets_a_copy_of_it(qtbot: Any) -> None:

@@ -1,7 +1,7 @@
 """Project settings: data set and its options, loss, optimizer, learning rate, epochs, batch size, shuffling,
 validation split, metrics and early stopping. Each edit is one undoable ``SetTrainingSetting``/``SetDataSetting``.
 
-A GAN project shows what its training uses instead: each network's own optimizer, learning rate and β₁, the
+A GAN project shows what its training uses instead: each network's own optimizer, learning rate, β₁ and momentum, the
 discriminator steps per generator step, the GAN loss and label smoothing. The rows a GAN ignores (the loss,
 the project's optimizer once both networks have their own, metrics, early stopping) are hidden, so no field
 on screen is one that changes nothing."""
@@ -56,7 +56,7 @@ NETWORKS = (("generator", "Generator"), ("discriminator", "Discriminator"))
 
 
 class NetworkOptimizerRows:
-    """A GAN network's own optimizer, learning rate and Adam β₁: a header and three rows of the form."""
+    """A GAN network's own optimizer, learning rate, Adam β₁ and SGD momentum: a header and four rows."""
 
     def __init__(self, panel: ProjectSettingsPanel, form: QFormLayout, role: str, title: str) -> None:
         self.role = role
@@ -76,20 +76,27 @@ class NetworkOptimizerRows:
         self.beta1.setToolTip("Adam's decay rate of the mean gradient (β₁). The DCGAN paper lowered it from 0.9 to 0.5, "
                               "which made its GANs train more steadily. Only Adam and AdamW use it.")
         self.beta1.valueChanged.connect(lambda v: panel._set_network(role, "beta1", round(float(v), 6)))
+        self.momentum = make_float_spin(0.0, 1.0)
+        self.momentum.setSingleStep(0.05)
+        self.momentum.setToolTip("SGD's momentum for this network (only SGD uses it).")
+        self.momentum.valueChanged.connect(lambda v: panel._set_network(role, "momentum", round(float(v), 6)))
         self.rows: list[QWidget] = [self.header]
-        for label, widget in (("Optimizer", self.optimizer), ("Learning rate", self.lr), ("Adam β₁", self.beta1)):
+        for label, widget in (("Optimizer", self.optimizer), ("Learning rate", self.lr), ("Adam β₁", self.beta1),
+                              ("Momentum (SGD)", self.momentum)):
             form.addRow(label, widget)
             self.rows.append(widget)
 
     @property
     def widgets(self) -> list[QWidget]:
-        return [self.optimizer, self.lr, self.beta1]
+        return [self.optimizer, self.lr, self.beta1, self.momentum]
 
     def show(self, optimizer: Any) -> None:
         self.optimizer.setCurrentIndex(max(0, self.optimizer.findData(optimizer.name)))
         self.lr.setValue(optimizer.lr)
         self.beta1.setValue(optimizer.beta1)
         self.beta1.setEnabled(optimizer.name in ("adam", "adamw"))
+        self.momentum.setValue(optimizer.momentum)
+        self.momentum.setEnabled(optimizer.name == "sgd")
 
 
 def dataset_choices() -> list[tuple[str, str, str]]:
