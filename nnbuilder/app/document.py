@@ -295,19 +295,20 @@ class Document(ProjectModel):
     def network_optimizer(self, role: str) -> Any:
         """The optimizer settings a GAN network (``generator``/``discriminator``) trains with: its own, else the
         project's."""
+        return self.project.optimizer_of(self._network(role))
+
+    def _network(self, role: str) -> Graph:
         graph = self.project.role_graph(role)
         if graph is None:
             raise EditRefusedError(f"This project has no {role} graph.")
-        return graph.optimizer or self.project.training.optimizer
+        return graph
 
     def set_network_optimizer_setting(self, role: str, field: str, value: Any) -> None:
         """One optimizer field (``name``, ``lr``, ``beta1``...) of a GAN network, one undoable step. A network that
         used the project's optimizer gets a copy of it with the change, so the other network keeps its own."""
         self._check_unlocked()
-        graph = self.project.role_graph(role)
-        if graph is None:
-            raise EditRefusedError(f"This project has no {role} graph.")
-        current = graph.optimizer or self.project.training.optimizer
+        graph = self._network(role)
+        current = self.project.optimizer_of(graph)
         if getattr(current, field) == value:
             return
         new = copy.deepcopy(current)

@@ -100,7 +100,7 @@ def run_settings(project: Any, *, epochs: int, batch_size: int, lr: float, devic
     if getattr(project, "is_gan", False):  # what a GAN trains with: each network's optimizer, the game's rules
         graphs = [g for g in (project.role_graph("generator"), project.role_graph("discriminator")) if g is not None]
         for letter, graph in zip("GD", graphs, strict=True):
-            own = graph.optimizer or t.optimizer
+            own = project.optimizer_of(graph)
             out.update({f"{letter} optimizer": str(own.name), f"{letter} lr": _short(float(own.lr)),
                         f"{letter} β₁": _short(own.beta1)})
         out.update({"D steps": str(t.gan.d_steps), "GAN loss": str(t.gan.loss).replace("_", " "),
@@ -116,15 +116,6 @@ def run_settings(project: Any, *, epochs: int, batch_size: int, lr: float, devic
         connections += sorted((prefix + e.source, prefix + e.target) for e in graph.edges)
     out["connections"] = str(connections)
     return out
-
-
-def networks_have_own_lr(project: Any) -> bool:
-    """A GAN whose generator and discriminator both have their own optimizer: the project's learning rate
-    (the toolbar's LR) applies to neither."""
-    if not getattr(project, "is_gan", False):
-        return False
-    return all(g is not None and g.optimizer is not None
-               for g in (project.role_graph("generator"), project.role_graph("discriminator")))
 
 
 def run_label(index: int, previous: dict[str, str] | None, current: dict[str, str], *,
@@ -477,7 +468,7 @@ class TrainingController(QObject):
 
     def _lr_is_per_network(self) -> bool:
         try:
-            return networks_have_own_lr(self.project)
+            return not self.project.shares_project_optimizer  # a GAN whose networks both have their own
         except AttributeError:
             return False
 

@@ -301,5 +301,19 @@ class Project:
         """A generator and a discriminator graph: training pits them against each other."""
         return self.role_graph("generator") is not None and self.role_graph("discriminator") is not None
 
+    def optimizer_of(self, graph: Graph) -> OptimizerConfig:
+        """What ``graph`` trains with: its own optimizer settings (a GAN's networks may have them), else the
+        project's."""
+        return graph.optimizer or self.training.optimizer
+
+    @property
+    def shares_project_optimizer(self) -> bool:
+        """Whether the project's optimizer settings are used by some graph: always, except in a GAN whose
+        generator and discriminator both have their own."""
+        if not self.is_gan:
+            return True
+        return any(g is not None and g.optimizer is None
+                   for g in (self.role_graph("generator"), self.role_graph("discriminator")))
+
     def copy(self) -> Project:
         return copy.deepcopy(self)

@@ -47,6 +47,20 @@ def test_a_version_1_gan_gets_a_noise_layer_for_its_generator_input() -> None:
     assert inf.nodes["noise"].output_shape == (64,)
 
 
+def test_each_network_trains_with_its_own_optimizer_else_the_project_s() -> None:
+    project = load_project(DATA / "gan_template_v1.nnb")
+    gen, disc = project.role_graph("generator"), project.role_graph("discriminator")
+    assert gen is not None and disc is not None
+    assert project.optimizer_of(gen) is project.training.optimizer and project.shares_project_optimizer
+    gen.optimizer = OptimizerConfig("adam", 0.0004, beta1=0.5)
+    assert project.optimizer_of(gen).lr == 0.0004 and project.optimizer_of(disc) is project.training.optimizer
+    assert project.shares_project_optimizer  # the discriminator still uses it
+    disc.optimizer = OptimizerConfig("sgd", 0.01)
+    assert not project.shares_project_optimizer
+    project.graphs.remove(disc)  # no longer a GAN: the one graph left trains with the project's settings
+    assert project.shares_project_optimizer
+
+
 def test_per_graph_optimizer_and_gan_settings_round_trip() -> None:
     project = load_project(DATA / "gan_template_v1.nnb")
     project.role_graph("generator").optimizer = OptimizerConfig("adam", 0.0002, beta1=0.5, beta2=0.99)

@@ -55,6 +55,13 @@ GAN_LOSS_TITLES = {"non_saturating": "Non-saturating (original GAN)", "least_squ
 NETWORKS = (("generator", "Generator"), ("discriminator", "Discriminator"))
 
 
+def optimizer_combo() -> QComboBox:
+    combo = QComboBox()
+    for key in OPTIMIZERS:
+        combo.addItem(OPTIMIZER_TITLES.get(key, key), key)
+    return combo
+
+
 class NetworkOptimizerRows:
     """A GAN network's own optimizer, learning rate, Adam β₁ and SGD momentum: a header and four rows."""
 
@@ -63,9 +70,7 @@ class NetworkOptimizerRows:
         self.header = QLabel(f"<b>{title}</b>")
         self.header.setToolTip(f"The {role} trains with its own optimizer; these values are saved with its graph.")
         form.addRow(self.header)
-        self.optimizer = QComboBox()
-        for key in OPTIMIZERS:
-            self.optimizer.addItem(OPTIMIZER_TITLES.get(key, key), key)
+        self.optimizer = optimizer_combo()
         self.optimizer.activated.connect(lambda i: panel._set_network(role, "name", self.optimizer.itemData(i)))
         self.lr = make_float_spin(1e-8, 100.0)
         self.lr.setSingleStep(0)  # logarithmic steps (FloatSpinBox.stepBy)
@@ -167,9 +172,7 @@ class ProjectSettingsPanel(QWidget):
         self.shared_header.setToolTip("Used by each network below that has no optimizer of its own; changing a "
                                       "network's row gives it its own.")
         form.addRow(self.shared_header)
-        self.optimizer = QComboBox()
-        for key in OPTIMIZERS:
-            self.optimizer.addItem(OPTIMIZER_TITLES.get(key, key), key)
+        self.optimizer = optimizer_combo()
         self.optimizer.activated.connect(lambda i: self._set("optimizer.name", self.optimizer.itemData(i)))
         form.addRow("Optimizer", self.optimizer)
 
@@ -333,7 +336,7 @@ class ProjectSettingsPanel(QWidget):
         """A GAN's rows for a GAN project, the supervised ones otherwise (a GAN ignores the loss, metrics and
         early stopping, and the project's optimizer once both networks have their own)."""
         gan = project.is_gan
-        uses_project_optimizer = not gan or any(project.role_graph(role).optimizer is None for role, _t in NETWORKS)
+        uses_project_optimizer = project.shares_project_optimizer
         rows: list[tuple[QWidget, bool]] = [(w, gan) for w in self._gan_rows]
         rows += [(self.loss, not gan), (self.metrics_row, not gan), (self.early_stopping, not gan),
                  (self.patience, not gan), (self.optimizer, uses_project_optimizer),

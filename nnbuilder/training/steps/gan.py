@@ -199,7 +199,7 @@ class GANStep:
             params = [p for p in model.parameters() if p.requires_grad]
             if not params:
                 raise TrainingError(no_parameters_message(model, f"The {name} '{graph.name}'"), kind="model")
-            oc = graph.optimizer or self.config.optimizer
+            oc = self.project.optimizer_of(graph)
             self.optimizers[name], self._schedulers[name] = make_optimizer(params, oc, self._torch_device.type,
                                                                            epochs)
 
@@ -229,12 +229,12 @@ class GANStep:
         opt = self.optimizers.get(which)
         if opt is None:
             graph = self.disc_graph if which == "discriminator" else self.gen_graph
-            return float((graph.optimizer or self.config.optimizer).lr)
+            return float(self.project.optimizer_of(graph).lr)
         return float(opt.param_groups[0]["lr"])
 
     def optimizer_name(self, name: str | None = None) -> str:
         graph = self.disc_graph if name in ("loss_D", "D_x", "D_G_z") else self.gen_graph
-        return str((graph.optimizer or self.config.optimizer).name).lower()
+        return str(self.project.optimizer_of(graph).name).lower()
 
     def end_epoch(self) -> None:
         for sched in self._schedulers.values():
