@@ -118,6 +118,27 @@ def test_gan_lab_draws_heatmap_points_and_arrows(dashboard: Dashboard) -> None:
     assert "Modes covered: 5 of 8" in panel.side.text and "G steps: 10" in panel.side.text
 
 
+def test_gan_lab_moves_its_points_to_each_new_frame(dashboard: Dashboard, qtbot) -> None:
+    _start_gan(dashboard)
+    panel = dashboard.panels["gan_lab"]
+    assert dashboard.show_view("gan_lab")
+    dashboard.add_frame(_lab_frame(1, 0.3))
+    dashboard.refresh_now()
+    first = panel.grab().toImage()
+    dashboard.add_frame(_lab_frame(2, 1.5))  # the same 64 points, spread wider
+    dashboard.refresh_now()
+    xs, ys = panel.fake_points.getData()
+    assert np.allclose(np.stack([xs, ys], 1), panel.last.fake)
+    x0, x1, y0, y1 = panel.fake_points.dataBounds(0) + panel.fake_points.dataBounds(1)
+    assert x1 - x0 > 2 * 0.3 * 2  # the bounds follow the points, so the view does not clip them
+    assert "epoch 2" in panel.plot.titleLabel.text and "Epoch 2" in panel.side.text
+    assert panel.grab().toImage() != first  # and the window shows it
+    dashboard.add_frame(_lab_frame(3, 0.3))
+    panel.last = None
+    dashboard.refresh_now()
+    assert "epoch 3" in panel.plot.titleLabel.text
+
+
 def test_step_buttons_work_only_while_paused(dashboard: Dashboard, qtbot) -> None:
     _start_gan(dashboard)
     panel = dashboard.panels["gan_lab"]

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from ..workers.messages import DataView, GanLabFrame, ViewFrame
 from ..workers.views.gan import arrow_segments
 from .panel import ViewPanel
-from .style import FAKE_COLOR, GAN_LAB_LUT, REAL_COLOR, PlotView, prepare_axes
+from .style import FAKE_COLOR, GAN_LAB_LUT, REAL_COLOR, PlotView, move_points, prepare_axes
 
 STEP_BUTTONS = (("D", "Step D", "Train the discriminator for one step (the generator stays as it is)."),
                 ("G", "Step G", "Train the generator for one step (the discriminator stays as it is)."),
@@ -86,6 +86,7 @@ class GanLabPanel(ViewPanel):
         self.updates = 0
         self._extent: tuple[float, float, float, float] | None = None
         self._real_id = 0
+        self._title = self._side_text = ""
 
     def begin_run(self, label: str) -> None:
         self._pending = None
@@ -128,13 +129,14 @@ class GanLabPanel(ViewPanel):
         if id(frame.real) != self._real_id:  # the real sample is fixed for the run: draw it once
             self._real_id = id(frame.real)
             self.real_points.setData(pos=frame.real)
-        self.fake_points.setData(pos=frame.fake)
+        move_points(self.fake_points, frame.fake)
         if frame.arrows is not None and len(frame.arrows):
             segments = arrow_segments(frame.fake, frame.arrows)
             self.arrows.setData(segments[:, 0], segments[:, 1])
         else:
             self.arrows.clear()
-        self.plot.setTitle(f"The game on the plane, epoch {frame.epoch}")
+        # Each text change re-lays out the label (~1 ms, GIL held): only when the words change.
+        self._set_title(f"The game on the plane, epoch {frame.epoch}")
         lines = [_KEY, f"<br><b>Epoch {frame.epoch}</b>", f"D steps: {frame.d_steps:,}",
                  f"G steps: {frame.g_steps:,}"]
         if frame.modes_covered is not None and frame.modes:
@@ -145,8 +147,16 @@ class GanLabPanel(ViewPanel):
         lines.append(f"<br>D's mean belief over the plane: {d_real:.2f}")
         lines.append("<span style='color:#666'>0 = all fake, 1 = all real; at the game's<br>"
                      "end D cannot tell and says ½ everywhere</span>")
-        self.side.setText("<br>".join(lines), size="9pt", color="#222")
+        side = "<br>".join(lines)
+        if side != self._side_text:
+            self._side_text = side
+            self.side.setText(side, size="9pt", color="#222")
         self.updates += 1
+
+    def _set_title(self, title: str) -> None:
+        if title != self._title:
+            self._title = title
+            self.plot.setTitle(title)
 
     def export_target(self) -> pg.GraphicsItem:
         return self.view.ci

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 from ..workers.messages import DataView, SampleGrid, ViewFrame
 from .panel import ViewPanel
 from .runs import SnapshotStore
-from .style import FAKE_COLOR, REAL_COLOR, PlotView, prepare_axes
+from .style import FAKE_COLOR, REAL_COLOR, PlotView, move_points, prepare_axes
 
 STREAM_NAME = "samples"
 MAX_KEPT = 240  # frames kept for the slider (a 64-sample 28×28 mosaic is 54 kB: ~13 MB at most)
@@ -170,7 +170,7 @@ class SamplesPanel(ViewPanel):
             what = f"{grid.count} samples"
         elif grid.points is not None:
             self._set_mode(points=True)
-            self.fake_points.setData(pos=grid.points)
+            move_points(self.fake_points, grid.points)
             what = f"{grid.count} generated points (purple) over the real data (green)"
         else:
             return

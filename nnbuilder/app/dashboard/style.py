@@ -72,3 +72,27 @@ class PlotView(pg.GraphicsLayoutWidget):
 REAL_COLOR = (26, 150, 65)
 FAKE_COLOR = (123, 50, 148)
 GAN_LAB_LUT = _lut([(0.0, (214, 186, 222)), (0.5, (247, 247, 247)), (1.0, (178, 223, 178))])
+
+
+def move_points(item: pg.ScatterPlotItem, pos: np.ndarray) -> None:
+    """Show ``pos`` (N×2) in a scatter, moving the points it has when their count is unchanged (each
+    keeps its look).
+
+    A live view redraws the same noise batch's samples several times a second. ``setData`` rebuilds every
+    spot's record and looks each one's symbol up in the atlas again (~2 ms for 512 points, GIL held, so the
+    training thread waits); moving them is a copy of two columns. Falls back to ``setData`` when the count
+    changes or a spot was never drawn.
+    """
+    pos = np.asarray(pos, dtype=np.float64).reshape(-1, 2)
+    data = item.data
+    if len(data) != len(pos) or len(pos) == 0 or bool(np.any(data["sourceRect"]["w"] == 0)):
+        item.setData(pos=pos)
+        return
+    data["x"] = pos[:, 0]
+    data["y"] = pos[:, 1]
+    # what ScatterPlotItem.addPoints does after new positions, less re-rendering the spots' symbols
+    item.prepareGeometryChange()
+    item.informViewBoundsChanged()
+    item.bounds = [None, None]
+    item.invalidate()
+    item.sigPlotChanged.emit(item)
