@@ -261,3 +261,23 @@ def test_exceptions_become_sentences_with_a_kind() -> None:
     assert describe_exception(RuntimeError("CUDA out of memory. Tried to allocate"))[1] == "oom"
     message, kind = describe_exception(IndexError("index out of range in self"))
     assert kind == "runtime" and "IndexError" in message
+
+
+def test_the_next_runs_curves_are_built_ahead_and_dressed_for_it(dashboard: Dashboard, qtbot) -> None:
+    """A run's start only colours curves built while nothing trained; they look as if built for it."""
+    _feed_run(dashboard, "run 1")
+    panel = dashboard.curves
+    qtbot.waitUntil(lambda: all(len(panel._spares.get(n, [])) >= 1 for n in panel.plots), timeout=2000)
+    spare = panel._spares["loss"][-1]
+    assert not spare.train.isVisible() and not spare.batch.isVisible()
+    dashboard.batch_check.setChecked(False)  # the student hides the per-batch lines before the next run
+
+    _feed_run(dashboard, "run 2", slope=0.1)
+    second = panel._curves[(2, "loss")]
+    assert second is spare
+    assert second.train.isVisible() and second.val.isVisible()
+    assert not second.batch.isVisible()  # batches stay off for the new run too
+    assert second.train.opts["pen"].color().getRgb()[:3] == tuple(dashboard.runs[1].color)
+    dashboard.refresh_now(all_panels=True)
+    assert [label.text for _, label in panel.legend.items] == ["run 1", "run 2"]
+    assert len(second.train.getData()[0]) == 4

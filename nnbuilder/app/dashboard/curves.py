@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ..workers.messages import ViewFrame
@@ -32,25 +32,39 @@ def _title(name: str) -> str:
 
 
 class _RunCurves:
-    """The three curves one run draws in one plot."""
+    """The three curves one run draws in one plot.
 
-    def __init__(self, plot: pg.PlotItem, run: RunRecord, legend: bool, key: str = "") -> None:
-        color = _SERIES_COLORS.get(key, run.color)
+    Built empty and hidden, then ``dress``-ed for a run: building (three PlotDataItems with their curve and
+    scatter children, added to the scene) is what costs, ~3 ms each on a small machine, so the panel builds
+    spares while nothing trains and a new run only dresses them (see ``CurvesPanel._stock_spares``).
+    """
+
+    def __init__(self, plot: pg.PlotItem) -> None:
         self.plot = plot
-        self.batch = pg.PlotDataItem(pen=pg.mkPen((*color, 70), width=1), connect="finite")
-        self.train = pg.PlotDataItem(
-            pen=pg.mkPen(color, width=2), symbol="o", symbolSize=5, symbolBrush=color, symbolPen=None,
-            name=_legend_text(run, key) if legend else None, connect="finite",
-        )
-        self.val = pg.PlotDataItem(
-            pen=pg.mkPen(color, width=2, style=Qt.PenStyle.DashLine), symbol="t1", symbolSize=7,
-            symbolBrush=color, symbolPen=None, connect="finite",
-        )
+        self.batch = pg.PlotDataItem(connect="finite")
+        self.train = pg.PlotDataItem(symbol="o", symbolSize=5, symbolPen=None, connect="finite")
+        self.val = pg.PlotDataItem(symbol="t1", symbolSize=7, symbolPen=None, connect="finite")
         for item in (self.batch, self.train, self.val):
+            item.setVisible(False)
             item.setClipToView(True)
             item.setDownsampling(auto=True, method="peak")
             plot.addItem(item)
         self.batch.setZValue(-1)
+
+    def dress(self, run: RunRecord, key: str, legend: bool, show_batches: bool) -> None:
+        """Colour and label the curves for value ``key`` of ``run``, and show them."""
+        color = _SERIES_COLORS.get(key, run.color)
+        self.batch.setPen(pg.mkPen((*color, 70), width=1))
+        self.train.setPen(pg.mkPen(color, width=2))
+        self.train.setSymbolBrush(color)
+        self.val.setPen(pg.mkPen(color, width=2, style=Qt.PenStyle.DashLine))
+        self.val.setSymbolBrush(color)
+        if legend and self.plot.legend is not None:
+            self.train.opts["name"] = _legend_text(run, key)
+            self.plot.legend.addItem(self.train, self.train.opts["name"])
+        self.batch.setVisible(show_batches)
+        self.train.setVisible(True)
+        self.val.setVisible(True)
 
     def set_label(self, label: str, legend: pg.LegendItem | None) -> None:
         if legend is not None:
@@ -89,6 +103,11 @@ class CurvesPanel(ViewPanel):
         self.cursor: float | None = None  # replay: draw every run only up to this position (in epochs)
         self.shown_runs: set[int] | None = None  # A/B: only these runs' curves (None: every run)
         self._cursor_lines: dict[str, pg.InfiniteLine] = {}
+        self._spares: dict[str, list[_RunCurves]] = {}  # plot -> curves built ahead, hidden, for the next run
+        self._stock_timer = QTimer(self)
+        self._stock_timer.setSingleShot(True)
+        self._stock_timer.setInterval(0)
+        self._stock_timer.timeout.connect(self._stock_spares)
         self.dirty = False
         self.ensure_key("loss")
 
@@ -136,9 +155,32 @@ class CurvesPanel(ViewPanel):
             keys.append(key)
         for run in self._runs:
             if (run.index, key) not in self._curves:
-                self._curves[(run.index, key)] = _RunCurves(plot, run, legend=name == "loss" or key in SERIES_NAMES,
-                                                            key=key)
+                spares = self._spares.get(name)
+                curves = spares.pop() if spares else _RunCurves(plot)
+                curves.dress(run, key, legend=name == "loss" or key in SERIES_NAMES,
+                             show_batches=self._show_batches and self._visible_run(run))
+                self._curves[(run.index, key)] = curves
                 self._drawn.pop(run.index, None)
+        self._stock_later()
+
+    def _stock_later(self) -> None:
+        if not self._stock_timer.isActive():
+            self._stock_timer.start()
+
+    def _stock_spares(self) -> None:
+        """Build the next run's curves ahead, one plot's worth per idle moment, while no run is training.
+
+        A run used to build them when it started: for two values, six PlotDataItems, ~15-25 ms of the GUI
+        thread holding the GIL just as the training thread starts too, which made the largest stall of a run.
+        """
+        if self._runs and not self._runs[-1].finished:
+            return  # never while training: the next finish_run stocks again
+        for name, plot in self.plots.items():
+            spares = self._spares.setdefault(name, [])
+            if len(spares) < max(1, len(self._keys.get(name, ()))):
+                spares.append(_RunCurves(plot))
+                self._stock_timer.start()  # the rest in later idle moments
+                return
 
     def set_epoch_span(self, last_epoch: float) -> None:
         """The x axis spans the whole run from its start, so it never rescales (and repaints) while training."""
@@ -204,6 +246,7 @@ class CurvesPanel(ViewPanel):
                 for item in (curves.batch, curves.train, curves.val):
                     for part in (item.curve, item.scatter):
                         part.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self._stock_later()
 
     def set_symbols(self, run: RunRecord, on: bool) -> None:
         """Dots on the per-epoch curves of ``run`` (off for long runs)."""
@@ -235,6 +278,7 @@ class CurvesPanel(ViewPanel):
         for name in [n for n in self.plots if n != "loss"]:
             self.view.removeItem(self.plots.pop(name))
             self._cursor_lines.pop(name, None)
+            self._spares.pop(name, None)
         # ...and so do the values: a GAN's loss D / loss G or D(x) must not come back for the next project's run
         self._keys = {"loss": []}
         self.ensure_key("loss")
