@@ -281,3 +281,55 @@ def test_the_next_runs_curves_are_built_ahead_and_dressed_for_it(dashboard: Dash
     dashboard.refresh_now(all_panels=True)
     assert [label.text for _, label in panel.legend.items] == ["run 1", "run 2"]
     assert len(second.train.getData()[0]) == 4
+
+
+def _assert_newest_values_clear(d: Dashboard, labels: list[str], whole: bool = True) -> None:
+    """The right end of the loss plot area (the newest epochs, at every height) is clear of the legend, every
+    run's last point is in view, the legend says what it always said and (``whole``) fits inside its plot."""
+    from PySide6.QtCore import QPointF
+
+    panel = d.curves
+    plot = panel.plots["loss"]
+    box = plot.getViewBox()
+    legend = panel.legend
+    assert legend is not None and legend.isVisible()
+    assert [label.text for _, label in legend.items] == labels
+    area = box.sceneBoundingRect()
+    assert 20 < area.height() < 140  # a short plot indeed, yet a real one
+    shown = legend.sceneBoundingRect()
+    newest = area.adjusted(area.width() * 0.8, 0, 0, 0)  # the last fifth of the epochs
+    assert not shown.intersects(newest), (shown, newest)
+    for index in range(1, len(labels) + 1):
+        xs, ys = panel._curves[(index, "loss")].train.getData()
+        last = box.mapViewToScene(QPointF(float(xs[-1]), float(ys[-1])))
+        assert area.adjusted(-1, -1, 1, 1).contains(last) and not shown.contains(last)
+    # readable: not spilling over the plot below, the neighbouring plot or the window's edge
+    if whole:
+        assert plot.sceneBoundingRect().adjusted(-1, -1, 1, 1).contains(shown), (shown, plot.sceneBoundingRect())
+
+
+@pytest.mark.parametrize("runs", [1, 6, 10])
+def test_the_legend_never_hides_the_newest_values_in_a_short_dock(qtbot, runs: int) -> None:
+    """The newest values are drawn at the right end of a plot, and the legend used to be anchored right
+    there, inside the plot area: in a short dock (the window at its default size), or with several runs
+    overlaid, a student could not see the latest loss. Whatever the height and the number of runs, the
+    right end of the plot area must stay clear, and the legend must still be whole and say the same."""
+    d = Dashboard()
+    qtbot.addWidget(d)
+    d.resize(1000, 330)  # about the Training dock's height in a default-sized window
+    d.show()
+    qtbot.waitExposed(d)
+    labels = [f"run {i}: lr 0.0{i} → 0.00{i}" if i > 1 else "run 1" for i in range(1, runs + 1)]
+    for i, label in enumerate(labels):
+        _feed_run(d, label, slope=0.1 + 0.15 * i)
+    d.tabs.setCurrentIndex(Dashboard.TAB_CURVES)
+    d.refresh_now(all_panels=True)
+    qtbot.wait(50)  # let the layouts settle, as a real window does between frames
+    _assert_newest_values_clear(d, labels)
+
+    # the student drags the dock shorter still: the entries re-flow into columns; ten long labels beside a
+    # plot four rows tall would need more than 70 % of its width, so there the legend runs off the bottom
+    # instead, but even then it stays off the curves
+    d.resize(1000, 260)
+    qtbot.wait(50)
+    _assert_newest_values_clear(d, labels, whole=runs <= 6)
