@@ -6,8 +6,9 @@ last epoch's losses of both, so a speed-up that costs the run its accuracy shows
 * Both trainers train the same project on the same subset of Fashion-MNIST; only ``mixed_precision`` differs.
 * Epochs alternate (float32, mixed, float32, ...) so a machine that gets busier slows both alike; the
   median and fastest ratios are printed.
-* On a CPU the setting only takes effect with bfloat16 matrix units (Intel AMX); elsewhere the script says
-  so and measures nothing, because both sides would run the same float32 code. On CUDA pass ``--device``.
+* On a CPU the setting only takes effect where bfloat16 is computed in hardware (Intel AMX, AVX-512 BF16);
+  elsewhere the script says so and measures nothing, because both sides would run the same float32 code.
+  On CUDA pass ``--device``.
 
     python benchmarks/bench_mixed_precision.py [--rows 12800] [--rounds 3] [--threads 2] [--device cpu]
 """

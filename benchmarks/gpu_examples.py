@@ -82,7 +82,7 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--budget", type=float, default=20.0, help="seconds per example and device")
     p.add_argument("--epochs", type=int, default=3, help="at most this many epochs per example")
-    p.add_argument("--amp", action="store_true", help="mixed precision on both devices (the CPU only with bfloat16 matrix units)")
+    p.add_argument("--amp", action="store_true", help="mixed precision on both devices (the CPU only where it computes bfloat16 in hardware)")
     p.add_argument("--cpu-only", action="store_true", help="time the CPU column even without CUDA")
     p.add_argument("--only", help="run only examples whose file name contains this")
     args = p.parse_args()

@@ -75,7 +75,7 @@ def test_the_same_seed_trains_the_same_gan() -> None:
 def test_mixed_precision_gan_on_the_cpu(monkeypatch: pytest.MonkeyPatch, units: bool) -> None:
     from nnbuilder.training import devices
 
-    monkeypatch.setattr(devices, "cpu_has_bf16_matrix_units", lambda: units)
+    monkeypatch.setattr(devices, "cpu_has_bf16_hardware", lambda: units)
     events: list[object] = []
     mixed = _ring(epochs=2)
     mixed.project.training.mixed_precision = True
@@ -91,7 +91,7 @@ def test_mixed_precision_gan_on_the_cpu(monkeypatch: pytest.MonkeyPatch, units: 
         assert a["loss_D"] != b["loss_D"] and b["loss_D"] == pytest.approx(a["loss_D"], rel=0.1)
         assert mixed.step.generate().dtype == np.float32
     else:
-        assert any("no bfloat16 matrix units" in n for n in started.notes)
+        assert any("no AVX-512 BF16" in n for n in started.notes)
         assert started.precision == "float32" and started.where == "cpu"
         assert a["loss_D"] == b["loss_D"] and a["loss_G"] == b["loss_G"]
 

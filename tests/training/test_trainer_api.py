@@ -183,11 +183,11 @@ def test_every_optimizer_and_schedule_trains(name: str, schedule: str) -> None:
 
 
 def _mixed_run(monkeypatch: pytest.MonkeyPatch, has_units: bool, epochs: int) -> tuple[Trainer, list[object]]:
-    """A mixed-precision run on the CPU, with the bfloat16 matrix units said to be there or not (forced, so
-    the tests run on every CPU: PyTorch emulates bfloat16 where the units are missing)."""
+    """A mixed-precision run on the CPU, with bfloat16 hardware said to be there or not (forced, so
+    the tests run on every CPU: PyTorch emulates bfloat16 where the hardware is missing)."""
     from nnbuilder.training import devices
 
-    monkeypatch.setattr(devices, "cpu_has_bf16_matrix_units", lambda: has_units)
+    monkeypatch.setattr(devices, "cpu_has_bf16_hardware", lambda: has_units)
     events: list[object] = []
     trainer = Trainer(mlp_project(epochs=epochs, mixed_precision=True), dataset=blobs_dataset(), device="cpu",
                       callback=events.append)
@@ -197,7 +197,7 @@ def _mixed_run(monkeypatch: pytest.MonkeyPatch, has_units: bool, epochs: int) ->
 
 def test_mixed_precision_on_a_cpu_without_bf16_units_is_a_note_not_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
     trainer, events = _mixed_run(monkeypatch, False, 1)
-    assert any("no bfloat16 matrix units" in n and "float32" in n for n in events[0].notes)
+    assert any("no AVX-512 BF16" in n and "float32" in n for n in events[0].notes)
     plain = Trainer(mlp_project(epochs=1, mixed_precision=False), dataset=blobs_dataset(), device="cpu")
     assert plain.fit().history[0]["loss"] == trainer.history[0]["loss"]  # float32 exactly, as without the setting
 
@@ -210,6 +210,25 @@ def test_mixed_precision_on_a_cpu_with_bf16_units_trains_in_bfloat16(monkeypatch
     assert isinstance(plain.fit(), Finished)
     a, b = plain.history[-1]["loss"], mixed.history[-1]["loss"]
     assert a != b and b == pytest.approx(a, rel=0.05)  # bfloat16 rounding: close, not the same numbers
+
+
+@pytest.mark.parametrize(("caps", "expected"), [
+    ({"amx_bf16": True, "amx_tile": True, "avx512_bf16": True}, True),  # Intel Sapphire Rapids and later
+    ({"amx_bf16": False, "amx_tile": False, "avx512_bf16": True}, True),  # AMD Zen 4, Intel Cooper Lake
+    ({"avx2": True, "avx512_f": True, "avx512_bf16": False}, False),  # AVX-512 without BF16: emulated, slower
+    ({}, False),
+])
+def test_mixed_precision_takes_a_cpu_that_computes_bfloat16_in_hardware(
+        monkeypatch: pytest.MonkeyPatch, caps: dict[str, bool], expected: bool) -> None:
+    import torch
+
+    from nnbuilder.training import devices
+
+    monkeypatch.setattr(torch.cpu, "get_capabilities", lambda: caps)
+    assert devices.cpu_has_bf16_hardware() is expected
+    dtype, note = devices.autocast_plan("cpu", True)
+    assert (dtype is torch.bfloat16) is expected and (note is None) is expected
+    assert devices.autocast_plan("cpu", False) == (None, None)
 
 
 def test_regression_metrics() -> None:

@@ -258,8 +258,9 @@ class ProjectSettingsPanel(QWidget):
         self.mixed_precision = QCheckBox("mixed (16-bit)")
         self.mixed_precision.setToolTip(
             "Compute the forward passes in 16-bit floats (bfloat16 or float16) and keep the weights in 32-bit: "
-            "faster on CUDA GPUs and on CPUs with bfloat16 matrix units (Intel AMX). Anywhere else training "
-            "stays in 32-bit and the run's notes say so. The numbers differ slightly from a 32-bit run.")
+            "faster on CUDA GPUs and on CPUs that compute bfloat16 in hardware (Intel AMX; AVX-512 BF16, as on "
+            "AMD Zen 4 and later). Anywhere else training stays in 32-bit and the run's notes say so. The numbers "
+            "differ slightly from a 32-bit run.")
         self.mixed_precision.toggled.connect(lambda v: self._set("mixed_precision", bool(v)))
         form.addRow("Precision", self.mixed_precision)
 
