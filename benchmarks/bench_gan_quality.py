@@ -3,7 +3,10 @@
 1. Trains a judge on real Fashion-MNIST: a small CNN written here (not part of nnbuilder), five epochs on the
    60,000 training images (kept in a temporary file for later runs), and prints its test accuracy and how
    many real test photos it is sure of. Five epochs, because a judge trained less (one epoch: 87 %) is
-   unsure even of real photos (60 % get p >= 0.9), so the bar would measure the judge, not the samples.
+   unsure even of real photos (60 % get p >= 0.9), so the bar would measure the judge, not the samples;
+   and not more, because a judge trained longer is sure of junk too. Two controls print how many pictures
+   of uniform noise and samples of the untrained generator the judge is sure of: both should be far below
+   the bar, or the bar says nothing.
 2. Trains resources/examples/fashion_mnist_dcgan.nnb as shipped for at most ``--budget`` seconds (default
    180; the run is stopped by the clock if its epochs take longer). ``--clock cpu`` counts this process's
    CPU time divided by the torch threads instead of wall time, for a machine other work is sharing.
@@ -60,6 +63,20 @@ def train_judge(x, y, x_test, y_test, epochs: int, cache: Path):  # type: ignore
     return net, float((pred == y_test).float().mean())
 
 
+def junk_controls(trainer, n: int):  # type: ignore[no-untyped-def]
+    """Pictures that are not garments, for the judge to be unsure of: uniform noise, and the untrained generator.
+
+    A judge trained too long calls such pictures confident too (a 10-epoch one is sure of 94 % of uniform noise),
+    and then a high share of confident samples would say nothing about the generator.
+    """
+    import numpy as np
+
+    shape = (n, *trainer.step.sample_shape)
+    noise = np.random.default_rng(7).uniform(0.0, 1.0, shape).astype(np.float32)
+    untrained = trainer.generate(n, seed=123)  # called before fit(): the generator's initial weights
+    return [("pictures of uniform noise", noise), ("samples of the untrained generator", untrained)]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--budget", type=float, default=180.0, help="GAN training seconds (default 180)")
@@ -102,6 +119,11 @@ def main() -> int:
         real_best = torch.softmax(judge(xt[: args.samples]), dim=1).max(dim=1).values
     print(f"reference: {float((real_best >= 0.9).float().mean()):.1%} of {args.samples} real test images get a class "
           "with p >= 0.9", flush=True)
+    for what, junk in junk_controls(trainer, args.samples):  # a judge that is sure of junk would measure nothing
+        with torch.no_grad():
+            junk_best = torch.softmax(judge(torch.from_numpy(junk)), dim=1).max(dim=1).values
+        print(f"control: {float((junk_best >= 0.9).float().mean()):.1%} of {args.samples} {what} get a class with "
+              "p >= 0.9", flush=True)
 
     print(f"training the DCGAN for at most {args.budget:.0f} s ({project.training.epochs} epochs, batch "
           f"{project.training.batch_size}, torch threads {torch.get_num_threads()})")
