@@ -35,7 +35,7 @@ def test_a_gan_shows_its_own_settings_and_hides_what_it_ignores(qtbot: Any) -> N
     g, d = panel.networks["generator"], panel.networks["discriminator"]
     for widget in (g.header, g.lr, g.beta1, d.lr, panel.d_steps, panel.gan_loss, panel.label_smoothing):
         assert shown(widget)
-    assert (g.lr.value(), d.lr.value(), g.beta1.value()) == (0.001, 0.001, 0.5)
+    assert (g.lr.value(), d.lr.value(), g.beta1.value()) == (0.002, 0.002, 0.5)
     assert g.optimizer.currentText() == "Adam" and panel.gan_loss.currentText().startswith("Non-saturating")
     # both networks have their own optimizer: the project's loss, optimizer, metrics and early stopping do nothing
     for widget in (panel.loss, panel.optimizer, panel.lr, panel.momentum, panel.metrics_row, panel.early_stopping,
@@ -44,7 +44,7 @@ def test_a_gan_shows_its_own_settings_and_hides_what_it_ignores(qtbot: Any) -> N
     assert shown(panel.epochs) and shown(panel.batch_size) and shown(panel.seed) and not shown(panel.shared_header)
     # ...and the toolbar's LR says where the learning rates are instead of changing nothing
     c = h.controller
-    assert not c.lr_spin.isEnabled() and "generator 0.001, discriminator 0.001" in c.lr_spin.toolTip()
+    assert not c.lr_spin.isEnabled() and "generator 0.002, discriminator 0.002" in c.lr_spin.toolTip()
 
     h.document.replace_project(load_project(EXAMPLES / "spiral_playground.nnb"), EXAMPLES / "spiral_playground.nnb")
     assert not shown(g.header) and not shown(panel.d_steps) and not shown(panel.gan_loss)
@@ -62,16 +62,16 @@ def test_each_network_s_learning_rate_is_its_own_and_undoable(qtbot: Any) -> Non
     project = doc.project
     assert project.role_graph("discriminator").optimizer.lr == 0.0004
     assert project.role_graph("discriminator").optimizer.beta1 == 0.9
-    assert project.role_graph("generator").optimizer.lr == 0.001  # the other network keeps its own
+    assert project.role_graph("generator").optimizer.lr == 0.002  # the other network keeps its own
     assert doc.undo_stack.undoText() == "Set discriminator β₁"
     trainer = Trainer(project.copy(), base_dir=EXAMPLES)  # what the next run trains with
     trainer.step.make_optimizers(1)
     groups = {name: opt.param_groups[0] for name, opt in trainer.step.optimizers.items()}
     assert groups["discriminator"]["lr"] == 0.0004 and groups["discriminator"]["betas"][0] == 0.9
-    assert groups["generator"]["lr"] == 0.001 and groups["generator"]["betas"][0] == 0.5
+    assert groups["generator"]["lr"] == 0.002 and groups["generator"]["betas"][0] == 0.5
     doc.undo()
     doc.undo()
-    assert project.role_graph("discriminator").optimizer.lr == 0.001 and d.lr.value() == 0.001
+    assert project.role_graph("discriminator").optimizer.lr == 0.002 and d.lr.value() == 0.002
     assert d.beta1.value() == 0.5
     assert d.beta1.isEnabled() and not d.momentum.isEnabled()  # Adam: β₁ applies, momentum does not
     d.optimizer.activated.emit(d.optimizer.findData("sgd"))
