@@ -7,8 +7,9 @@ from typing import Any
 
 import numpy as np
 import torch
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from nnbuilder.app.dashboard import Dashboard
 from nnbuilder.app.dashboard.runs import SnapshotStore
@@ -68,8 +69,18 @@ def test_a_finished_run_replays_its_curves_and_boundary(qtbot: Any) -> None:
     dash = harness.controller.dashboard
     bar = dash.timeline
     assert not bar.isVisible()  # nothing to replay yet
-    run = _train(qtbot, harness)  # the curves tab is the one shown: the boundary tab stays hidden
+    c = harness.controller
+    with qtbot.waitSignal(c.run_finished, timeout=90_000):
+        assert c.train()  # the curves tab is the one shown: the boundary tab stays hidden
+        QApplication.processEvents()  # the layout as the first run shows it while it trains
+        # the bar is there, disabled, while the first run trains: had it appeared at the run's end, the tabs and
+        # plots would jump down under a pointer about to click them
+        assert bar.isVisible() and not bar.slider.isEnabled() and bar.position_label.text() == "replay after the run"
+        tabs_top = dash.tabs.mapTo(dash, QPoint(0, 0)).y()
+    qtbot.waitUntil(lambda: not c.is_busy, timeout=30_000)
+    run = dash.current
     assert bar.isVisible() and bar.slider.isEnabled() and bar.run() is run
+    assert dash.tabs.mapTo(dash, QPoint(0, 0)).y() == tabs_top
     kept = run.snapshots.positions("boundary")
     assert len(kept) >= 3 and kept[0] == 0.0 and kept[-1] == 40.0  # kept though its tab was hidden
 

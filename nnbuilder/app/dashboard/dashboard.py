@@ -147,7 +147,7 @@ class Dashboard(QWidget):
             layout.addWidget(banner)
         # Above the plots, not below: in a short dock the bottom of the plots scrolls out of sight.
         self.timeline = TimelineBar()
-        self.timeline.setVisible(False)  # until a run has finished
+        self.timeline.setVisible(False)  # until a run starts
         layout.addWidget(self.timeline)
         layout.addWidget(self.tabs, 1)
 
@@ -215,6 +215,9 @@ class Dashboard(QWidget):
         for old in self.runs[:-REPLAY_RUNS]:
             old.snapshots.clear()
         self.timeline.set_busy(True)
+        # shown (disabled) from the first run's start: appearing at its end, the bar pushed the tabs and plots
+        # down under a pointer that was about to click them (a click meant for a tab moved the replay slider)
+        self.timeline.setVisible(True)
         self.current = run
         self.curves.add_run(run)
         for name, panel in self.panels.items():
