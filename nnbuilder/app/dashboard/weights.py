@@ -20,6 +20,10 @@ from .panel import ViewPanel
 from .style import DIVERGING_LUT, SEQUENTIAL_LUT, PlotView, prepare_axes, run_color
 
 MAX_COLUMNS = 400  # older snapshots are thinned (every other one dropped) beyond this
+GRAD_TITLE = "Gradient norm per layer"
+# the perceptron rule updates weights without backpropagation, so its snapshots carry no gradient norms: an
+# empty plot with a squashed log axis looked broken; the title says why it stays empty instead
+NO_GRAD_TITLE = "Gradient norm per layer: none in this run (the perceptron rule updates weights without gradients)"
 
 
 class _LayerHistory:
@@ -94,7 +98,7 @@ class WeightsPanel(ViewPanel):
         self.filter_note = pg.TextItem("No convolution layer in this network.", color="#777", anchor=(0.5, 0.5))
         self.filter_plot.addItem(self.filter_note)
 
-        self.grad_plot = self.view.addPlot(title="Gradient norm per layer")
+        self.grad_plot = self.view.addPlot(title=GRAD_TITLE)
         prepare_axes(self.grad_plot)
         self.grad_plot.setLabel("bottom", "epoch")
         self.grad_plot.setLogMode(False, True)
@@ -124,6 +128,7 @@ class WeightsPanel(ViewPanel):
         self._epoch = 0
         self.snapshots = 0
         self.dirty = False
+        self._show_grad_state()
         self.layer_combo.currentTextChanged.connect(self._on_layer_combo_changed)
 
     def begin_run(self, label: str) -> None:
@@ -147,6 +152,7 @@ class WeightsPanel(ViewPanel):
         self._grad_y.clear()
         self._dead.clear()
         self.snapshots = 0
+        self._show_grad_state()
         self.layer_combo.blockSignals(True)
         self.layer_combo.clear()
         self.layer_combo.blockSignals(False)
@@ -242,9 +248,19 @@ class WeightsPanel(ViewPanel):
             y = np.asarray(ys, dtype=np.float32)
             y = np.where(y > 0, y, np.nan)  # log axis: a zero gradient has no place on it
             curve.setData(np.asarray(self._grad_x[name], dtype=np.float32), y)
+        self._show_grad_state()
         if self._dead:
             parts = ", ".join(f"{k} {100 * v:.0f} %" for k, v in self._dead.items())
             self.dead_label.setText(f"Dead ReLU units: {parts}")
+
+    def _show_grad_state(self) -> None:
+        """Title and axis of the gradient plot: the plain title while there are curves or nothing has arrived
+        yet; after snapshots without any gradient, a title that says why the plot is empty. The log axis'
+        values show only with curves (without data its labels ran into each other)."""
+        has_curves = bool(self._grad_curves)
+        no_grads = self.snapshots > 0 and not has_curves
+        self.grad_plot.setTitle(NO_GRAD_TITLE if no_grads else GRAD_TITLE)
+        self.grad_plot.getAxis("left").setStyle(showValues=has_curves)
 
     def _on_layer_combo_changed(self, name: str) -> None:
         self.dirty = True
