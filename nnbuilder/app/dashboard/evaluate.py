@@ -26,6 +26,10 @@ from ..workers.views.supervised import as_images
 from .panel import ViewPanel
 from .style import GREY_LUT, RIGHT, WRONG, PlotView, prepare_axes, run_color
 
+# before any prediction the panel does not know whether the model classifies or regresses: a title of
+# "Class probabilities" above a regression model's empty plot (the power forecast) said something false
+IDLE_TITLE = "Model output: choose a sample above and press Predict"
+
 
 class EvaluatePanel(ViewPanel):
     evaluate_requested = Signal()
@@ -63,7 +67,7 @@ class EvaluatePanel(ViewPanel):
         self.sample_box = self.view.addViewBox(lockAspect=True, invertY=True, enableMouse=False)
         self.sample_image = pg.ImageItem(axisOrder="row-major")
         self.sample_box.addItem(self.sample_image)
-        self.bar_plot = self.view.addPlot(title="Class probabilities")
+        self.bar_plot = self.view.addPlot(title=IDLE_TITLE)
         prepare_axes(self.bar_plot)
         self.bar_plot.setYRange(0, 1)
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.7, brush=pg.mkBrush(run_color(0)))
@@ -110,7 +114,7 @@ class EvaluatePanel(ViewPanel):
         self.predict_label.clear()
         self.sample_image.clear()
         self.bars.setOpts(x=[], height=[], width=0.7)
-        self.bar_plot.setTitle("Class probabilities")
+        self.bar_plot.setTitle(IDLE_TITLE)
         self.set_available(self.predict_button.isEnabled())
 
     def show_busy(self, text: str) -> None:
@@ -138,7 +142,11 @@ class EvaluatePanel(ViewPanel):
             self.sample_box.setVisible(False)
         if result.regression:
             self.bars.setOpts(x=np.arange(len(values)), height=values, width=0.7)
-            self.bar_plot.enableAutoRange()
+            self.bar_plot.enableAutoRange(x=True)
+            # bars start at zero: an axis from 0.07 made 0.09 look a fifth as tall as 0.13
+            finite = values[np.isfinite(values)]
+            low, high = (min(0.0, float(finite.min())), max(0.0, float(finite.max()))) if finite.size else (0.0, 1.0)
+            self.bar_plot.setYRange(low, high if high > low else low + 1.0)
             self.bar_plot.setTitle("Predicted value")
             true = "" if result.true is None else f", true {float(result.true):.4g}"
             self.predict_label.setText(f"{result.split} #{result.index}: predicted {values[0]:.4g}{true}")
