@@ -30,3 +30,33 @@ def test_perceptron_run_says_why_the_gradient_plot_is_empty(qtbot) -> None:  # t
     panel.refresh()
     assert panel.grad_plot.titleLabel.text == "Gradient norm per layer"
     assert panel.grad_plot.getAxis("left").style["showValues"]
+
+
+def test_the_gradient_legend_names_every_layer_beside_the_curves(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Anchored inside the plot's top right, the legend covered the newest epochs' gradient norms, and in the
+    Weights tab of a short Training dock it was cut off after two of the CNN's four layers."""
+    from PySide6.QtCore import QPointF
+
+    panel = WeightsPanel()
+    qtbot.addWidget(panel)
+    panel.resize(1000, 330)  # the Training dock's height in a default-sized window
+    panel.show()
+    qtbot.waitExposed(panel)
+    layers = ["conv1", "conv2", "hidden", "output"]
+    for epoch in range(1, 31):
+        panel.add(_snapshot(epoch, {name: 0.1 * (i + 1) * (1 + 1 / epoch) for i, name in enumerate(layers)}))
+    panel.refresh()
+    qtbot.wait(50)  # let the layouts settle, as a real window does between frames
+    legend = panel.grad_legend
+    assert [label.text for _, label in legend.items] == layers
+    shown = legend.sceneBoundingRect()
+    box = panel.grad_plot.getViewBox()
+    area = box.sceneBoundingRect()
+    assert not shown.intersects(area.adjusted(area.width() * 0.8, 0, 0, 0)), (shown, area)  # newest epochs clear
+    for curve in panel._grad_curves.values():
+        xs, ys = curve.getData()  # as drawn: log10 of the norms on the log axis
+        last = box.mapViewToScene(QPointF(float(xs[-1]), float(ys[-1])))
+        assert np.isfinite([last.x(), last.y()]).all()
+        assert area.adjusted(-1, -1, 1, 1).contains(last) and not shown.contains(last)
+    # every entry readable: the legend fits inside the plot, not cut off at its bottom
+    assert panel.grad_plot.sceneBoundingRect().adjusted(-1, -1, 1, 1).contains(shown)

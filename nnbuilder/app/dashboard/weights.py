@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from ..workers.messages import ViewFrame, WeightsUpdate
 from ..workers.views.weights import merge_histogram
+from .legend import LegendColumn
 from .panel import ViewPanel
 from .style import DIVERGING_LUT, SEQUENTIAL_LUT, PlotView, prepare_axes, run_color
 
@@ -106,7 +107,10 @@ class WeightsPanel(ViewPanel):
         self.grad_plot.getAxis("left").setStyle(maxTextLevel=0, autoReduceTextSpace=True)
         self.grad_plot.getAxis("left").setTickDensity(0.5)
         self.grad_plot.showGrid(x=False, y=False)
-        self.grad_legend = self.grad_plot.addLegend(offset=(-10, 10), labelTextSize="8pt", brush=(255, 255, 255, 210), labelTextColor="#222")
+        # beside the plot, not inside it: anchored top right it covered the newest epochs, and in a short dock it
+        # was cut off after two of a CNN's four layers
+        self.grad_legend = LegendColumn(self.grad_plot, labelTextSize="8pt", brush=(255, 255, 255, 210),
+                                        labelTextColor="#222").legend
 
         self._with_filters = True
         self._arrange(False)  # the filters appear only for networks with a convolution
