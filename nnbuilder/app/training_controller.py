@@ -53,6 +53,7 @@ from .workers import (
     start_in_thread,
 )
 from .workers.messages import STREAM_CURVES, STREAM_GAN_LAB, STREAM_WEIGHTS, PredictionResult
+from .workers.views.supervised import target_label, to_target_units
 
 LOCK_REASON = "Training is running — stop it to edit the network."
 FAULT_TITLES = {
@@ -1118,9 +1119,17 @@ class TrainingController(QObject):
                 values = np.asarray(trainer.predict(sample), dtype=np.float32).reshape(-1)
             regression = trainer.dataset.task == "regression"
             target = np.asarray(y[i]).reshape(-1)
-            true: Any = float(target[0]) if regression else int(target.argmax() if target.size > 1 else target[0])
             names = list(trainer.dataset.class_names) if trainer.dataset.class_names else None
-            return trainer, PredictionResult(split, i, values, true, names, sample[0].copy(), regression)
+            if not regression:
+                true = int(target.argmax() if target.size > 1 else target[0])
+                return trainer, PredictionResult(split, i, values, true, names, sample[0].copy())
+            # in the units the Predictions tab and the data preview use (kW), not the scaled ones trained on
+            extra = trainer.dataset.extra or {}
+            values, _ = to_target_units(values, extra)
+            truth, _ = to_target_units(target.astype(np.float32), extra)
+            return trainer, PredictionResult(split, i, values, float(truth[0]), names, sample[0].copy(), True,
+                                             truth=truth, label=target_label(extra),
+                                             horizon=int(extra.get("horizon", 1) or 1) > 1)
 
         return self._run_job(job, self._on_job_predicted, "Predicting…")
 

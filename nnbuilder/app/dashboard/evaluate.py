@@ -72,6 +72,10 @@ class EvaluatePanel(ViewPanel):
         self.bar_plot.setYRange(0, 1)
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.7, brush=pg.mkBrush(run_color(0)))
         self.bar_plot.addItem(self.bars)
+        # a regression's true values, one mark per output over its bar
+        self.truth_marks = pg.ScatterPlotItem(size=14, symbol="t1", pen=pg.mkPen(RIGHT, width=1.5),
+                                              brush=pg.mkBrush(RIGHT))
+        self.bar_plot.addItem(self.truth_marks)
         self.view.ci.layout.setColumnStretchFactor(0, 1)
         self.view.ci.layout.setColumnStretchFactor(1, 3)
 
@@ -114,6 +118,7 @@ class EvaluatePanel(ViewPanel):
         self.predict_label.clear()
         self.sample_image.clear()
         self.bars.setOpts(x=[], height=[], width=0.7)
+        self.truth_marks.clear()
         self.bar_plot.setTitle(IDLE_TITLE)
         self.set_available(self.predict_button.isEnabled())
 
@@ -141,16 +146,9 @@ class EvaluatePanel(ViewPanel):
             self.sample_image.clear()
             self.sample_box.setVisible(False)
         if result.regression:
-            self.bars.setOpts(x=np.arange(len(values)), height=values, width=0.7)
-            self.bar_plot.enableAutoRange(x=True)
-            # bars start at zero: an axis from 0.07 made 0.09 look a fifth as tall as 0.13
-            finite = values[np.isfinite(values)]
-            low, high = (min(0.0, float(finite.min())), max(0.0, float(finite.max()))) if finite.size else (0.0, 1.0)
-            self.bar_plot.setYRange(low, high if high > low else low + 1.0)
-            self.bar_plot.setTitle("Predicted value")
-            true = "" if result.true is None else f", true {float(result.true):.4g}"
-            self.predict_label.setText(f"{result.split} #{result.index}: predicted {values[0]:.4g}{true}")
+            self._show_regression(result, values)
             return
+        self.truth_marks.clear()
         if len(values) == 1:  # a sigmoid unit: probability of class 1
             values = np.array([1 - values[0], values[0]], dtype=np.float32)
         names = result.class_names or [str(i) for i in range(len(values))]
@@ -172,6 +170,42 @@ class EvaluatePanel(ViewPanel):
         self.predict_label.setText(
             f"<span style='color:{color}'>{result.split} #{result.index}: <b>{html.escape(guess_name)}</b> "
             f"({100 * values[guess]:.1f} %){html.escape(true)}</span>")
+
+    def _show_regression(self, result: PredictionResult, values: np.ndarray) -> None:
+        """Bars of the predicted values with the true ones marked, in the target's own unit (a forecast's bars
+        are its steps ahead); the line above says the numbers."""
+        truth = None if result.truth is None else np.asarray(result.truth, dtype=np.float32).ravel()
+        if truth is not None and len(truth) != len(values):
+            truth = None
+        xs = np.arange(len(values))
+        self.bars.setOpts(x=xs, height=values, width=0.7, brushes=None, brush=pg.mkBrush(run_color(0)))
+        if truth is not None:
+            self.truth_marks.setData(x=xs, y=truth)
+        else:
+            self.truth_marks.clear()
+        self.bar_plot.setXRange(-0.6, len(values) - 0.4)
+        names = [f"+{i + 1}" for i in xs] if result.horizon else [str(i) for i in xs]
+        self.bar_plot.getAxis("bottom").setTicks([list(zip(xs.tolist(), names, strict=True))] if len(xs) > 1
+                                                 else None)
+        # bars start at zero: an axis from 0.07 made 0.09 look a fifth as tall as 0.13
+        shown = values if truth is None else np.concatenate([values, truth])
+        finite = shown[np.isfinite(shown)]
+        low, high = (min(0.0, float(finite.min())), max(0.0, float(finite.max()))) if finite.size else (0.0, 1.0)
+        self.bar_plot.setYRange(low, high if high > low else low + 1.0)
+        what = result.label or "value"
+        steps = f", the next {len(values)} steps" if result.horizon and len(values) > 1 else ""
+        marks = " (green marks: the true values)" if truth is not None else ""
+        self.bar_plot.setTitle(html.escape(f"Predicted {what}{steps}{marks}"))
+
+        def listed(v: np.ndarray) -> str:
+            return f"{v[0]:.4g}" if len(v) == 1 else f"{v[0]:.4g} … {v[-1]:.4g}"
+
+        if truth is not None:
+            true = f", true {listed(truth)}"
+        else:
+            true = "" if result.true is None else f", true {float(result.true):.4g}"
+        self.predict_label.setText(html.escape(f"{result.split} #{result.index}: predicted {listed(values)}{true}"
+                                               f" {what if what != 'value' else ''}".rstrip()))
 
     def refresh(self) -> None:
         self.dirty = False

@@ -216,3 +216,8 @@ class PredictionResult:
     class_names: list[str] | None
     sample: np.ndarray | None = None  # the input, for showing images
     regression: bool = False
+    # regression: every true value (a forecast has one per step ahead) and what they measure, e.g.
+    # "Global_active_power (kW)"; values, true and truth are in that unit, not the scaled one trained on
+    truth: np.ndarray | None = None
+    label: str = "value"
+    horizon: bool = False  # the outputs are steps ahead in time (a forecast), not separate quantities

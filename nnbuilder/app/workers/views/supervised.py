@@ -76,22 +76,30 @@ def gallery_update(probs: np.ndarray, y: np.ndarray, epoch: int, images: np.ndar
     )
 
 
+def to_target_units(values: np.ndarray, extra: dict) -> tuple[np.ndarray, bool]:
+    """Regression values back in the units the student knows when the targets were scaled (standardised or
+    min-max) for training: value = scaled * target_scale + target_offset; (values, whether they were scaled)."""
+    if str(extra.get("scaling", "none")) == "none" or "target_scale" not in extra:
+        return values, False
+    return values * float(extra["target_scale"]) + float(extra.get("target_offset", 0.0)), True
+
+
+def target_label(extra: dict) -> str:
+    """The regression target's name and unit, e.g. "Global_active_power (kW)"; "value" when unnamed."""
+    label = str(extra.get("target") or "value")
+    return f"{label} ({extra['target_unit']})" if extra.get("target") and extra.get("target_unit") else label
+
+
 def series_update(pred: np.ndarray, y: np.ndarray, epoch: int, extra: dict, time_x: np.ndarray | None,
                   step: int, in_time: bool) -> SeriesUpdate:
     """Predictions against the truth, back in the units the student knows when the targets were scaled
     (standardised or min-max) for training: value = scaled * target_scale + target_offset."""
     pred = np.asarray(pred, dtype=np.float32).reshape(len(y), -1)[:, 0]
     truth = np.asarray(y).reshape(len(y), -1)[:, 0].astype(np.float32)
-    y_label = "value"
     scaling = str(extra.get("scaling", "none"))
-    unscaled = scaling != "none" and "target_scale" in extra
-    if unscaled:
-        offset, scale = float(extra.get("target_offset", 0.0)), float(extra["target_scale"])
-        pred, truth = pred * scale + offset, truth * scale + offset
-    if extra.get("target"):
-        y_label = str(extra["target"])
-        if extra.get("target_unit"):  # e.g. "Global_active_power (kW)"
-            y_label += f" ({extra['target_unit']})"
+    pred, unscaled = to_target_units(pred, extra)
+    truth, _ = to_target_units(truth, extra)
+    y_label = target_label(extra)
     if in_time:
         x = time_x if time_x is not None else np.arange(len(y), dtype=np.float32) * step
         return SeriesUpdate(epoch, np.ascontiguousarray(x, dtype=np.float32), truth, pred, scatter=False,
