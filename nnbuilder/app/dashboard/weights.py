@@ -263,8 +263,13 @@ class WeightsPanel(ViewPanel):
         values show only with curves (without data its labels ran into each other)."""
         has_curves = bool(self._grad_curves)
         no_grads = self.snapshots > 0 and not has_curves
-        self.grad_plot.setTitle(NO_GRAD_TITLE if no_grads else GRAD_TITLE)
-        self.grad_plot.getAxis("left").setStyle(showValues=has_curves)
+        title = NO_GRAD_TITLE if no_grads else GRAD_TITLE
+        # only on a change: this runs at every refresh during training, and a new title re-lays the plot out
+        if self.grad_plot.titleLabel.text != title:
+            self.grad_plot.setTitle(title)
+        axis = self.grad_plot.getAxis("left")
+        if axis.style["showValues"] != has_curves:
+            axis.setStyle(showValues=has_curves)
 
     def _on_layer_combo_changed(self, name: str) -> None:
         self.dirty = True
