@@ -83,3 +83,21 @@ def test_changing_the_surface_replaces_its_contour_lines(qtbot) -> None:  # type
     view.set_surface("rosenbrock")
     drawn = [item for item in view.map_plot.scene().items() if isinstance(item, pg.IsocurveItem)]
     assert len(drawn) == len(view.isocurves) and not any(iso in drawn for iso in first)
+
+
+def test_after_the_last_step_the_button_offers_a_replay(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """At "step 300 of 300" the button still said "Pause", and pressing Play then did nothing."""
+    view = OptimizerRaceView()
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    view.advance(view.steps_spin.value())
+    assert not view.timer.isActive()
+    assert view.play_button.text() == "Replay"
+    view.play_button.click()
+    assert view.step == 0
+    assert view.timer.isActive()
+    assert view.play_button.text() == "Pause"
+    assert view.step_label.text().startswith("step 0 of")
+    view.play_button.click()  # an ordinary pause again while it runs
+    assert view.play_button.text() == "Play" and not view.timer.isActive()

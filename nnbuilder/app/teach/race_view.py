@@ -217,6 +217,7 @@ class OptimizerRaceView(QWidget):
         self.status_label.setText(" ".join(stopped))
         self.step = 0
         self._show_step()
+        self.play_button.setText("Play" if self.play_button.isChecked() else "Pause")
         if not self.play_button.isChecked():
             self.timer.start()
 
@@ -226,6 +227,9 @@ class OptimizerRaceView(QWidget):
         self._show_step()
         if self.step >= self.steps_spin.value():
             self.timer.stop()
+            # the race is over: a button still saying "Pause" (or "Play", which did nothing) left a student
+            # no way to watch it again short of moving a slider
+            self.play_button.setText("Replay")
 
     def ball_position(self, name: str) -> tuple[float, float]:
         xs, ys = self.balls[name].getData()
@@ -287,6 +291,14 @@ class OptimizerRaceView(QWidget):
         self.restart()
 
     def _on_play_button_toggled(self, paused: bool) -> None:
+        if self.step >= self.steps_spin.value():
+            # "Replay" after the last step: any press runs the race again from step 0, not a pause
+            self.play_button.blockSignals(True)
+            self.play_button.setChecked(False)
+            self.play_button.blockSignals(False)
+            self.step = 0
+            self._show_step()
+            paused = False
         self.play_button.setText("Play" if paused else "Pause")
         if paused:
             self.timer.stop()
