@@ -128,7 +128,9 @@ class MainWindow(QMainWindow):
         self._make_menus()
         install_teach_menu(self)
         self._make_toolbar()
-        self.zoom_label = QLabel("100 %")
+        # "Zoom" in words: a bare "86 %" right after "● valid" read as a score of the network
+        self.zoom_label = QLabel("Zoom 100 %")
+        self.zoom_label.setToolTip("Canvas zoom (mouse wheel, Zoom − / Zoom +, Fit to view)")
         self.counts_label = QLabel()
         self.statusBar().addPermanentWidget(self.counts_label)
         self.statusBar().addPermanentWidget(self.zoom_label)
@@ -839,7 +841,7 @@ class MainWindow(QMainWindow):
                 dock.setWindowTitle(f"Problems ({rows})" if rows else "Problems")
 
     def _on_view_zoom_changed(self, zoom: float) -> None:
-        self.zoom_label.setText(f"{zoom * 100:.0f} %")
+        self.zoom_label.setText(f"Zoom {zoom * 100:.0f} %")
 
     def _on_code_dock_visibility_changed(self, visible: bool) -> None:
         self.code_panel.set_active(visible)

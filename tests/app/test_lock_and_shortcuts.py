@@ -165,3 +165,10 @@ def test_gradient_health_repaints_only_when_its_colour_changes(window, monkeypat
     assert len(repaints) == 2 and item.health_color().name() == "#e8a317"
     item.set_gradient_health(None, None)  # the bar goes
     assert len(repaints) == 3
+
+
+def test_status_bar_says_the_percentage_is_the_zoom(window):  # type: ignore[no-untyped-def]
+    """A bare "86 %" right after "● valid" read as a score of the network; it names the zoom."""
+    window.view.set_zoom(0.86)
+    assert window.zoom_label.text() == "Zoom 86 %"
+    assert "zoom" in window.zoom_label.toolTip().lower()
