@@ -192,6 +192,19 @@ def test_the_karate_club_graph_is_coloured_by_predicted_class_while_it_trains(qt
     assert len(big) == 2  # one labelled member per side
 
 
+def test_the_graph_tab_names_the_class_of_each_colour(qtbot: Any) -> None:
+    """Cora's nodes came in seven colours with nothing saying which colour is which topic."""
+    h = open_window(qtbot, "cora_gcn.nnb", epochs=2)
+    train(qtbot, h)
+    d = h.controller.dashboard
+    d.refresh_now()
+    names = list(h.controller.trainer.dataset.class_names)
+    assert len(names) == 7
+    legend = d.graph.key.legend
+    assert [label.text for _sample, label in legend.items] == names
+    assert legend.isVisible() and legend.width() > 40  # a real column beside the graph, not a collapsed one
+
+
 def test_a_big_graph_is_drawn_as_a_readable_piece() -> None:
     from nnbuilder.app.workers.views.graph import sample_nodes, spring_layout, subgraph_edges
 

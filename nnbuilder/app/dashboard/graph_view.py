@@ -7,8 +7,9 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from ..workers.messages import ViewFrame
+from ..workers.messages import DataView, ViewFrame
 from ..workers.views.graph import GraphUpdate
+from .legend import LegendColumn
 from .panel import ViewPanel
 from .style import WRONG, PlotView, class_color, prepare_axes
 
@@ -26,6 +27,9 @@ class GraphPanel(ViewPanel):
         self.points = pg.ScatterPlotItem(size=11, pxMode=True)
         self.plot.addItem(self.edges)
         self.plot.addItem(self.points)
+        # the colour key beside the graph: nodes are coloured by class, and without it a student could not tell
+        # which colour is which topic (Cora's seven); in a column of its own, so it never covers nodes
+        self.key = LegendColumn(self.plot, labelTextSize="8pt", labelTextColor="#222")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)
@@ -37,6 +41,15 @@ class GraphPanel(ViewPanel):
 
     def begin_run(self, label: str) -> None:
         self.clear()  # the run sends its graph again, with this run's predictions
+
+    def set_data(self, info: DataView) -> None:
+        """Name each class colour in the key (the data set's class names; no key without them)."""
+        self.class_names = list(info.class_names) if info.class_names else None
+        self.key.legend.clear()
+        for c, name in enumerate(self.class_names or []):
+            sample = pg.ScatterPlotItem(symbol="o", size=10, brush=pg.mkBrush(*class_color(c)),
+                                        pen=pg.mkPen((40, 40, 40), width=1))
+            self.key.legend.addItem(sample, name)
 
     def add_frame(self, frame: ViewFrame) -> None:
         self.set_graph(frame.payload)
