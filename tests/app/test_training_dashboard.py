@@ -333,3 +333,18 @@ def test_the_legend_never_hides_the_newest_values_in_a_short_dock(qtbot, runs: i
     d.resize(1000, 260)
     qtbot.wait(50)
     _assert_newest_values_clear(d, labels, whole=runs <= 6)
+
+
+def test_the_curves_log_scale_keeps_its_labels_apart(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Log scale on the Curves tab: an accuracy axis from 0.12 to 1 labelled 1, 0.9, 0.8 ... touching."""
+    from nnbuilder.app.dashboard.curves import CurvesPanel
+
+    panel = CurvesPanel()
+    qtbot.addWidget(panel)
+    panel.set_log_y(True)
+    axis = panel.ensure_plot("accuracy").getAxis("left")
+    assert axis.logMode
+    labelled = axis.tickValues(np.log10(0.12), 0.0, 200)[0][1]
+    assert [round(10 ** v, 6) for v in labelled] == [0.2, 0.5, 1.0]
+    gaps = np.diff(labelled) * 200 / (0.0 - np.log10(0.12))
+    assert (gaps >= 14).all()

@@ -60,3 +60,24 @@ def test_the_gradient_legend_names_every_layer_beside_the_curves(qtbot) -> None:
         assert area.adjusted(-1, -1, 1, 1).contains(last) and not shown.contains(last)
     # every entry readable: the legend fits inside the plot, not cut off at its bottom
     assert panel.grad_plot.sceneBoundingRect().adjusted(-1, -1, 1, 1).contains(shown)
+
+
+def test_the_gradient_axis_labels_never_run_into_each_other(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """In a short Training dock the log axis labelled 0.002, 0.003 ... 0.2 on top of each other (pyqtgraph
+    labels every multiple once its spacing drops below a decade): the labels drawn must fit the axis' height,
+    and there is always at least one to read the scale by."""
+    panel = WeightsPanel()
+    qtbot.addWidget(panel)
+    axis = panel.grad_plot.getAxis("left")
+    assert axis.logMode and axis.style["maxTextLevel"] == 0  # only the first level of ticks gets text
+    for lo, hi in [(-2.46, -0.16), (-0.5, -0.1), (-8.0, 2.0), (-3.0, -2.0)]:
+        for height in (40, 55, 120, 300):
+            labelled = axis.tickValues(lo, hi, height)[0][1]
+            assert labelled, (lo, hi, height)
+            gaps = np.diff(sorted(labelled)) * height / (hi - lo)  # pixels between neighbouring labels
+            assert (gaps >= 14).all(), (lo, hi, height, labelled)
+    # decades first: 0.01 and 0.1 label a short 0.0035 ... 0.7 axis; a tall one adds 2 and 5 times them
+    assert [round(v, 6) for v in axis.tickValues(-2.46, -0.16, 55)[0][1]] == [-2.0, -1.0]
+    assert [round(10 ** v, 6) for v in axis.tickValues(-2.46, -0.16, 300)[0][1]] == [
+        0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5]
+

@@ -18,7 +18,7 @@ from ..workers.messages import ViewFrame
 from .legend import LegendColumn
 from .panel import ViewPanel
 from .runs import SERIES_NAMES, SHARED_PLOTS, RunRecord, base_key, plot_name
-from .style import PlotView, prepare_axes, run_color
+from .style import LogAxis, PlotView, prepare_axes, run_color
 
 _TITLES = {"loss": "Loss", "accuracy": "Accuracy", "mae": "Mean absolute error", "mse": "Mean squared error",
            "d_output": "D's mean output: on real (x) and generated (G(z)) samples", "modes": "Modes covered (of the data set's modes)",
@@ -119,7 +119,8 @@ class CurvesPanel(ViewPanel):
         if plot is not None:
             return plot
         i = len(self.plots)
-        plot = self.view.addPlot(row=1 + i // _COLUMNS, col=i % _COLUMNS, title=_title(name))
+        plot = self.view.addPlot(row=1 + i // _COLUMNS, col=i % _COLUMNS, title=_title(name),
+                                 axisItems={"left": LogAxis("left")})  # log scale: labels that stay apart
         plot.setLabel("bottom", "epoch")
         plot.showGrid(x=False, y=False)  # grid lines cost 2/3 of a repaint (alpha-blended over the area)
         plot.setLogMode(False, self._log_y)
@@ -324,7 +325,7 @@ class CurvesPanel(ViewPanel):
         self.dirty = True
         for plot in self.plots.values():
             plot.setLogMode(False, self._log_y)
-            # on a log axis the minor labels (0.2, 0.3, ...) collide in a small plot; keep the decades
+            # on a log axis only the labels LogAxis spaces apart; its unlabelled ticks mark the multiples
             plot.getAxis("left").setStyle(maxTextLevel=0 if self._log_y else 2)
 
     def set_show_batches(self, on: bool) -> None:

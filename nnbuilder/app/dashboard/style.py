@@ -6,6 +6,9 @@ TensorFlow Playground (orange for class 0, blue for class 1) because students co
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 import numpy as np
 import pyqtgraph as pg
 
@@ -60,6 +63,49 @@ def prepare_axes(plot: pg.PlotItem) -> None:
         if axis is not None:
             axis.enableAutoSIPrefix(False)
             axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+
+class LogAxis(pg.AxisItem):
+    """An axis whose log-mode labels never run into each other: the finest of decades, 1-2-5 and every
+    multiple whose labels still stand apart, and only every second (third, ...) decade when even decades
+    crowd the axis. Unlabelled ticks still mark every multiple.
+
+    pyqtgraph labels the 2, 3, ... 9 multiples of every decade as soon as its chosen spacing drops below one
+    decade, which depends on the plot's height: in the Weights tab's short gradient plot the labels 0.002 ...
+    0.2 were drawn on top of each other, and in the Curves tab's log scale 1, 0.9 and 0.8 touched.
+    """
+
+    LINE = 16.0  # pixels per label: one line of the axis' text and a little air
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list[tuple[Any, list[float]]]:  # noqa: N803
+        if not self.logMode:
+            return super().tickValues(minVal, maxVal, size)
+        lo, hi = sorted((float(minVal), float(maxVal)))
+        if not (math.isfinite(lo) and math.isfinite(hi)) or hi - lo > 300 or hi <= lo or size <= 0:
+            return super().tickValues(minVal, maxVal, size)
+        per_unit = size / (hi - lo)  # pixels per decade
+
+        def at(multiples: tuple[int, ...]) -> list[float]:
+            return [d + math.log10(m) for d in range(math.floor(lo), math.ceil(hi) + 1) for m in multiples
+                    if lo <= d + math.log10(m) <= hi]
+
+        def apart(values: list[float]) -> bool:
+            return len(values) < 2 or float(np.diff(values).min()) * per_unit >= self.LINE
+
+        labelled = at((1,))
+        if not apart(labelled):  # many decades in a short axis: every second (third, ...) one
+            step = math.ceil(self.LINE / per_unit)
+            labelled = [v for v in labelled if round(v) % step == 0] or labelled[:1]
+        else:
+            for multiples in ((1, 2, 5), (1, 2, 3, 4, 5, 6, 7, 8, 9)):
+                finer = at(multiples)
+                if not apart(finer):
+                    break
+                labelled = finer
+        if not labelled:  # not even a 1-2-5 value in view (a sliver of one decade): the middle, to read by
+            labelled = [(lo + hi) / 2]
+        marked = set(labelled)
+        return [(1.0, labelled), (None, [v for v in at(tuple(range(1, 10))) if v not in marked])]
 
 
 class PlotView(pg.GraphicsLayoutWidget):

@@ -18,7 +18,7 @@ from ..workers.messages import ViewFrame, WeightsUpdate
 from ..workers.views.weights import merge_histogram
 from .legend import LegendColumn
 from .panel import ViewPanel
-from .style import DIVERGING_LUT, SEQUENTIAL_LUT, PlotView, prepare_axes, run_color
+from .style import DIVERGING_LUT, SEQUENTIAL_LUT, LogAxis, PlotView, prepare_axes, run_color
 
 MAX_COLUMNS = 400  # older snapshots are thinned (every other one dropped) beyond this
 GRAD_TITLE = "Gradient norm per layer"
@@ -99,13 +99,12 @@ class WeightsPanel(ViewPanel):
         self.filter_note = pg.TextItem("No convolution layer in this network.", color="#777", anchor=(0.5, 0.5))
         self.filter_plot.addItem(self.filter_note)
 
-        self.grad_plot = self.view.addPlot(title=GRAD_TITLE)
+        self.grad_plot = self.view.addPlot(title=GRAD_TITLE, axisItems={"left": LogAxis("left")})
         prepare_axes(self.grad_plot)
         self.grad_plot.setLabel("bottom", "epoch")
         self.grad_plot.setLogMode(False, True)
-        # decade labels only, and fewer of them: in a short plot the log axis' labels ran into each other
+        # labels only where LogAxis puts them (decades first): in a short plot pyqtgraph's ran into each other
         self.grad_plot.getAxis("left").setStyle(maxTextLevel=0, autoReduceTextSpace=True)
-        self.grad_plot.getAxis("left").setTickDensity(0.5)
         self.grad_plot.showGrid(x=False, y=False)
         # beside the plot, not inside it: anchored top right it covered the newest epochs, and in a short dock it
         # was cut off after two of a CNN's four layers
