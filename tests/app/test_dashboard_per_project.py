@@ -203,6 +203,9 @@ def test_the_graph_tab_names_the_class_of_each_colour(qtbot: Any) -> None:
     legend = d.graph.key.legend
     assert [label.text for _sample, label in legend.items] == names
     assert legend.isVisible() and legend.width() > 40  # a real column beside the graph, not a collapsed one
+    # the count of wrong nodes is of the 400 drawn, not of Cora's 2,708 (that read as 98 % right)
+    title = d.graph.plot.titleLabel.text
+    assert " of the 400 shown (2,708 in the graph) wrong (red ring)" in title, title
 
 
 def test_a_big_graph_is_drawn_as_a_readable_piece() -> None:

@@ -89,14 +89,17 @@ class GraphPanel(ViewPanel):
                 for p, t in zip(shown, layout.true, strict=True)]
         sizes = np.where(layout.train, 17, 11)
         self.points.setData(pos=layout.positions, brush=brushes, pen=pens, size=sizes)
-        subset = (f" ({len(layout.nodes):,} of {layout.total_nodes:,} nodes shown)"
-                  if len(layout.nodes) < layout.total_nodes else "")
+        part = len(layout.nodes) < layout.total_nodes
+        subset = f" ({len(layout.nodes):,} of {layout.total_nodes:,} nodes shown)" if part else ""
         if update.predicted is None:
-            head = "Graph: nodes coloured by their true class"
+            head = f"Graph: nodes coloured by their true class{subset}"
         else:
+            # "50 wrong (400 of 2,708 nodes shown)" read as 50 of 2,708, about 98 % right beside a validation
+            # accuracy of 0.76: the count is of the nodes drawn, so say of how many
             n_wrong = int(np.sum(update.predicted != layout.true))
-            head = f"Epoch {update.epoch}: nodes coloured by predicted class — {n_wrong} wrong (red ring)"
-        self.plot.setTitle(f"{head}{subset}<br><span style='font-size:8pt'>large nodes: the labelled "
+            of = f" of the {len(layout.nodes):,} shown ({layout.total_nodes:,} in the graph)" if part else ""
+            head = f"Epoch {update.epoch}: nodes coloured by predicted class — {n_wrong}{of} wrong (red ring)"
+        self.plot.setTitle(f"{head}<br><span style='font-size:8pt'>large nodes: the labelled "
                            "training nodes the loss sees</span>")
         self.updates += 1
 
