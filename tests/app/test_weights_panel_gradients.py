@@ -76,6 +76,8 @@ def test_the_gradient_axis_labels_never_run_into_each_other(qtbot) -> None:  # t
             assert labelled, (lo, hi, height)
             gaps = np.diff(sorted(labelled)) * height / (hi - lo)  # pixels between neighbouring labels
             assert (gaps >= 14).all(), (lo, hi, height, labelled)
+    # a part of one decade too short for both of its multiples: the one that fits, at its true place
+    assert [round(10 ** v, 6) for v in axis.tickValues(np.log10(0.3), np.log10(0.45), 20)[0][1]] == [0.3]
     # decades first: 0.01 and 0.1 label a short 0.0035 ... 0.7 axis; a tall one adds 2 and 5 times them
     assert [round(v, 6) for v in axis.tickValues(-2.46, -0.16, 55)[0][1]] == [-2.0, -1.0]
     assert [round(10 ** v, 6) for v in axis.tickValues(-2.46, -0.16, 300)[0][1]] == [

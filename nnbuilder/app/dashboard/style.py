@@ -100,10 +100,14 @@ class LogAxis(pg.AxisItem):
             for multiples in ((1, 2, 5), (1, 2, 3, 4, 5, 6, 7, 8, 9)):
                 finer = at(multiples)
                 if not apart(finer):
+                    if not labelled:  # a part of one decade: as many of these as stand apart, from the bottom
+                        for v in finer:
+                            if not labelled or (v - labelled[-1]) * per_unit >= self.LINE:
+                                labelled.append(v)
                     break
                 labelled = finer
-        if not labelled:  # not even a 1-2-5 value in view (a sliver of one decade): the middle, to read by
-            labelled = [(lo + hi) / 2]
+        # (no multiple at all in view, a sliver zoomed in on: no label, since pyqtgraph prints each label
+        # with one significant digit and a label between multiples would misstate its value)
         marked = set(labelled)
         return [(1.0, labelled), (None, [v for v in at(tuple(range(1, 10))) if v not in marked])]
 
