@@ -63,3 +63,9 @@ def test_a_forecast_is_shown_in_kw_with_its_true_values(qtbot) -> None:  # type:
     assert f"predicted {bars[0]:.4g} … {bars[-1]:.4g}" in text and f"true {true_kw[0]:.4g}" in text and "kW" in text
     low, high = panel.bar_plot.viewRange()[1]
     assert low <= min(0.0, float(marks.min())) and high >= float(max(bars.max(), marks.max()))
+
+    panel.clear_answers()  # another project opened: nothing of the forecast stays behind
+    assert len(panel.truth_marks.getData()[0]) == 0 and len(panel.bars.opts["height"]) == 0
+    assert panel.bar_plot.getAxis("bottom")._tickLevels is None  # the +1 ... +10 step labels are gone
+    low, high = panel.bar_plot.viewRange()[1]
+    assert abs(low) < 0.05 and abs(high - 1.0) < 0.05 and "kW" not in panel.bar_plot.titleLabel.text

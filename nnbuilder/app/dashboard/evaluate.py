@@ -119,6 +119,10 @@ class EvaluatePanel(ViewPanel):
         self.sample_image.clear()
         self.bars.setOpts(x=[], height=[], width=0.7)
         self.truth_marks.clear()
+        # nothing of the last answer's axes either: another project opened after the power forecast kept its
+        # kW range and its +1 ... +10 step labels
+        self.bar_plot.getAxis("bottom").setTicks(None)
+        self.bar_plot.setYRange(0, 1)
         self.bar_plot.setTitle(IDLE_TITLE)
         self.set_available(self.predict_button.isEnabled())
 
