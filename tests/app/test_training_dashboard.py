@@ -348,3 +348,33 @@ def test_the_curves_log_scale_keeps_its_labels_apart(qtbot) -> None:  # type: ig
     assert [round(10 ** v, 6) for v in labelled] == [0.2, 0.5, 1.0]
     gaps = np.diff(labelled) * 200 / (0.0 - np.log10(0.12))
     assert (gaps >= 14).all()
+
+
+def test_the_curves_x_axis_labels_the_last_epoch(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A 5-epoch run's axis read 0.5 ... 4.5: pyqtgraph hid the label at the axis' end, half of it past the end."""
+    from PySide6.QtGui import QImage, QPainter
+
+    from nnbuilder.app.dashboard.curves import CurvesPanel
+
+    panel = CurvesPanel()
+    qtbot.addWidget(panel)
+    panel.resize(900, 300)
+    panel.show()
+    qtbot.waitExposed(panel)
+    for end in (5, 10, 40, 200):
+        for name in ("loss", "accuracy"):
+            plot = panel.ensure_plot(name)
+            plot.getViewBox().setRange(xRange=(0, end), yRange=(0, 1), padding=0.0)
+        qtbot.wait(20)
+        for name in ("loss", "accuracy"):
+            axis = panel.plots[name].getAxis("bottom")
+            image = QImage(10, 10, QImage.Format.Format_ARGB32)
+            painter = QPainter(image)
+            try:
+                specs = {text: rect for rect, _flags, text in axis.generateDrawSpecs(painter)[2]}
+            finally:
+                painter.end()
+            assert str(end) in specs, (name, end, list(specs))
+            # and whole: not cut off by the window's edge ("100" read "10")
+            visible = panel.view.mapToScene(panel.view.viewport().rect()).boundingRect()
+            assert visible.contains(axis.mapRectToScene(specs[str(end)])), (name, end)

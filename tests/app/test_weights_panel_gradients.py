@@ -83,3 +83,61 @@ def test_the_gradient_axis_labels_never_run_into_each_other(qtbot) -> None:  # t
     assert [round(10 ** v, 6) for v in axis.tickValues(-2.46, -0.16, 300)[0][1]] == [
         0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5]
 
+
+
+def test_a_short_wide_dock_puts_the_plots_side_by_side(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A default window's Training dock is ~230 px tall: in two rows each plot area was 20-30 px high and its
+    axis labels piled on each other. Side by side each gets the dock's height; a tall dock keeps two rows."""
+    panel = WeightsPanel()
+    qtbot.addWidget(panel)
+    panel.resize(1370, 230)
+    panel.show()
+    qtbot.waitExposed(panel)
+    for epoch in range(1, 6):
+        panel.add(_snapshot(epoch, {"neuron": 0.5 / epoch}))
+    panel.refresh()
+    qtbot.wait(50)
+    plots = [panel.hist_plot, panel.matrix_plot, panel.grad_plot]
+    boxes = [p.getViewBox().sceneBoundingRect() for p in plots]
+    assert all(box.height() >= 100 for box in boxes), [box.height() for box in boxes]
+    assert boxes[0].right() <= boxes[1].left() and boxes[1].right() <= boxes[2].left()  # one row, left to right
+    assert not panel.filter_plot.isVisible()  # no convolution: no empty filters panel in the row
+
+    panel.resize(1000, 700)  # the student drags the dock taller: two rows again
+    qtbot.wait(50)
+    hist, grad = (p.getViewBox().sceneBoundingRect() for p in (panel.hist_plot, panel.grad_plot))
+    assert grad.top() > hist.bottom() and grad.width() > 1.5 * hist.width()  # the gradients across the width
+
+
+def test_a_cnn_s_four_plots_and_the_gradient_legend_fit_a_short_dock(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Four plots in a row asked for their titles' full widths, more than the window had: the gradient legend
+    ran off the right edge. Titles now give way ("…", the whole title in the tooltip)."""
+    panel = WeightsPanel()
+    qtbot.addWidget(panel)
+    panel.resize(1100, 250)
+    panel.show()
+    qtbot.waitExposed(panel)
+    layers = ["conv1", "conv2", "hidden", "output"]
+    counts = np.zeros(32, dtype=np.float32)
+    counts[16] = 3
+    for epoch in range(1, 4):
+        panel.add(WeightsUpdate(epoch=epoch, position=float(epoch), histograms={"hidden": counts},
+                                hist_ranges={"hidden": 0.5}, matrices={"hidden": np.ones((64, 392), np.float32)},
+                                shapes={"hidden": (64, 1568)}, grad_norms={n: 0.5 for n in layers},
+                                filters=np.ones((16, 3, 3), np.float32), filters_layer="conv1"))
+    panel.refresh()
+    qtbot.wait(50)
+    assert panel.filter_plot.isVisible()
+    width = panel.view.width()
+    rows = {round(p.sceneBoundingRect().top()) for p in (panel.hist_plot, panel.matrix_plot, panel.filter_plot,
+                                                          panel.grad_plot)}
+    assert len(rows) == 1  # side by side
+    for plot in (panel.hist_plot, panel.matrix_plot, panel.filter_plot, panel.grad_plot):
+        assert plot.sceneBoundingRect().right() <= width + 1, plot.titleLabel.text
+        title = plot.titleLabel
+        assert title.itemRect().width() <= title.rect().width() + 1  # the title stays over its own plot
+        shown = title.item.toPlainText()
+        assert shown == title.text or (shown.endswith("…") and title.toolTip() == title.text)
+    assert panel.grad_legend.sceneBoundingRect().right() <= width
+    assert [label.text for _, label in panel.grad_legend.items] == layers
+    assert panel.matrix_plot.titleLabel.text.startswith("Weight matrix: hidden 64×1568")

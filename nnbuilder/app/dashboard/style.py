@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 
 RUN_COLORS = [
     (31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
@@ -49,6 +50,84 @@ SEQUENTIAL_LUT = pg.colormap.get("viridis").getLookupTable(nPts=256)
 CONFUSION_LUT = _lut([(0.0, (255, 255, 255)), (1.0, (8, 69, 148))])
 
 
+class ElidedTitle(pg.LabelItem):
+    """A plot title that ends in "…" when its plot is narrower than the text, instead of widening the plot.
+
+    pyqtgraph makes a title's full width its plot's minimum width. Side by side in a short dock, the Weights
+    tab's titles ("Weight matrix: hidden 64×1568 (±0.47, shown at 64×392)") asked for more than the window's
+    width, and the last plot's legend ran off its right edge. The whole title stays in ``text`` and in the
+    tooltip; the plot may shrink to ``MIN_WIDTH`` for it.
+    """
+
+    MIN_WIDTH = 80.0
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._full = ""
+        self._natural = 0.0  # the whole title's width
+        self._fitted_to = -1.0
+        self._fitting = False
+        super().__init__(*args, **kwargs)
+
+    def setText(self, text: str, **args: Any) -> None:  # noqa: N802 (pyqtgraph's name)
+        self._full = str(text)
+        self._fit(force=True, **args)
+
+    def _fit(self, force: bool = False, **args: Any) -> None:
+        room = self.rect().width()
+        if self._fitting or (not force and room == self._fitted_to):
+            return
+        self._fitting = True
+        try:
+            super().setText(self._full, **args)
+            self._natural = self.itemRect().width()
+            shown = self._full
+            while room > 0 and self.itemRect().width() > room and len(shown) > 1:
+                keep = max(1, min(len(shown) - 1, int(len(shown) * room / self.itemRect().width()) - 1))
+                shown = shown[:keep].rstrip()
+                super().setText(shown + "…")
+            self._fitted_to = room
+            self.setToolTip(self._full if shown != self._full else "")
+        finally:
+            self.text = self._full
+            self._fitting = False
+        self.updateMin()
+
+    def resizeEvent(self, ev: Any) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(ev)
+        self._fit()
+
+    def updateMin(self) -> None:  # noqa: N802 (pyqtgraph's name)
+        super().updateMin()
+        if self._fitting:
+            return
+        height = self.itemRect().height()
+        natural = max(self._natural, self.itemRect().width())
+        self.setMinimumWidth(min(natural, self.MIN_WIDTH))
+        self._sizeHint[Qt.SizeHint.MinimumSize] = (min(natural, self.MIN_WIDTH), height)
+        self._sizeHint[Qt.SizeHint.PreferredSize] = (natural, height)
+        self.updateGeometry()
+
+
+def elide_title(plot: pg.PlotItem) -> None:
+    """Give ``plot`` an ``ElidedTitle`` in place of pyqtgraph's, keeping its text and visibility."""
+    old = plot.titleLabel
+    if isinstance(old, ElidedTitle):
+        return
+    new = ElidedTitle("", size="11pt", parent=plot)
+    plot.layout.removeItem(old)
+    if old.scene() is not None:
+        old.scene().removeItem(old)
+    plot.layout.addItem(new, 0, 1)
+    new.setMaximumHeight(old.maximumHeight())
+    new.setVisible(old.isVisible())
+    plot.titleLabel = new
+    if old.text:
+        new.setText(old.text)
+
+
+LABEL_OVERHANG = 14  # px an x-axis label may reach past either end of its axis: half of "1,000"
+
+
 def prepare_axes(plot: pg.PlotItem) -> None:
     """Plain numbers on the axes (no "×0.001" prefixes: students read weights, not SI units), each axis
     rendered to a pixmap and reused until its range changes.
@@ -63,6 +142,14 @@ def prepare_axes(plot: pg.PlotItem) -> None:
         if axis is not None:
             axis.enableAutoSIPrefix(False)
             axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+    # The label at the right end of an x axis (the last epoch of a run) reaches past the axis by half its width,
+    # and pyqtgraph hides every label that does: a 5-epoch run's axis read 0.5 ... 4.5 and never 5. Let such a
+    # label reach a little past the end (the axis' cached pixmap grows by as much).
+    # The plot keeps as much room on its right, or a plot at the window's edge cut "100" down to "10".
+    plot.getAxis("bottom").setStyle(hideOverlappingLabels=LABEL_OVERHANG)
+    elide_title(plot)
+    left, top, right, bottom = plot.layout.getContentsMargins()
+    plot.layout.setContentsMargins(left, top, max(right, LABEL_OVERHANG), bottom)
 
 
 class LogAxis(pg.AxisItem):

@@ -12,13 +12,14 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ..workers.messages import ViewFrame, WeightsUpdate
 from ..workers.views.weights import merge_histogram
 from .legend import LegendColumn
 from .panel import ViewPanel
-from .style import DIVERGING_LUT, SEQUENTIAL_LUT, LogAxis, PlotView, prepare_axes, run_color
+from .style import DIVERGING_LUT, SEQUENTIAL_LUT, LogAxis, PlotView, elide_title, prepare_axes, run_color
 
 MAX_COLUMNS = 400  # older snapshots are thinned (every other one dropped) beyond this
 GRAD_TITLE = "Gradient norm per layer"
@@ -70,7 +71,7 @@ class WeightsPanel(ViewPanel):
         top.addWidget(self.dead_label)
 
         self.view = PlotView()
-        self.hist_plot = self.view.addPlot(title="Weight distribution over time")
+        self.hist_plot = self.view.addPlot(title="Weight distribution")
         prepare_axes(self.hist_plot)
         self.hist_plot.setLabel("bottom", "snapshot")
         self.hist_plot.setLabel("left", "weight value")
@@ -89,6 +90,7 @@ class WeightsPanel(ViewPanel):
         self.view.nextRow()
 
         self.filter_plot = self.view.addPlot(title="First convolution layer's filters")
+        elide_title(self.filter_plot)
         self.filter_plot.hideAxis("left")
         self.filter_plot.hideAxis("bottom")
         self.filter_plot.invertY(True)
@@ -112,6 +114,7 @@ class WeightsPanel(ViewPanel):
                                         labelTextColor="#222").legend
 
         self._with_filters = True
+        self._wide = False
         self._arrange(False)  # the filters appear only for networks with a convolution
 
         layout = QVBoxLayout(self)
@@ -167,22 +170,46 @@ class WeightsPanel(ViewPanel):
         self.dead_label.clear()
         self.dirty = True
 
-    def _arrange(self, with_filters: bool) -> None:
-        """Second row: filters beside the gradient norms, or the gradient norms across the whole width (an
-        empty filters panel for a network without convolutions said nothing)."""
-        if with_filters == self._with_filters:
+    WIDE_BELOW = 300  # px of plot height under which the plots stand in one row (two rows were unreadable)
+
+    def _arrange(self, with_filters: bool | None = None, wide: bool | None = None) -> None:
+        """Two rows (histogram and matrix; filters beside the gradient norms, or the gradient norms across the
+        whole width: an empty filters panel for a network without convolutions said nothing), or all of them
+        in one row when the dock is short and wide.
+
+        In the window's default layout the Training dock is ~200 px tall and over 1,000 px wide: in two rows
+        each plot area was 20-30 px high, its axis labels (5, 0, -5) piled on each other and the heatmaps
+        were slivers. Side by side each plot gets the whole height.
+        """
+        with_filters = self._with_filters if with_filters is None else with_filters
+        wide = self._wide if wide is None else wide
+        if (with_filters, wide) == (self._with_filters, self._wide) and self.grad_plot in self.view.ci.items:
             return
-        self._with_filters = with_filters
+        self._with_filters, self._wide = with_filters, wide
         layout = self.view.ci
-        for item in (self.filter_plot, self.grad_plot):
+        plots = [self.hist_plot, self.matrix_plot, self.filter_plot, self.grad_plot]
+        for item in plots:
             if item in layout.items:
                 layout.removeItem(item)
-        if with_filters:
-            layout.addItem(self.filter_plot, row=1, col=0)
-            layout.addItem(self.grad_plot, row=1, col=1)
+        if not with_filters:
+            plots.remove(self.filter_plot)
+        if wide:
+            for col, item in enumerate(plots):
+                layout.addItem(item, row=0, col=col)
         else:
-            layout.addItem(self.grad_plot, row=1, col=0, colspan=2)
+            layout.addItem(self.hist_plot, row=0, col=0)
+            layout.addItem(self.matrix_plot, row=0, col=1)
+            if with_filters:
+                layout.addItem(self.filter_plot, row=1, col=0)
+                layout.addItem(self.grad_plot, row=1, col=1)
+            else:
+                layout.addItem(self.grad_plot, row=1, col=0, colspan=2)
         self.filter_plot.setVisible(with_filters)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        size = self.view.size()
+        self._arrange(wide=size.height() < self.WIDE_BELOW and size.width() >= 2.5 * size.height())
 
     def add(self, update: WeightsUpdate) -> None:
         """Store one snapshot (cheap); drawing happens in ``refresh``."""
@@ -221,7 +248,7 @@ class WeightsPanel(ViewPanel):
             img = hist.image()
             self.hist_image.setImage(img, levels=(0.0, 1.0), autoLevels=False)
             self.hist_image.setRect(QRectF(0, -hist.range, img.shape[1], 2 * hist.range))
-            self.hist_plot.setTitle(f"Weight distribution over time: {layer} (epoch {self._epoch})")
+            self.hist_plot.setTitle(f"Weight distribution: {layer} (epoch {self._epoch})")
         matrix = self._matrices.get(layer)
         if matrix is not None:
             finite = matrix[np.isfinite(matrix)]
