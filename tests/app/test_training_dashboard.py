@@ -378,3 +378,38 @@ def test_the_curves_x_axis_labels_the_last_epoch(qtbot) -> None:  # type: ignore
             # and whole: not cut off by the window's edge ("100" read "10")
             visible = panel.view.mapToScene(panel.view.viewport().rect()).boundingRect()
             assert visible.contains(axis.mapRectToScene(specs[str(end)])), (name, end)
+
+
+def test_a_gan_s_four_curve_plots_stand_in_one_row_in_a_short_dock(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """In a default window's Training dock a GAN's four plots in two rows were ~40 px high each, their axis
+    labels piled on each other; side by side each gets the dock's height. A tall dock keeps two a row."""
+    from nnbuilder.app.dashboard.curves import CurvesPanel
+
+    panel = CurvesPanel()
+    qtbot.addWidget(panel)
+    panel.resize(1370, 230)
+    panel.show()
+    qtbot.waitExposed(panel)
+    for key in ("loss_D", "loss_G", "D_x", "D_G_z", "modes", "high_quality"):
+        panel.ensure_key(key)
+    qtbot.wait(50)
+    assert list(panel.plots) == ["loss", "d_output", "modes", "high_quality"]
+    boxes = [plot.getViewBox().sceneBoundingRect() for plot in panel.plots.values()]
+    assert len({round(box.top()) for box in boxes}) == 1  # one row
+    assert all(box.height() >= 100 for box in boxes), [box.height() for box in boxes]
+    assert all(a.right() <= b.left() for a, b in zip(boxes, boxes[1:], strict=False))
+    widths = [plot.sceneBoundingRect().width() for plot in panel.plots.values()]
+    assert max(widths) - min(widths) < 2, widths  # even columns: the loss plot was squeezed to 70 px
+    assert panel.key.sceneBoundingRect().bottom() <= boxes[0].top()  # the caption above them, whole
+
+    panel.resize(1370, 700)  # the student drags the dock taller: two a row again
+    qtbot.wait(50)
+    tops = sorted({round(plot.getViewBox().sceneBoundingRect().top()) for plot in panel.plots.values()})
+    assert len(tops) == 2
+
+    panel.resize(1370, 230)
+    qtbot.wait(50)
+    panel.clear_runs()  # another project: the loss plot alone, across the row as before
+    qtbot.wait(50)
+    assert list(panel.plots) == ["loss"]
+    assert panel.plots["loss"].getViewBox().sceneBoundingRect().height() >= 100

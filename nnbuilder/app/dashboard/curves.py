@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ..workers.messages import ViewFrame
@@ -21,8 +22,9 @@ from .runs import SERIES_NAMES, SHARED_PLOTS, RunRecord, base_key, plot_name
 from .style import LogAxis, PlotView, prepare_axes, run_color
 
 _TITLES = {"loss": "Loss", "accuracy": "Accuracy", "mae": "Mean absolute error", "mse": "Mean squared error",
-           "d_output": "D's mean output: on real (x) and generated (G(z)) samples", "modes": "Modes covered (of the data set's modes)",
-           "high_quality": "High-quality samples (share within 3 std of a mode)"}
+           # short: in a short dock four plots share a row, and the legend names D(x) real and D(G(z)) generated
+           "d_output": "D's output", "modes": "Modes covered",
+           "high_quality": "High-quality share"}  # within 3 std of a mode
 # Colours of the values that share a plot: fixed per value, so "loss D" is the same red in every run.
 _SERIES_COLORS = {"loss_D": run_color(3), "loss_G": run_color(0), "D_x": run_color(2), "D_G_z": run_color(4)}
 _COLUMNS = 2
@@ -87,6 +89,7 @@ class CurvesPanel(ViewPanel):
             "<span style='color:#555'>thin line: each batch (smoothed) · solid ●: training, per epoch · "
             "dashed ▲: validation, per epoch</span>", colspan=_COLUMNS, size="9pt")
         self.view.nextRow()
+        self._columns = _COLUMNS
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)
@@ -119,7 +122,8 @@ class CurvesPanel(ViewPanel):
         if plot is not None:
             return plot
         i = len(self.plots)
-        plot = self.view.addPlot(row=1 + i // _COLUMNS, col=i % _COLUMNS, title=_title(name),
+        columns = self._columns
+        plot = self.view.addPlot(row=1 + i // columns, col=i % columns, title=_title(name),
                                  axisItems={"left": LogAxis("left")})  # log scale: labels that stay apart
         plot.setLabel("bottom", "epoch")
         plot.showGrid(x=False, y=False)  # grid lines cost 2/3 of a repaint (alpha-blended over the area)
@@ -144,7 +148,52 @@ class CurvesPanel(ViewPanel):
         if name not in SHARED_PLOTS.values():
             self.ensure_key(name)
         self._drawn.clear()
+        self._arrange()  # a third plot in a short dock: all of them in one row
         return plot
+
+    # -- arrangement ----------------------------------------------------------------------------------------
+    WIDE_BELOW = 300  # px of height under which more than two plots stand in one row
+
+    def _wanted_columns(self) -> int:
+        """Two plots a row, or all of them (up to four) in one row when the dock is short and wide: a GAN's
+        four plots in two rows of a default window's Training dock were ~40 px high each, their axis labels
+        (8, 6, 4, 2, 0) piled on each other."""
+        n = len(self.plots)
+        size = self.view.size()
+        if n > _COLUMNS and size.height() < self.WIDE_BELOW and size.width() >= 2.5 * size.height():
+            return min(n, 4)
+        return _COLUMNS
+
+    def _arrange(self) -> None:
+        columns = self._wanted_columns()
+        if columns == self._columns:
+            self._even_columns()
+            return
+        self._columns = columns
+        layout = self.view.ci
+        plots = list(self.plots.values())
+        for item in [self.key, *plots]:
+            if item in layout.items:
+                layout.removeItem(item)
+        layout.addItem(self.key, row=0, col=0, colspan=columns)
+        for i, plot in enumerate(plots):
+            layout.addItem(plot, row=1 + i // columns, col=i % columns)
+        self._even_columns()
+
+    def _even_columns(self) -> None:
+        """Columns of equal width: sized by their titles and legends, a GAN's loss plot (short title, two legend
+        entries) was squeezed to 70 px beside the long-titled D(x) plot, its epoch labels run together."""
+        grid = self.view.ci.layout
+        left, _top, right, _bottom = grid.getContentsMargins()
+        columns = self._columns
+        room = self.view.width() - left - right - grid.horizontalSpacing() * (columns - 1)
+        width = max(1.0, room / columns)
+        for c in range(max(grid.columnCount(), 4)):
+            grid.setColumnFixedWidth(c, width if c < columns else 0.0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._arrange()
 
     def ensure_key(self, key: str) -> None:
         """Curves for value ``key`` (a base log key such as 'loss' or 'loss_G') in every known run."""
@@ -281,6 +330,8 @@ class CurvesPanel(ViewPanel):
             self.view.removeItem(self.plots.pop(name))
             self._cursor_lines.pop(name, None)
             self._spares.pop(name, None)
+        self._columns = 0  # arranged anew for the plots that are left
+        self._arrange()
         # ...and so do the values: a GAN's loss D / loss G or D(x) must not come back for the next project's run
         self._keys = {"loss": []}
         self.ensure_key("loss")
