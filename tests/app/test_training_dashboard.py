@@ -413,3 +413,67 @@ def test_a_gan_s_four_curve_plots_stand_in_one_row_in_a_short_dock(qtbot) -> Non
     qtbot.wait(50)
     assert list(panel.plots) == ["loss"]
     assert panel.plots["loss"].getViewBox().sceneBoundingRect().height() >= 100
+
+
+def test_the_decision_boundary_is_as_wide_as_its_data(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Axes locked 1:1 in a short, wide dock stretched the x axis instead: the spiral (±6) sat in the middle of
+    an axis from -55 to 55. The plot is now as wide as the data at its height, centred, its key beside it."""
+    from nnbuilder.app.dashboard.boundary import BoundaryPanel
+    from nnbuilder.app.workers.messages import BoundaryUpdate, DataView
+
+    panel = BoundaryPanel()
+    qtbot.addWidget(panel)
+    panel.resize(1370, 230)
+    panel.show()
+    qtbot.waitExposed(panel)
+    rng = np.random.default_rng(0)
+    points = rng.uniform(-6, 6, (200, 2)).astype(np.float32)
+    labels = (points[:, 0] > 0).astype(np.int64)
+    panel.set_data(DataView("spiral", "classification", "boundary", (2,), ["0", "1"], 160, 40, 0,
+                            train_points=points[:160], train_labels=labels[:160], held_points=points[160:],
+                            held_labels=labels[160:], extent=(-6.0, 6.0, -6.0, 6.0)))
+    panel.set_boundary(BoundaryUpdate(np.full((20, 20), 0.5, np.float32), (-6.0, 6.0, -6.0, 6.0), 1, 1.0))
+    panel.refresh()
+    qtbot.wait(50)
+    (x0, x1), (y0, y1) = panel.plot.getViewBox().viewRange()
+    assert -8 < x0 < -5.5 and 5.5 < x1 < 8, (x0, x1)  # the data's range, not -55 ... 55
+    assert -8 < y0 < -5.5 and 5.5 < y1 < 8, (y0, y1)
+    plot = panel.plot.sceneBoundingRect()
+    middle = panel.view.width() / 2
+    assert abs(plot.center().x() - middle) < 0.1 * panel.view.width()  # centred in the tab
+    key = panel.legend.sceneBoundingRect()
+    assert not key.intersects(panel.plot.getViewBox().sceneBoundingRect())  # the key beside the data
+
+    panel.resize(400, 700)  # tall and narrow: the width limits the plot, the y range grows instead
+    qtbot.wait(50)
+    (x0, x1), (y0, y1) = panel.plot.getViewBox().viewRange()
+    assert -8 < x0 < -5.5 and 5.5 < x1 < 8 and y1 - y0 > 16, (x0, x1, y0, y1)
+
+
+def test_a_narrow_plot_s_title_keeps_its_epoch(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A title too wide for its plot ends in '…' instead of widening the plot, and keeps its closing
+    '(epoch N)', the part that changes; the whole title stays in the tooltip."""
+    import pyqtgraph as pg
+
+    from nnbuilder.app.dashboard.style import prepare_axes
+
+    view = pg.GraphicsLayoutWidget()
+    qtbot.addWidget(view)
+    plot = view.addPlot(title="Decision boundary")
+    prepare_axes(plot)
+    view.resize(230, 200)
+    view.show()
+    qtbot.waitExposed(view)
+    plot.setTitle("Decision boundary (epoch 100)")
+    qtbot.wait(20)
+    title = plot.titleLabel
+    shown = title.item.toPlainText()
+    assert shown.endswith("… (epoch 100)") and shown.startswith("Dec"), shown
+    assert title.itemRect().width() <= title.rect().width() + 1
+    assert title.text == title.toolTip() == "Decision boundary (epoch 100)"
+    view.resize(600, 200)  # room again: the whole title, no tooltip
+    qtbot.wait(20)
+    assert title.item.toPlainText() == "Decision boundary (epoch 100)" and title.toolTip() == ""
+    view.resize(160, 200)  # room for the epoch only: no stump of a word before it
+    qtbot.wait(20)
+    assert title.item.toPlainText() == "(epoch 100)"

@@ -81,10 +81,26 @@ class ElidedTitle(pg.LabelItem):
             super().setText(self._full, **args)
             self._natural = self.itemRect().width()
             shown = self._full
-            while room > 0 and self.itemRect().width() > room and len(shown) > 1:
-                keep = max(1, min(len(shown) - 1, int(len(shown) * room / self.itemRect().width()) - 1))
-                shown = shown[:keep].rstrip()
-                super().setText(shown + "…")
+            # "Decision boundary (epoch 100)": the epoch is what changes, so a closing "(...)" stays when it can
+            head, tail = shown, ""
+            if shown.endswith(")") and " (" in shown:
+                cut = shown.rindex(" (")
+                head, tail = shown[:cut], shown[cut:]
+            if room > 0 and self._natural > room:
+                for ending, text in (((tail, head), ("", shown)) if tail else (("", shown),)):
+                    lo, hi = 1, len(text)  # the longest start of ``text`` that fits with "…" and the ending
+                    while lo < hi:
+                        mid = (lo + hi + 1) // 2
+                        super().setText(text[:mid].rstrip() + "…" + ending)
+                        if self.itemRect().width() <= room:
+                            lo = mid
+                        else:
+                            hi = mid - 1
+                    # "De… (epoch 100)" says less than "(epoch 100)" alone
+                    shown = text[:lo].rstrip() + "…" + ending if lo >= 4 or not ending else ending.strip()
+                    super().setText(shown)
+                    if self.itemRect().width() <= room:
+                        break  # else the ending alone is too wide: shorten from the end instead
             self._fitted_to = room
             self.setToolTip(self._full if shown != self._full else "")
         finally:
