@@ -477,3 +477,41 @@ def test_a_narrow_plot_s_title_keeps_its_epoch(qtbot) -> None:  # type: ignore[n
     view.resize(160, 200)  # room for the epoch only: no stump of a word before it
     qtbot.wait(20)
     assert title.item.toPlainText() == "(epoch 100)"
+
+
+def test_the_gan_lab_and_test_tabs_fit_a_short_dock(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """With the GAN Lab (or the Test tab) current, the dashboard grew to its preferred 627 px inside a 290 px
+    dock (their word-wrapped labels gave it a height for each width): the lower half of the plane and the
+    step buttons were below the dock's edge."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QScrollArea
+
+    from nnbuilder.app.workers.messages import DataView
+
+    dash = Dashboard()
+    dash.setMinimumSize(560, 300)  # as the training controller sets it
+    scroller = QScrollArea()
+    scroller.setWidgetResizable(True)
+    scroller.setWidget(dash)
+    qtbot.addWidget(scroller)
+    scroller.resize(1370, 330)
+    scroller.show()
+    qtbot.waitExposed(scroller)
+    dash.set_project_kind("gan")
+    dash.begin_run("run 1")
+    points = np.random.default_rng(0).normal(size=(100, 2)).astype(np.float32)
+    dash.set_data_view(DataView("ring8", "gan", "points", (2,), None, 100, 0, 0, train_points=points,
+                                extent=(-2.5, 2.5, -2.5, 2.5), views=["samples", "gan_lab"], kind="gan"))
+    for name in ("GAN Lab", "Test"):
+        index = next(i for i in range(dash.tabs.count()) if dash.tabs.tabText(i) == name)
+        dash.tabs.setTabVisible(index, True)
+        dash.tabs.setCurrentIndex(index)
+        qtbot.wait(50)
+        assert dash.height() <= scroller.viewport().height() + 1, (name, dash.height())
+    lab = dash.tabs.widget(next(i for i in range(dash.tabs.count()) if dash.tabs.tabText(i) == "GAN Lab"))
+    dash.tabs.setCurrentWidget(lab)
+    qtbot.wait(50)
+    viewport = scroller.viewport().rect()
+    for button in lab.buttons.values():  # the step buttons: on screen, not below the dock's edge
+        corner = button.mapTo(scroller.viewport(), QPoint(button.width(), button.height()))
+        assert viewport.contains(corner), (button.text(), corner, viewport)

@@ -11,7 +11,7 @@ so a class can watch one move of each player at a time.
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ..workers.messages import DataView, GanLabFrame, ViewFrame
@@ -35,6 +35,22 @@ _KEY = (f"<span style='color:{_hex(REAL_COLOR)}'>●</span> real data<br>"
         f"<span style='color:{_hex(FAKE_COLOR)}'>fake</span>")
 
 
+class _SideText(pg.LabelItem):
+    """The key and the numbers beside the plane, which never make the plane's row taller than the tab.
+
+    pyqtgraph makes a label's text height its minimum height. Fifteen lines asked for more than a default
+    window's Training dock has, so the whole row grew past the tab and the lower half of the plane was cut
+    off; now only the last lines of the text are, in a dock that short.
+    """
+
+    def updateMin(self) -> None:  # noqa: N802 (pyqtgraph's name)
+        super().updateMin()
+        self.setMinimumHeight(0)
+        hint = self._sizeHint[Qt.SizeHint.MinimumSize]
+        self._sizeHint[Qt.SizeHint.MinimumSize] = (hint[0], 0)
+        self.updateGeometry()
+
+
 class GanLabPanel(ViewPanel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -54,7 +70,8 @@ class GanLabPanel(ViewPanel):
         for item in (self.real_points, self.arrows, self.fake_points):
             self.plot.addItem(item)
         # the key and the numbers beside the plane, where an aspect-locked plot leaves room anyway
-        self.side = self.view.addLabel("", row=0, col=1, justify="left", size="9pt", color="#222")
+        self.side = _SideText("", justify="left", size="9pt", color="#222")
+        self.view.addItem(self.side, row=0, col=1)
         self.side.setMinimumWidth(300)
         self.side.setText(_KEY, size="9pt", color="#222")
         self.view.ci.layout.setColumnStretchFactor(0, 3)

@@ -36,6 +36,16 @@ class ViewPanel(QWidget):
         super().__init__(parent)
         self.dirty = False
 
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt's name)
+        """No: a panel takes the height its tab has.
+
+        A word-wrapped label (the GAN Lab's step hint, the Test tab's answers) gives a panel a height for
+        each width; the tab stack then asks every page for its preferred height, and the scroll area around
+        the dashboard made it that tall (627 px in a 290 px dock): the GAN Lab's plane, its step buttons and
+        the Test tab's buttons ended below the dock's edge.
+        """
+        return False
+
     def begin_run(self, label: str) -> None:
         """A new run starts; forget what only made sense for the previous one."""
 
