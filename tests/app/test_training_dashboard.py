@@ -515,3 +515,24 @@ def test_the_gan_lab_and_test_tabs_fit_a_short_dock(qtbot) -> None:  # type: ign
     for button in lab.buttons.values():  # the step buttons: on screen, not below the dock's edge
         corner = button.mapTo(scroller.viewport(), QPoint(button.width(), button.height()))
         assert viewport.contains(corner), (button.text(), corner, viewport)
+
+
+@pytest.mark.parametrize("panel_name", ["samples", "gan_lab"])
+def test_the_gan_planes_are_as_wide_as_their_data(qtbot, panel_name: str) -> None:  # type: ignore[no-untyped-def]
+    """The ring (±2.5) on the Samples and GAN Lab tabs sat on an x axis from -20 to 20 in a short, wide dock."""
+    from nnbuilder.app.dashboard.gan_lab import GanLabPanel
+    from nnbuilder.app.dashboard.samples import SamplesPanel
+    from nnbuilder.app.workers.messages import DataView
+
+    panel = SamplesPanel() if panel_name == "samples" else GanLabPanel()
+    qtbot.addWidget(panel)
+    panel.resize(1370, 260)
+    panel.show()
+    qtbot.waitExposed(panel)
+    points = np.random.default_rng(0).normal(size=(100, 2)).astype(np.float32)
+    panel.set_data(DataView("ring8", "gan", "points", (2,), None, 100, 0, 0, train_points=points,
+                            extent=(-2.5, 2.5, -2.5, 2.5), views=["samples", "gan_lab"], kind="gan"))
+    qtbot.wait(50)
+    (x0, x1), (y0, y1) = panel.plot.getViewBox().viewRange()
+    assert -3.5 < x0 < -2.4 and 2.4 < x1 < 3.5, (x0, x1)
+    assert -3.5 < y0 < -2.4 and 2.4 < y1 < 3.5, (y0, y1)

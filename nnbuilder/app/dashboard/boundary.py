@@ -8,26 +8,13 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, QTimer
-from PySide6.QtGui import QResizeEvent, QShowEvent
-from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import QRectF
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ..workers.messages import BoundaryUpdate, DataView, ViewFrame
 from .legend import LegendColumn
 from .panel import ViewPanel
-from .style import BOUNDARY_LUT, CLASS_COLORS, PlotView, class_color, prepare_axes
-
-_UNLIMITED = 16777215.0  # Qt's QWIDGETSIZE_MAX
-
-
-class _Blank(pg.GraphicsWidget):
-    """Empty room that grows: one each side of the boundary plots centres them."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.setMinimumWidth(0)
-        self.setPreferredWidth(0)
+from .style import BOUNDARY_LUT, CLASS_COLORS, UNLIMITED, Blank, DataWidth, PlotView, class_color, prepare_axes
 
 
 class BoundaryPanel(ViewPanel):
@@ -67,14 +54,10 @@ class BoundaryPanel(ViewPanel):
         # the plots in columns 1 and 2, between two stretching blanks: centred once they are as wide as the data
         for plot in (self.plot, self.plot_b):
             self.view.ci.removeItem(plot)
-        for col, item in enumerate((_Blank(), self.plot, self.plot_b, _Blank())):
+        for col, item in enumerate((Blank(), self.plot, self.plot_b, Blank())):
             self.view.ci.addItem(item, row=0, col=col)
-        self._fit_timer = QTimer(self)
-        self._fit_timer.setSingleShot(True)
-        self._fit_timer.setInterval(0)
-        self._fit_timer.timeout.connect(self._fit_width)
-        for plot in (self.plot, self.plot_b):  # its height changes with the dock and the banners above it
-            plot.getViewBox().sigResized.connect(self._fit_timer.start)
+        self._fit = DataWidth(self, [self.plot, self.plot_b], self._room)
+        self._fold_compared_column()
         self._compare: tuple[BoundaryUpdate, str, str] | None = None
         self._compare_data: DataView | None = None
         layout = QVBoxLayout(self)
@@ -98,48 +81,27 @@ class BoundaryPanel(ViewPanel):
             return
         self._set_points(info, self.train_points, self.held_points)
         self.extent = info.extent
+        self._fit.set_extent(info.extent)
         if info.extent is not None:
             x0, x1, y0, y1 = info.extent
             for plot in (self.plot, self.plot_b):  # not linked: two aspect-locked links feed back and run away
                 plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.02)
-        self._fit_timer.start()
         self.dirty = True
 
-    def _fit_width(self) -> None:
-        """Each plot no wider than its data at the plot's height, centred in the tab.
+    def _room(self) -> float:
+        """The width each shown plot may take: the tab's, shared by the plots shown."""
+        left, _top, right, _bottom = self.view.ci.layout.getContentsMargins()
+        shown = 2 if self.plot_b.isVisible() else 1
+        return (self.view.width() - left - right) / shown
 
-        The axes are locked 1:1, so a plot wider than the data's shape widens the x range instead: in a short,
-        wide Training dock the spiral (±6) sat in the middle of an axis running from -55 to 55, and the
-        perceptron's blobs in one from -40 to 40.
-        """
+    def _fold_compared_column(self) -> None:
+        """A hidden compared plot still held its minimum width in the layout, taken from the one shown."""
         grid = self.view.ci.layout
-        left, _top, right, _bottom = grid.getContentsMargins()
-        plots = [p for p in (self.plot, self.plot_b) if p.isVisible()]
-        for plot in (self.plot, self.plot_b):
-            box = plot.getViewBox()
-            if self.extent is None or box.height() <= 0:
-                plot.setMaximumWidth(_UNLIMITED)
-                continue
-            x0, x1, y0, y1 = self.extent
-            data_width = box.height() * (x1 - x0) / max(y1 - y0, 1e-12) * 1.04  # setRange's 2 % each side
-            around = plot.geometry().width() - box.width()  # the y axis, the key, the margins
-            room = (self.view.width() - left - right) / max(1, len(plots))
-            width = min(max(data_width + around + 1.0, 120.0), room)  # never more than the tab has
-            plot.setMaximumWidth(width)
-        # a hidden compared plot still held its minimum width in the layout, taken from the one shown
         if self.plot_b.isVisible():
             grid.setColumnMinimumWidth(2, 0.0)
-            grid.setColumnMaximumWidth(2, _UNLIMITED)
+            grid.setColumnMaximumWidth(2, UNLIMITED)
         else:
             grid.setColumnFixedWidth(2, 0.0)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
-        super().resizeEvent(event)
-        self._fit_timer.start()  # once the plots have their new height
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
-        super().showEvent(event)
-        self._fit_timer.start()
 
     def _set_points(self, info: DataView, train: pg.ScatterPlotItem, held: pg.ScatterPlotItem) -> None:
         if info.train_points is None or info.train_labels is None:
@@ -161,8 +123,10 @@ class BoundaryPanel(ViewPanel):
         self.held_points.clear()
         self._compare = None
         self.plot_b.setVisible(False)
+        self._fold_compared_column()
         self._pending = None
         self.extent = None
+        self._fit.set_extent(None)
         self.plot.setTitle("Decision boundary")
 
     def add_frame(self, frame: ViewFrame) -> None:
@@ -192,7 +156,8 @@ class BoundaryPanel(ViewPanel):
         compare = self._compare
         if self.plot_b.isVisible() != (compare is not None):
             self.plot_b.setVisible(compare is not None)
-            self._fit_timer.start()
+            self._fold_compared_column()
+            self._fit.fit()
         if compare is not None:
             other, title_a, title_b = compare
             self._paint(self.image_b, other)

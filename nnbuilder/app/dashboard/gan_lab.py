@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from ..workers.messages import DataView, GanLabFrame, ViewFrame
 from ..workers.views.gan import arrow_segments
 from .panel import ViewPanel
-from .style import FAKE_COLOR, GAN_LAB_LUT, REAL_COLOR, PlotView, move_points, prepare_axes
+from .style import FAKE_COLOR, GAN_LAB_LUT, REAL_COLOR, Blank, DataWidth, PlotView, move_points, prepare_axes
 
 STEP_BUTTONS = (("D", "Step D", "Train the discriminator for one step (the generator stays as it is)."),
                 ("G", "Step G", "Train the generator for one step (the discriminator stays as it is)."),
@@ -74,8 +74,13 @@ class GanLabPanel(ViewPanel):
         self.view.addItem(self.side, row=0, col=1)
         self.side.setMinimumWidth(300)
         self.side.setText(_KEY, size="9pt", color="#222")
-        self.view.ci.layout.setColumnStretchFactor(0, 3)
-        self.view.ci.layout.setColumnStretchFactor(1, 2)
+        # the plane as wide as the data at its height, its key right beside it, the two centred in the tab
+        for item in (self.plot, self.side):
+            self.view.ci.removeItem(item)
+        for col, item in enumerate((Blank(), self.plot, self.side, Blank())):
+            self.view.ci.addItem(item, row=0, col=col)
+        self.side.setMaximumWidth(self.side.minimumWidth() + 60)
+        self._fit = DataWidth(self, [self.plot], self._room)
 
         self.buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()
@@ -118,9 +123,14 @@ class GanLabPanel(ViewPanel):
         if info.extent is not None:
             self._set_extent(info.extent)
 
+    def _room(self) -> float:
+        left, _top, right, _bottom = self.view.ci.layout.getContentsMargins()
+        return self.view.width() - left - right - self.side.minimumWidth()
+
     def _set_extent(self, extent: tuple[float, float, float, float]) -> None:
         if extent != self._extent:
             self._extent = extent
+            self._fit.set_extent(extent)
             x0, x1, y0, y1 = extent
             self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.02)
 
@@ -153,7 +163,7 @@ class GanLabPanel(ViewPanel):
         else:
             self.arrows.clear()
         # Each text change re-lays out the label (~1 ms, GIL held): only when the words change.
-        self._set_title(f"The game on the plane, epoch {frame.epoch}")
+        self._set_title(f"The game on the plane (epoch {frame.epoch})")
         lines = [_KEY, f"<br><b>Epoch {frame.epoch}</b>", f"D steps: {frame.d_steps:,}",
                  f"G steps: {frame.g_steps:,}"]
         if frame.modes_covered is not None and frame.modes:

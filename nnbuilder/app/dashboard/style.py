@@ -7,11 +7,13 @@ TensorFlow Playground (orange for class 0, blue for class 1) because students co
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import QSizePolicy, QWidget
 
 RUN_COLORS = [
     (31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
@@ -139,6 +141,65 @@ def elide_title(plot: pg.PlotItem) -> None:
     plot.titleLabel = new
     if old.text:
         new.setText(old.text)
+
+
+UNLIMITED = 16777215.0  # Qt's QWIDGETSIZE_MAX
+
+
+class Blank(pg.GraphicsWidget):
+    """Empty room that grows: one each side of plots that are narrower than their tab centres them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(0)
+        self.setPreferredWidth(0)
+
+
+class DataWidth(QObject):
+    """Keeps aspect-locked plots no wider than their data is at the plots' height.
+
+    With the axes locked 1:1, a plot wider than its data's shape widens the x range instead: in a short, wide
+    Training dock the spiral (±6) sat in the middle of an x axis from -55 to 55, the perceptron's blobs on
+    ±40 and the GAN ring's ±2.5 on ±20. Each plot's maximum width follows its height (the dock's height, the
+    banners above it) on the next turn of the event loop; ``room`` caps it at what the tab has.
+    """
+
+    MIN_WIDTH = 120.0
+
+    def __init__(self, owner: QWidget, plots: list[pg.PlotItem], room: Callable[[], float]) -> None:
+        super().__init__(owner)
+        self.extent: tuple[float, float, float, float] | None = None
+        self._plots = plots
+        self._room = room
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self.fit)
+        for plot in plots:
+            plot.getViewBox().sigResized.connect(self._timer.start)
+        owner.installEventFilter(self)
+
+    def set_extent(self, extent: tuple[float, float, float, float] | None) -> None:
+        self.extent = extent
+        self._timer.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
+            self._timer.start()  # once the plots have their new height
+        return False
+
+    def fit(self) -> None:
+        room = self._room()
+        for plot in self._plots:
+            box = plot.getViewBox()
+            if self.extent is None or box.height() <= 0:
+                plot.setMaximumWidth(UNLIMITED)
+                continue
+            x0, x1, y0, y1 = self.extent
+            data = box.height() * (x1 - x0) / max(y1 - y0, 1e-12) * 1.04  # setRange's 2 % each side
+            around = plot.geometry().width() - box.width()  # the y axis, a key beside it, the margins
+            plot.setMaximumWidth(min(max(data + around + 1.0, self.MIN_WIDTH), max(room, self.MIN_WIDTH)))
 
 
 LABEL_OVERHANG = 14  # px an x-axis label may reach past either end of its axis: half of "1,000"
