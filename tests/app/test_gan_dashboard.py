@@ -167,7 +167,8 @@ def test_sample_grid_follows_the_run_and_scrubs_back(dashboard: Dashboard) -> No
         grid = gan.sample_grid(images, step + 1, float(step + 1), 10 * step)
         dashboard.add_frame(ViewFrame(STREAM_SAMPLES, step + 1, 1, float(step + 1), grid))
     dashboard.refresh_now()
-    assert panel.image.image.shape == (8 * 29 - 1, 8 * 29 - 1) and panel.image.image.dtype == np.uint8
+    rows, cols = ((n + 1) // 29 for n in panel.image.image.shape)  # laid out to the panel's shape
+    assert rows == -(-64 // cols) and panel.image.image.dtype == np.uint8
     # the grid gets the panel's height (the hidden 2-D plot below it takes none of it)
     box = panel.box.geometry()
     assert box.height() >= 0.9 * (panel.view.height() - box.top()) and panel.plot.geometry().height() == 0
@@ -274,3 +275,39 @@ def test_after_a_gan_another_projects_run_has_only_its_own_curves(dashboard: Das
     assert set(curves.plots) == {"loss", "accuracy"}
     assert {key for _index, key in curves._curves} == {"loss", "accuracy"}
     assert [label.text for _sample, label in curves.legend.items] == ["run 1"]
+
+
+def test_a_mosaic_is_laid_out_again_tile_for_tile() -> None:
+    images = np.random.default_rng(0).uniform(0, 1, (10, 4, 3)).astype(np.float32)
+    square = gan.tile_mosaic(images, columns=4)
+    wide = gan.retile(square, 10, 4, 5)
+    np.testing.assert_array_equal(wide, gan.tile_mosaic(images, columns=5))
+    assert gan.columns_to_fit(64, 1300, 190) == 22  # 22 × 3: tiles of 59 px instead of 8 × 8's 24 px
+    assert gan.columns_to_fit(64, 600, 600) == 8
+
+
+def test_samples_fill_a_short_wide_tab(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """64 samples in a short, wide dock were an 8 × 8 square of ~20 px a sample; in a few long rows they are
+    more than twice as large, and a tall tab gets a tall layout."""
+    panel = SamplesPanel()
+    qtbot.addWidget(panel)
+    panel.resize(1370, 260)
+    panel.show()
+    qtbot.waitExposed(panel)
+    images = np.random.default_rng(0).uniform(0, 1, (64, 28, 28)).astype(np.float32)
+    grid = gan.sample_grid(images, 1, 1.0, 10)
+    assert grid is not None and grid.columns == 8
+    panel.add_frame(ViewFrame("samples", 1, 1, 1.0, grid))
+    panel.refresh()
+    qtbot.wait(20)
+    shown = panel.image.image
+    rows, cols = ((n + 1) // 29 for n in shown.shape)
+    assert cols > 3 * rows and rows == -(-64 // cols)  # wide: a few long rows, every sample in them
+    np.testing.assert_array_equal(shown, gan.tile_mosaic(images, columns=cols))
+    tile_px = min(panel.box.width() / cols, panel.box.height() / rows)  # screen pixels per sample
+    assert tile_px > 1.5 * (panel.box.height() / 8)  # larger than an 8 × 8 square's tiles could be
+
+    panel.resize(500, 900)  # a tall tab: no wider than it is tall
+    qtbot.wait(50)
+    panel.refresh()
+    assert panel.image.image.shape[1] <= panel.image.image.shape[0]

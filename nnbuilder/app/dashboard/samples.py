@@ -8,14 +8,17 @@ whole run (a ``SnapshotStore``: past ``MAX_KEPT`` frames it keeps every second o
 
 from __future__ import annotations
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
 from ..workers.messages import DataView, SampleGrid, ViewFrame
+from ..workers.views.gan import columns_to_fit, retile
 from .panel import ViewPanel
 from .runs import SnapshotStore
-from .style import FAKE_COLOR, REAL_COLOR, PlotView, move_points, prepare_axes
+from .style import FAKE_COLOR, REAL_COLOR, DataWidth, PlotView, move_points, prepare_axes
 
 STREAM_NAME = "samples"
 MAX_KEPT = 240  # frames kept for the slider (a 64-sample 28×28 mosaic is 54 kB: ~13 MB at most)
@@ -47,6 +50,8 @@ class SamplesPanel(ViewPanel):
                                               brush=pg.mkBrush(*FAKE_COLOR, 210))
         self.plot.addItem(self.real_points)
         self.plot.addItem(self.fake_points)
+        self.view.ci.layout.setAlignment(self.plot, Qt.AlignmentFlag.AlignHCenter)
+        self._fit = DataWidth(self, [self.plot], self._room)
 
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, 0)
@@ -74,6 +79,10 @@ class SamplesPanel(ViewPanel):
         self._drawn: SampleGrid | None = None
         self._set_mode(points=False)
         self.slider.valueChanged.connect(self._on_slider_value_changed)
+
+    def _room(self) -> float:
+        left, _top, right, _bottom = self.view.ci.layout.getContentsMargins()
+        return self.view.width() - left - right
 
     def _set_mode(self, points: bool) -> None:
         self.box.setVisible(not points)
@@ -109,6 +118,7 @@ class SamplesPanel(ViewPanel):
         points = info.train_points
         two_d = tuple(info.input_shape) == (2,)
         self._set_mode(points=two_d)
+        self._fit.set_extent(info.extent if two_d else None)
         if two_d and points is not None:
             self.real_points.setData(pos=points)
             if info.extent is not None:
@@ -166,7 +176,7 @@ class SamplesPanel(ViewPanel):
         self._drawn = grid
         if grid.mosaic is not None:
             self._set_mode(points=False)
-            self.image.setImage(grid.mosaic, levels=(0, 255), autoLevels=False)
+            self.image.setImage(self._laid_out(grid), levels=(0, 255), autoLevels=False)
             what = f"{grid.count} samples"
         elif grid.points is not None:
             self._set_mode(points=True)
@@ -177,6 +187,22 @@ class SamplesPanel(ViewPanel):
         self.title.setText(f"The generator's output for the same noise: {what}, epoch {grid.epoch}",
                            size="10pt", color="#222")
         self.updates += 1
+
+    def _laid_out(self, grid: SampleGrid) -> np.ndarray:
+        """The mosaic in as many columns as show its samples largest in the tab: a short, wide dock showed
+        64 samples 8 × 8 in a square, ~20 px a sample, where three rows of 22 show them 2.5 times as large."""
+        assert grid.mosaic is not None
+        size = self.box.size()
+        rows = -(-grid.count // max(1, grid.columns))
+        tile_aspect = (grid.mosaic.shape[1] / max(1, grid.columns)) / (grid.mosaic.shape[0] / max(1, rows))
+        columns = columns_to_fit(grid.count, size.width() / tile_aspect, size.height())
+        return retile(grid.mosaic, grid.count, grid.columns, columns)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        if self._drawn is not None and self._drawn.mosaic is not None:
+            self._drawn = None  # laid out again for the new shape at the next refresh
+            self.dirty = True
 
     def _on_slider_value_changed(self, value: int) -> None:
         self._replay = None  # the student looks back through this run's grids themselves

@@ -46,6 +46,31 @@ def tile_mosaic(images: np.ndarray, columns: int | None = None, pad: int = 1) ->
     return np.ascontiguousarray(mosaic)
 
 
+def retile(mosaic: np.ndarray, count: int, columns: int, new_columns: int, pad: int = 1) -> np.ndarray:
+    """A ``tile_mosaic`` of ``count`` tiles in ``columns`` columns, laid out again in ``new_columns``."""
+    if new_columns == columns or count <= 0 or columns <= 0:
+        return mosaic
+    rows = math.ceil(count / columns)
+    h = (mosaic.shape[0] + pad) // rows - pad
+    w = (mosaic.shape[1] + pad) // columns - pad
+    new_rows = math.ceil(count / new_columns)
+    out = np.full((new_rows * (h + pad) - pad, new_columns * (w + pad) - pad) + mosaic.shape[2:], 255,
+                  dtype=mosaic.dtype)
+    for i in range(count):
+        r, c = divmod(i, columns)
+        nr, nc = divmod(i, new_columns)
+        out[nr * (h + pad): nr * (h + pad) + h, nc * (w + pad): nc * (w + pad) + w] = \
+            mosaic[r * (h + pad): r * (h + pad) + h, c * (w + pad): c * (w + pad) + w]
+    return np.ascontiguousarray(out)
+
+
+def columns_to_fit(count: int, width: float, height: float) -> int:
+    """The number of columns that shows ``count`` square tiles largest in a ``width`` × ``height`` box."""
+    if count <= 0 or width <= 0 or height <= 0:
+        return max(1, math.ceil(math.sqrt(max(count, 1))))
+    return max(range(1, count + 1), key=lambda c: (min(width / c, height / math.ceil(count / c)), -c))
+
+
 def sample_grid(samples: np.ndarray, epoch: int, position: float, steps: int) -> SampleGrid | None:
     """The Samples view's frame for the generator's output ``samples``: a mosaic for image-shaped samples,
     the points for 2-D ones, None for anything else (tables of more than two columns)."""
