@@ -471,6 +471,11 @@ def test_a_narrow_plot_s_title_keeps_its_epoch(qtbot) -> None:  # type: ignore[n
     assert shown.endswith("… (epoch 100)") and shown.startswith("Dec"), shown
     assert title.itemRect().width() <= title.rect().width() + 1
     assert title.text == title.toolTip() == "Decision boundary (epoch 100)"
+    for epoch in (101, 9, 1000, 100000):  # each epoch's title fits and ends in its own epoch
+        plot.setTitle(f"Decision boundary (epoch {epoch})")
+        shown = title.item.toPlainText()
+        assert shown.endswith(f"(epoch {epoch})") and title.itemRect().width() <= title.rect().width() + 1, shown
+    plot.setTitle("Decision boundary (epoch 100)")
     view.resize(600, 200)  # room again: the whole title, no tooltip
     qtbot.wait(20)
     assert title.item.toPlainText() == "Decision boundary (epoch 100)" and title.toolTip() == ""

@@ -68,6 +68,7 @@ class ElidedTitle(pg.LabelItem):
         self._natural = 0.0  # the whole title's width
         self._fitted_to = -1.0
         self._fitting = False
+        self._kept: tuple[float, str, str] | None = None  # room, start of the title, what of it was shown
         super().__init__(*args, **kwargs)
 
     def setText(self, text: str, **args: Any) -> None:  # noqa: N802 (pyqtgraph's name)
@@ -83,32 +84,50 @@ class ElidedTitle(pg.LabelItem):
             super().setText(self._full, **args)
             self._natural = self.itemRect().width()
             shown = self._full
-            # "Decision boundary (epoch 100)": the epoch is what changes, so a closing "(...)" stays when it can
-            head, tail = shown, ""
-            if shown.endswith(")") and " (" in shown:
-                cut = shown.rindex(" (")
-                head, tail = shown[:cut], shown[cut:]
             if room > 0 and self._natural > room:
-                for ending, text in (((tail, head), ("", shown)) if tail else (("", shown),)):
-                    lo, hi = 1, len(text)  # the longest start of ``text`` that fits with "…" and the ending
-                    while lo < hi:
-                        mid = (lo + hi + 1) // 2
-                        super().setText(text[:mid].rstrip() + "…" + ending)
-                        if self.itemRect().width() <= room:
-                            lo = mid
-                        else:
-                            hi = mid - 1
-                    # "De… (epoch 100)" says less than "(epoch 100)" alone
-                    shown = text[:lo].rstrip() + "…" + ending if lo >= 4 or not ending else ending.strip()
-                    super().setText(shown)
-                    if self.itemRect().width() <= room:
-                        break  # else the ending alone is too wide: shorten from the end instead
+                shown = self._shortened(room)
             self._fitted_to = room
             self.setToolTip(self._full if shown != self._full else "")
         finally:
             self.text = self._full
             self._fitting = False
         self.updateMin()
+
+    def _shortened(self, room: float) -> str:
+        """The title cut to ``room`` with "…", shown; a closing "(...)" stays when it can: in "Decision
+        boundary (epoch 100)" the epoch is what changes."""
+        full = self._full
+        head, tail = full, ""
+        if full.endswith(")") and " (" in full:
+            cut = full.rindex(" (")
+            head, tail = full[:cut], full[cut:]
+        if tail and self._kept is not None and self._kept[:2] == (room, head):
+            # the same start in the same room, only the epoch changed: one try instead of a search
+            start = self._kept[2]
+            shown = start + tail if start else tail.strip()
+            super().setText(shown)
+            if self.itemRect().width() <= room:
+                return shown
+        self._kept = None
+        shown = full
+        for ending, text in (((tail, head), ("", full)) if tail else (("", full),)):
+            lo, hi = 1, len(text)  # the longest start of ``text`` that fits with "…" and the ending
+            while lo < hi:
+                mid = (lo + hi + 1) // 2
+                super().setText(text[:mid].rstrip() + "…" + ending)
+                if self.itemRect().width() <= room:
+                    lo = mid
+                else:
+                    hi = mid - 1
+            # "De… (epoch 100)" says less than "(epoch 100)" alone
+            start = text[:lo].rstrip() + "…" if lo >= 4 or not ending else ""
+            shown = start + ending if start else ending.strip()
+            super().setText(shown)
+            if self.itemRect().width() <= room:
+                if ending:
+                    self._kept = (room, head, start)
+                break  # else the ending alone is too wide: shorten from the end instead
+        return shown
 
     def resizeEvent(self, ev: Any) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(ev)
