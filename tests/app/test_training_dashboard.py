@@ -541,3 +541,35 @@ def test_the_gan_planes_are_as_wide_as_their_data(qtbot, panel_name: str) -> Non
     (x0, x1), (y0, y1) = panel.plot.getViewBox().viewRange()
     assert -3.5 < x0 < -2.4 and 2.4 < x1 < 3.5, (x0, x1)
     assert -3.5 < y0 < -2.4 and 2.4 < y1 < 3.5, (y0, y1)
+
+
+def test_a_short_dock_shows_fewer_pictures_large_enough_to_see(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The 5 × 5 gallery in a default window's Training dock drew each picture ~12 px high: a short dock
+    now shows fewer rows, each picture at least 48 px, and the title counts what it shows."""
+    from nnbuilder.app.dashboard.images import ImagesPanel
+
+    panel = ImagesPanel()
+    qtbot.addWidget(panel)
+    panel.resize(1370, 260)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.set_classes([f"c{i}" for i in range(10)])
+    predicted = np.arange(25) % 10
+    true = predicted.copy()
+    true[[0, 20]] = 9  # one wrong in the first row, one in the last
+    panel.set_gallery(GalleryUpdate(2, np.random.default_rng(0).random((25, 28, 28), dtype=np.float32),
+                                    predicted, true, np.ones(25, np.float32), np.eye(10, dtype=np.int64), 10))
+    panel.refresh()
+    qtbot.wait(50)
+    panel.refresh()
+    shown = panel.rows_shown * 5
+    assert 5 <= shown < 25
+    assert panel.gallery_title.text.startswith(f"First {shown} validation images") and "— 1 wrong" in panel.gallery_title.text
+    for _label, box, image in panel.cells[:shown]:
+        assert image.image is not None and box.sceneBoundingRect().height() >= 40
+
+    panel.resize(1370, 800)  # a tall dock: all 25
+    qtbot.wait(50)
+    panel.refresh()
+    assert panel.rows_shown == 5 and "First 25 validation images" in panel.gallery_title.text
+    assert "— 2 wrong" in panel.gallery_title.text

@@ -11,6 +11,7 @@ import html
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from ..workers.messages import VIEW_IMAGES, DataView, GalleryUpdate, ViewFrame
@@ -29,9 +30,12 @@ class ImagesPanel(ViewPanel):
                                                    color="#222")
         self.gallery.nextRow()
         self.cells: list[tuple[pg.LabelItem, pg.ViewBox, pg.ImageItem]] = []
+        self._rows: list[list[pg.GraphicsLayout]] = []  # the cells' layouts, a list per gallery row
         for r in range(GRID):
+            self._rows.append([])
             for c in range(GRID):
                 cell = self.gallery.addLayout(row=r + 1, col=c)
+                self._rows[r].append(cell)
                 cell.setContentsMargins(1, 1, 1, 1)
                 label = cell.addLabel("", size="7pt", row=0, col=0)
                 box = cell.addViewBox(row=1, col=0, lockAspect=True, invertY=True, enableMouse=False)
@@ -58,9 +62,41 @@ class ImagesPanel(ViewPanel):
         self.class_names: list[str] | None = None
         self.validation_samples = 0  # the run's whole validation split (the matrix may count a subsample)
         self._pending: GalleryUpdate | None = None
+        self._last: GalleryUpdate | None = None
+        self.rows_shown = GRID
         self.updates = 0
         self.dirty = False
         self.show_gallery(True)
+
+    MIN_IMAGE = 48  # px: a 28×28 picture drawn smaller than this is a smudge
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._fit_rows()
+
+    def _fit_rows(self) -> None:
+        """As many rows of pictures as the gallery's height shows at a readable size.
+
+        In a default window's Training dock the 5 × 5 gallery drew its pictures ~12 px high under their
+        labels: unreadable. A short dock now shows the first 10 or 15 pictures, each large enough to see.
+        """
+        height = self.gallery.height() - 30  # the title
+        label = 16  # a cell's "predicted (true)" line
+        rows = max(1, min(GRID, int(height // (label + self.MIN_IMAGE))))
+        if rows == self.rows_shown:
+            return
+        layout = self.gallery.ci
+        for r, cells in enumerate(self._rows):
+            for c, cell in enumerate(cells):
+                placed = cell in layout.items
+                if r < rows and not placed:
+                    layout.addItem(cell, row=r + 1, col=c)
+                elif r >= rows and placed:
+                    layout.removeItem(cell)
+        self.rows_shown = rows
+        if self._last is not None and self._pending is None:
+            self._pending = self._last  # drawn again: the title counts the pictures shown
+            self.dirty = True
 
     def show_gallery(self, on: bool) -> None:
         """Tables and graphs have no pictures to show; their tab keeps only the confusion matrix."""
@@ -98,7 +134,7 @@ class ImagesPanel(ViewPanel):
 
     def clear(self) -> None:
         """Another project or Clear runs: no picture or count of an earlier run stays."""
-        self._pending = None
+        self._pending = self._last = None
         self.validation_samples = 0
         for label, _, image in self.cells:
             label.setText("")
@@ -132,8 +168,9 @@ class ImagesPanel(ViewPanel):
         update, self._pending = self._pending, None
         if update is None:
             return
+        self._last = update
         if update.images is not None:
-            imgs = update.images
+            imgs = update.images[:self.rows_shown * GRID]
             finite = imgs[np.isfinite(imgs)]
             lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
             hi = hi if hi > lo else lo + 1.0
@@ -153,7 +190,7 @@ class ImagesPanel(ViewPanel):
                 mark = "" if p == t else "✗ "
                 text = f"{mark}{html.escape(self._name(p))} ({html.escape(self._name(t))})"
                 label.setText(text, color=color, size="7pt", bold=p != t)
-            wrong = int(np.sum(update.predicted != update.true))
+            wrong = int(np.sum(update.predicted[:len(imgs)] != update.true[:len(imgs)]))
             self.gallery_title.setText(
                 f"First {len(imgs)} validation images, epoch {update.epoch}: predicted (true) — {wrong} wrong",
                 size="10pt", color="#222")
