@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from ..workers.messages import BoundaryUpdate, DataView, ViewFrame
 from .legend import LegendColumn
 from .panel import ViewPanel
-from .style import BOUNDARY_LUT, CLASS_COLORS, UNLIMITED, Blank, DataWidth, PlotView, class_color, prepare_axes
+from .style import BOUNDARY_LUT, CLASS_COLORS, UNLIMITED, Blank, DataWidth, PlotView, class_color, place, prepare_axes
 
 
 class BoundaryPanel(ViewPanel):
@@ -52,11 +52,8 @@ class BoundaryPanel(ViewPanel):
         self.plot_b.addItem(self.held_points_b)
         self.plot_b.setVisible(False)
         # the plots in columns 1 and 2, between two stretching blanks: centred once they are as wide as the data
-        for plot in (self.plot, self.plot_b):
-            self.view.ci.removeItem(plot)
-        for col, item in enumerate((Blank(), self.plot, self.plot_b, Blank())):
-            self.view.ci.addItem(item, row=0, col=col)
-        self._fit = DataWidth(self, [self.plot, self.plot_b], self._room)
+        place(self.view.ci, [(item, 0, col, 1) for col, item in enumerate((Blank(), self.plot, self.plot_b, Blank()))])
+        self._fit = DataWidth(self, self.view, [self.plot, self.plot_b])
         self._fold_compared_column()
         self._compare: tuple[BoundaryUpdate, str, str] | None = None
         self._compare_data: DataView | None = None
@@ -87,12 +84,6 @@ class BoundaryPanel(ViewPanel):
             for plot in (self.plot, self.plot_b):  # not linked: two aspect-locked links feed back and run away
                 plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.02)
         self.dirty = True
-
-    def _room(self) -> float:
-        """The width each shown plot may take: the tab's, shared by the plots shown."""
-        left, _top, right, _bottom = self.view.ci.layout.getContentsMargins()
-        shown = 2 if self.plot_b.isVisible() else 1
-        return (self.view.width() - left - right) / shown
 
     def _fold_compared_column(self) -> None:
         """A hidden compared plot still held its minimum width in the layout, taken from the one shown."""

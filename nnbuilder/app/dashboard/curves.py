@@ -19,7 +19,7 @@ from ..workers.messages import ViewFrame
 from .legend import LegendColumn
 from .panel import ViewPanel
 from .runs import SERIES_NAMES, SHARED_PLOTS, RunRecord, base_key, plot_name
-from .style import LogAxis, PlotView, prepare_axes, run_color
+from .style import LogAxis, PlotView, inner_width, place, prepare_axes, run_color, short_and_wide
 
 _TITLES = {"loss": "Loss", "accuracy": "Accuracy", "mae": "Mean absolute error", "mse": "Mean squared error",
            # short: in a short dock four plots share a row, and the legend names D(x) real and D(G(z)) generated
@@ -152,17 +152,12 @@ class CurvesPanel(ViewPanel):
         return plot
 
     # -- arrangement ----------------------------------------------------------------------------------------
-    WIDE_BELOW = 300  # px of height under which more than two plots stand in one row
-
     def _wanted_columns(self) -> int:
         """Two plots a row, or all of them (up to four) in one row when the dock is short and wide: a GAN's
         four plots in two rows of a default window's Training dock were ~40 px high each, their axis labels
         (8, 6, 4, 2, 0) piled on each other."""
         n = len(self.plots)
-        size = self.view.size()
-        if n > _COLUMNS and size.height() < self.WIDE_BELOW and size.width() >= 2.5 * size.height():
-            return min(n, 4)
-        return _COLUMNS
+        return min(n, 4) if n > _COLUMNS and short_and_wide(self.view) else _COLUMNS
 
     def _arrange(self) -> None:
         columns = self._wanted_columns()
@@ -170,23 +165,16 @@ class CurvesPanel(ViewPanel):
             self._even_columns()
             return
         self._columns = columns
-        layout = self.view.ci
-        plots = list(self.plots.values())
-        for item in [self.key, *plots]:
-            if item in layout.items:
-                layout.removeItem(item)
-        layout.addItem(self.key, row=0, col=0, colspan=columns)
-        for i, plot in enumerate(plots):
-            layout.addItem(plot, row=1 + i // columns, col=i % columns)
+        place(self.view.ci, [(self.key, 0, 0, columns)]
+              + [(plot, 1 + i // columns, i % columns, 1) for i, plot in enumerate(self.plots.values())])
         self._even_columns()
 
     def _even_columns(self) -> None:
         """Columns of equal width: sized by their titles and legends, a GAN's loss plot (short title, two legend
         entries) was squeezed to 70 px beside the long-titled D(x) plot, its epoch labels run together."""
         grid = self.view.ci.layout
-        left, _top, right, _bottom = grid.getContentsMargins()
         columns = self._columns
-        room = self.view.width() - left - right - grid.horizontalSpacing() * (columns - 1)
+        room = inner_width(self.view) - grid.horizontalSpacing() * (columns - 1)
         width = max(1.0, room / columns)
         for c in range(max(grid.columnCount(), 4)):
             grid.setColumnFixedWidth(c, width if c < columns else 0.0)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from ..workers.messages import DataView, GanLabFrame, ViewFrame
 from ..workers.views.gan import arrow_segments
 from .panel import ViewPanel
-from .style import FAKE_COLOR, GAN_LAB_LUT, REAL_COLOR, Blank, DataWidth, PlotView, move_points, prepare_axes
+from .style import FAKE_COLOR, GAN_LAB_LUT, REAL_COLOR, Blank, DataWidth, PlotView, move_points, place, prepare_axes
 
 STEP_BUTTONS = (("D", "Step D", "Train the discriminator for one step (the generator stays as it is)."),
                 ("G", "Step G", "Train the generator for one step (the discriminator stays as it is)."),
@@ -75,12 +75,9 @@ class GanLabPanel(ViewPanel):
         self.side.setMinimumWidth(300)
         self.side.setText(_KEY, size="9pt", color="#222")
         # the plane as wide as the data at its height, its key right beside it, the two centred in the tab
-        for item in (self.plot, self.side):
-            self.view.ci.removeItem(item)
-        for col, item in enumerate((Blank(), self.plot, self.side, Blank())):
-            self.view.ci.addItem(item, row=0, col=col)
+        place(self.view.ci, [(item, 0, col, 1) for col, item in enumerate((Blank(), self.plot, self.side, Blank()))])
         self.side.setMaximumWidth(self.side.minimumWidth() + 60)
-        self._fit = DataWidth(self, [self.plot], self._room)
+        self._fit = DataWidth(self, self.view, [self.plot], reserved=lambda: self.side.minimumWidth())
 
         self.buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()
@@ -122,10 +119,6 @@ class GanLabPanel(ViewPanel):
     def set_data(self, info: DataView) -> None:
         if info.extent is not None:
             self._set_extent(info.extent)
-
-    def _room(self) -> float:
-        left, _top, right, _bottom = self.view.ci.layout.getContentsMargins()
-        return self.view.width() - left - right - self.side.minimumWidth()
 
     def _set_extent(self, extent: tuple[float, float, float, float]) -> None:
         if extent != self._extent:

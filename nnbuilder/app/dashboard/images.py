@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from ..workers.messages import VIEW_IMAGES, DataView, GalleryUpdate, ViewFrame
 from .panel import ViewPanel
-from .style import CONFUSION_LUT, GREY_LUT, RIGHT, WRONG, PlotView, prepare_axes
+from .style import CONFUSION_LUT, GREY_LUT, RIGHT, WRONG, PlotView, place, prepare_axes
 
 GRID = 5
 MAX_CELL_TEXT_CLASSES = 20
@@ -85,14 +85,8 @@ class ImagesPanel(ViewPanel):
         rows = max(1, min(GRID, int(height // (label + self.MIN_IMAGE))))
         if rows == self.rows_shown:
             return
-        layout = self.gallery.ci
-        for r, cells in enumerate(self._rows):
-            for c, cell in enumerate(cells):
-                placed = cell in layout.items
-                if r < rows and not placed:
-                    layout.addItem(cell, row=r + 1, col=c)
-                elif r >= rows and placed:
-                    layout.removeItem(cell)
+        place(self.gallery.ci, [(cell, r + 1, c, 1) for r in range(rows) for c, cell in enumerate(self._rows[r])],
+              hidden=tuple(cell for cells in self._rows[rows:] for cell in cells))
         self.rows_shown = rows
         if self._last is not None and self._pending is None:
             self._pending = self._last  # drawn again: the title counts the pictures shown

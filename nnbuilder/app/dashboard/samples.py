@@ -51,7 +51,7 @@ class SamplesPanel(ViewPanel):
         self.plot.addItem(self.real_points)
         self.plot.addItem(self.fake_points)
         self.view.ci.layout.setAlignment(self.plot, Qt.AlignmentFlag.AlignHCenter)
-        self._fit = DataWidth(self, [self.plot], self._room)
+        self._fit = DataWidth(self, self.view, [self.plot])
 
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, 0)
@@ -79,10 +79,6 @@ class SamplesPanel(ViewPanel):
         self._drawn: SampleGrid | None = None
         self._set_mode(points=False)
         self.slider.valueChanged.connect(self._on_slider_value_changed)
-
-    def _room(self) -> float:
-        left, _top, right, _bottom = self.view.ci.layout.getContentsMargins()
-        return self.view.width() - left - right
 
     def _set_mode(self, points: bool) -> None:
         self.box.setVisible(not points)

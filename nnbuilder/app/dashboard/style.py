@@ -165,6 +165,32 @@ def elide_title(plot: pg.PlotItem) -> None:
 UNLIMITED = 16777215.0  # Qt's QWIDGETSIZE_MAX
 
 
+SHORT_BELOW = 300  # px: a plot area less tall than this, and 2.5 times as wide, puts its plots in one row
+
+
+def short_and_wide(view: QWidget) -> bool:
+    """Whether ``view`` is a short, wide strip (a default window's Training dock): several plots then stand in
+    one row, each the whole height, rather than in rows a few dozen pixels high."""
+    size = view.size()
+    return size.height() < SHORT_BELOW and size.width() >= 2.5 * size.height()
+
+
+def inner_width(view: pg.GraphicsLayoutWidget) -> float:
+    """The width a plot view's layout gives its items: the view's, less the layout's margins."""
+    left, _top, right, _bottom = view.ci.layout.getContentsMargins()
+    return view.width() - left - right
+
+
+def place(layout: pg.GraphicsLayout, cells: list[tuple[Any, int, int, int]], hidden: tuple[Any, ...] = ()) -> None:
+    """Lay ``layout``'s items out again: each of ``cells`` (item, row, column, column span) at its place and
+    the ``hidden`` ones out of the layout (a hidden item still holds its row and column in a graphics layout)."""
+    for item in [cell[0] for cell in cells] + list(hidden):
+        if item in layout.items:
+            layout.removeItem(item)
+    for item, row, col, colspan in cells:
+        layout.addItem(item, row=row, col=col, colspan=colspan)
+
+
 class Blank(pg.GraphicsWidget):
     """Empty room that grows: one each side of plots that are narrower than their tab centres them."""
 
@@ -186,11 +212,13 @@ class DataWidth(QObject):
 
     MIN_WIDTH = 120.0
 
-    def __init__(self, owner: QWidget, plots: list[pg.PlotItem], room: Callable[[], float]) -> None:
+    def __init__(self, owner: QWidget, view: pg.GraphicsLayoutWidget, plots: list[pg.PlotItem],
+                 reserved: Callable[[], float] = lambda: 0.0) -> None:
         super().__init__(owner)
         self.extent: tuple[float, float, float, float] | None = None
+        self._view = view
         self._plots = plots
-        self._room = room
+        self._reserved = reserved  # width the view keeps for something beside the plots (the GAN Lab's key)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -209,7 +237,8 @@ class DataWidth(QObject):
         return False
 
     def fit(self) -> None:
-        room = self._room()
+        shown = max(1, sum(plot.isVisible() for plot in self._plots))
+        room = (inner_width(self._view) - self._reserved()) / shown  # shared by the plots shown side by side
         for plot in self._plots:
             box = plot.getViewBox()
             if self.extent is None or box.height() <= 0:

@@ -19,7 +19,17 @@ from ..workers.messages import ViewFrame, WeightsUpdate
 from ..workers.views.weights import merge_histogram
 from .legend import LegendColumn
 from .panel import ViewPanel
-from .style import DIVERGING_LUT, SEQUENTIAL_LUT, LogAxis, PlotView, elide_title, prepare_axes, run_color
+from .style import (
+    DIVERGING_LUT,
+    SEQUENTIAL_LUT,
+    LogAxis,
+    PlotView,
+    elide_title,
+    place,
+    prepare_axes,
+    run_color,
+    short_and_wide,
+)
 
 MAX_COLUMNS = 400  # older snapshots are thinned (every other one dropped) beyond this
 GRAD_TITLE = "Gradient norm per layer"
@@ -170,8 +180,6 @@ class WeightsPanel(ViewPanel):
         self.dead_label.clear()
         self.dirty = True
 
-    WIDE_BELOW = 300  # px of plot height under which the plots stand in one row (two rows were unreadable)
-
     def _arrange(self, with_filters: bool | None = None, wide: bool | None = None) -> None:
         """Two rows (histogram and matrix; filters beside the gradient norms, or the gradient norms across the
         whole width: an empty filters panel for a network without convolutions said nothing), or all of them
@@ -186,30 +194,20 @@ class WeightsPanel(ViewPanel):
         if (with_filters, wide) == (self._with_filters, self._wide) and self.grad_plot in self.view.ci.items:
             return
         self._with_filters, self._wide = with_filters, wide
-        layout = self.view.ci
-        plots = [self.hist_plot, self.matrix_plot, self.filter_plot, self.grad_plot]
-        for item in plots:
-            if item in layout.items:
-                layout.removeItem(item)
-        if not with_filters:
-            plots.remove(self.filter_plot)
+        plots = [self.hist_plot, self.matrix_plot] + ([self.filter_plot] if with_filters else []) + [self.grad_plot]
         if wide:
-            for col, item in enumerate(plots):
-                layout.addItem(item, row=0, col=col)
+            cells = [(plot, 0, col, 1) for col, plot in enumerate(plots)]
+        elif with_filters:
+            cells = [(self.hist_plot, 0, 0, 1), (self.matrix_plot, 0, 1, 1), (self.filter_plot, 1, 0, 1),
+                     (self.grad_plot, 1, 1, 1)]
         else:
-            layout.addItem(self.hist_plot, row=0, col=0)
-            layout.addItem(self.matrix_plot, row=0, col=1)
-            if with_filters:
-                layout.addItem(self.filter_plot, row=1, col=0)
-                layout.addItem(self.grad_plot, row=1, col=1)
-            else:
-                layout.addItem(self.grad_plot, row=1, col=0, colspan=2)
+            cells = [(self.hist_plot, 0, 0, 1), (self.matrix_plot, 0, 1, 1), (self.grad_plot, 1, 0, 2)]
+        place(self.view.ci, cells, hidden=() if with_filters else (self.filter_plot,))
         self.filter_plot.setVisible(with_filters)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)
-        size = self.view.size()
-        self._arrange(wide=size.height() < self.WIDE_BELOW and size.width() >= 2.5 * size.height())
+        self._arrange(wide=short_and_wide(self.view))
 
     def add(self, update: WeightsUpdate) -> None:
         """Store one snapshot (cheap); drawing happens in ``refresh``."""
