@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from .graph_layout import sample_nodes, spring_layout, subgraph_edges
+
 FIRST = 25
 MAX_SERIES_ROWS = 1000
 MAX_GRAPH_NODES = 300
@@ -127,55 +129,18 @@ def _series_preview(ds: Any, base: Preview) -> Preview:
 
 def _graph_preview(ds: Any, base: Preview) -> Preview:
     g = ds.graph
-    shown = np.arange(g.num_nodes)
-    if g.num_nodes > MAX_GRAPH_NODES:  # the neighbourhood of node 0, breadth first
-        adj: dict[int, list[int]] = {}
-        for a, b in g.edges.T:
-            adj.setdefault(int(a), []).append(int(b))
-            adj.setdefault(int(b), []).append(int(a))
-        order, seen, queue = [], {0}, [0]
-        while queue and len(order) < MAX_GRAPH_NODES:
-            cur = queue.pop(0)
-            order.append(cur)
-            for nb in adj.get(cur, ()):
-                if nb not in seen:
-                    seen.add(nb)
-                    queue.append(nb)
-        shown = np.array(sorted(order))
-    index = {int(v): i for i, v in enumerate(shown)}
-    edges = [(index[int(a)], index[int(b)]) for a, b in g.edges.T if int(a) in index and int(b) in index and a != b]
-    e = np.array(edges, dtype=np.int64).T.reshape(2, -1)
+    classes = np.asarray(ds.y).reshape(-1).astype(np.int64)
+    # a big graph: a piece grown from each topic's best-connected node, so every colour and the borders
+    # between topics are in it (the 300 nodes nearest node 0 were nearly all one topic)
+    shown = sample_nodes(int(g.num_nodes), np.asarray(g.edges), limit=MAX_GRAPH_NODES, classes=classes)
+    e = subgraph_edges(shown, np.asarray(g.edges))
     base.kind = "graph"
-    base.points = spring_layout(len(shown), e)
+    base.points = spring_layout(len(shown), e, iterations=150)
     base.edges = e
-    base.classes = np.asarray(ds.y).reshape(-1)[shown].astype(np.int64)
+    base.classes = classes[shown]
     base.class_names = list(ds.class_names or [str(i) for i in range(int(base.classes.max()) + 1)])
+    part = len(shown) < g.num_nodes
     base.summary = (f"{g.num_nodes:,} nodes, {g.num_edges:,} edges; {int(g.train_mask.sum())} labelled for training"
-                    + (f". Shown: the {len(shown)} nodes nearest node 0" if len(shown) < g.num_nodes else ""))
+                    + (f". Shown: {len(shown)} nodes, the neighbourhoods of each class's best-connected node"
+                       if part else ""))
     return base
-
-
-def spring_layout(n: int, edges: np.ndarray, iterations: int = 150, seed: int = 0) -> np.ndarray:
-    """Fruchterman–Reingold positions in [-1, 1]²: linked nodes pull together, all nodes push apart."""
-    rng = np.random.default_rng(seed)
-    pos = rng.uniform(-1, 1, (n, 2))
-    if n < 2:
-        return pos
-    k = np.sqrt(4.0 / n)
-    temp = 0.2
-    for _ in range(iterations):
-        delta = pos[:, None, :] - pos[None, :, :]
-        dist = np.maximum(np.linalg.norm(delta, axis=2), 1e-3)
-        force = (k * k / dist**2)[:, :, None] * delta
-        disp = force.sum(axis=1)
-        if edges.size:
-            d = pos[edges[0]] - pos[edges[1]]
-            length = np.maximum(np.linalg.norm(d, axis=1, keepdims=True), 1e-3)
-            pull = d * length / k
-            np.add.at(disp, edges[0], -pull)
-            np.add.at(disp, edges[1], pull)
-        size = np.maximum(np.linalg.norm(disp, axis=1, keepdims=True), 1e-9)
-        pos += disp / size * np.minimum(size, temp)
-        temp *= 0.97
-    pos -= pos.mean(axis=0)
-    return pos / max(float(np.abs(pos).max()), 1e-9)

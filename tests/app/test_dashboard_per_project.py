@@ -208,8 +208,42 @@ def test_the_graph_tab_names_the_class_of_each_colour(qtbot: Any) -> None:
     assert " of the 400 shown (2,708 in the graph) wrong (red ring)" in title, title
 
 
+def test_cora_spreads_across_a_short_wide_graph_tab(qtbot: Any) -> None:
+    """In the default window's Training dock, 400 nodes crowded a square ~170 px high in a 1,100 px wide tab,
+    covering each other and their red rings; the drawing now uses the tab's width."""
+    from PySide6.QtCore import QPointF
+
+    h = open_window(qtbot, "cora_gcn.nnb", epochs=2)
+    train(qtbot, h)
+    d = h.controller.dashboard
+    d.refresh_now()
+    panel = d.graph
+    box = panel.plot.getViewBox()
+
+    def drawn_width() -> float:
+        xs = panel.points.data["x"]
+        return box.mapViewToScene(QPointF(float(xs.max()), 0.0)).x() - box.mapViewToScene(
+            QPointF(float(xs.min()), 0.0)).x()
+
+    assert box.width() > 3 * box.height()  # the dock is short and wide here
+    qtbot.waitUntil(lambda: drawn_width() > 0.5 * box.width(), timeout=2000)
+    # widened, not reshuffled: every node keeps its neighbours
+    layout = panel._layout.positions
+    assert np.allclose(panel.positions(), layout * np.array([panel.stretch, 1.0]))
+
+
+def test_a_graph_is_widened_only_where_the_box_is_wider_than_the_layout() -> None:
+    from nnbuilder.app.dashboard.graph_view import MAX_STRETCH, stretch_for
+
+    assert stretch_for(600, 600, 2.0, 2.0) == 1.0  # a square tab: as laid out
+    assert stretch_for(300, 600, 2.0, 2.0) == 1.0  # a tall one: never squeezed
+    assert stretch_for(800, 200, 2.0, 2.0) == 4.0
+    assert stretch_for(1400, 150, 2.0, 2.0) == MAX_STRETCH  # a graph, not a band
+    assert stretch_for(0, 150, 2.0, 2.0) == 1.0  # not shown yet
+
+
 def test_a_big_graph_is_drawn_as_a_readable_piece() -> None:
-    from nnbuilder.app.workers.views.graph import sample_nodes, spring_layout, subgraph_edges
+    from nnbuilder.teach.graph_layout import sample_nodes, spring_layout, subgraph_edges
 
     rng = np.random.default_rng(0)
     edges = rng.integers(0, 2708, size=(2, 5000))
@@ -219,6 +253,22 @@ def test_a_big_graph_is_drawn_as_a_readable_piece() -> None:
     assert sub.size and sub.max() < 400 and np.all(sub[0] < sub[1])
     pos = spring_layout(len(nodes), sub, iterations=10)
     assert pos.shape == (400, 2) and np.abs(pos).max() <= 1.0 + 1e-6
+
+
+def test_the_piece_of_cora_drawn_shows_every_topic() -> None:
+    """Grown from the best-connected paper alone, 303 of the 400 drawn papers were on genetic algorithms and
+    none on probabilistic methods, so the Graph tab was nearly one colour and showed no border between topics."""
+    from nnbuilder.teach.graph_layout import sample_nodes
+    from nnbuilder.training import Trainer
+
+    dataset = Trainer(load_project(EXAMPLES / "cora_gcn.nnb"), device="cpu").dataset
+    y = np.asarray(dataset.y).reshape(-1)
+    edges = np.asarray(dataset.graph.edges)
+    nodes = sample_nodes(2708, edges, classes=y)
+    assert len(nodes) == 400 and len(set(nodes.tolist())) == 400
+    counts = np.bincount(y[nodes], minlength=7)
+    assert counts.min() >= 20, counts  # every topic, each a real neighbourhood (5 % of the piece or more)
+    assert counts.max() <= 160, counts  # no topic takes the picture over
 
 
 def test_a_small_screen_keeps_a_usable_canvas_and_a_scrollable_training_panel(qtbot: Any) -> None:

@@ -36,3 +36,22 @@ def test_preview_callable_from_elsewhere_and_bad_data_is_a_sentence(qtbot, tmp_p
     qtbot.addWidget(series)
     assert series.preview.kind == "series"
     assert not series.content.findChildren(QTableWidget)
+
+
+def test_the_class_key_sits_beside_the_graph_not_over_it(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Anchored inside the plot, the key of Cora's seven topics covered the nodes in its corner."""
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QApplication
+
+    view = show_data_preview(None, Project(data=DataConfig("cora", {})))
+    qtbot.addWidget(view)
+    view.resize(700, 700)
+    qtbot.waitExposed(view)
+    QApplication.processEvents()
+    assert view.preview.kind == "graph"
+    assert isinstance(view.content, pg.PlotWidget)
+    plot = view.content.getPlotItem()
+    names = [label.text for _sample, label in plot.legend.items]
+    assert names[:2] == ["Case_Based", "Genetic_Algorithms"] and len(names) == 7
+    key = plot.legend.sceneBoundingRect()
+    assert key.width() > 40 and not key.intersects(plot.getViewBox().sceneBoundingRect())

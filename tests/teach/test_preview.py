@@ -41,5 +41,6 @@ def test_points_series_and_graph() -> None:
     assert graph.kind == "graph" and graph.points.shape == (34, 2) and graph.edges.shape[0] == 2
     assert np.abs(graph.points).max() <= 1.0
     cora = build_preview(load_dataset("cora", {}))
-    assert cora.points.shape[0] == 300 and "nearest node 0" in cora.summary
+    assert cora.points.shape[0] == 300 and "the neighbourhoods of each class's best-connected node" in cora.summary
+    assert np.bincount(cora.classes, minlength=7).min() >= 15  # every topic (from node 0: nearly all one)
 

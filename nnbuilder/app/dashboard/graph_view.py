@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ..workers.messages import DataView, ViewFrame
@@ -12,6 +13,22 @@ from ..workers.views.graph import GraphUpdate
 from .legend import LegendColumn
 from .panel import ViewPanel
 from .style import WRONG, PlotView, class_color, prepare_axes
+
+MAX_STRETCH = 5.0  # how much wider than its layout a drawing may be spread to fill a short, wide tab
+
+
+def stretch_for(box_width: float, box_height: float, layout_width: float, layout_height: float) -> float:
+    """How much to widen a node layout so it fills more of a box wider than the layout's shape (1 to 5).
+
+    A force layout's shape means nothing, its neighbourhoods do; so in the default window's short, wide
+    Training dock Cora's 400 nodes need not crowd a square ~170 px high in the middle of a 1,100 px tab,
+    where they covered each other and their red "wrong" rings. Widening keeps every neighbour beside its
+    neighbours; capped, so a graph stays a graph and not a band.
+    """
+    if min(box_width, box_height, layout_width, layout_height) <= 0:
+        return 1.0
+    room = (box_width / box_height) / (layout_width / layout_height)
+    return float(min(max(room, 1.0), MAX_STRETCH))
 
 
 class GraphPanel(ViewPanel):
@@ -38,6 +55,12 @@ class GraphPanel(ViewPanel):
         self._pending: GraphUpdate | None = None
         self.updates = 0
         self.dirty = False
+        self.stretch = 1.0
+        self._restretch = QTimer(self)  # after the layout has given the plot its new size
+        self._restretch.setSingleShot(True)
+        self._restretch.setInterval(0)
+        self._restretch.timeout.connect(self._place)
+        self.plot.getViewBox().sigResized.connect(self._restretch.start)
 
     def begin_run(self, label: str) -> None:
         self.clear()  # the run sends its graph again, with this run's predictions
@@ -56,6 +79,7 @@ class GraphPanel(ViewPanel):
 
     def clear(self) -> None:
         self._layout = self._pending = None
+        self.stretch = 1.0
         self.edges.clear()
         self.points.clear()
         self.plot.setTitle("Graph")
@@ -67,14 +91,41 @@ class GraphPanel(ViewPanel):
     def set_graph(self, update: GraphUpdate) -> None:
         if update.positions is not None:
             self._layout = update
-            pos = update.positions
-            if update.edges is not None and update.edges.size:
-                pairs = pos[update.edges.T.reshape(-1)]
-                self.edges.setData(pairs[:, 0], pairs[:, 1])
-            else:
-                self.edges.clear()
+            self.stretch = 0.0  # none drawn yet
+            self._place()
         self._pending = update
         self.dirty = True
+
+    def positions(self) -> np.ndarray | None:
+        """Where the nodes are drawn: the run's layout, widened by ``stretch``."""
+        layout = self._layout
+        if layout is None or layout.positions is None:
+            return None
+        return layout.positions * np.array([self.stretch or 1.0, 1.0], dtype=np.float32)
+
+    def _place(self) -> None:
+        """Widen the drawing to the plot's shape (see ``stretch_for``); nodes and edges move together."""
+        layout = self._layout
+        if layout is None or layout.positions is None:
+            return
+        box = self.plot.getViewBox()
+        pos = layout.positions
+        span = pos.max(axis=0) - pos.min(axis=0) if len(pos) else np.ones(2)
+        stretch = stretch_for(box.width(), box.height(), float(span[0]), float(span[1]))
+        if self.stretch and abs(stretch - self.stretch) < 0.02 * self.stretch:
+            return
+        self.stretch = stretch
+        pos = self.positions()
+        assert pos is not None
+        if layout.edges is not None and layout.edges.size:
+            pairs = pos[layout.edges.T.reshape(-1)]
+            self.edges.setData(pairs[:, 0], pairs[:, 1])
+        else:
+            self.edges.clear()
+        if self.points.data.size:
+            self.points.setData(pos=pos, brush=self.points.data["brush"], pen=self.points.data["pen"],
+                                size=self.points.data["size"])
+        self.plot.autoRange()
 
     def refresh(self) -> None:
         self.dirty = False
@@ -88,7 +139,7 @@ class GraphPanel(ViewPanel):
         pens = [pg.mkPen(WRONG, width=2.5) if wrong and int(p) != int(t) else pg.mkPen((40, 40, 40), width=1)
                 for p, t in zip(shown, layout.true, strict=True)]
         sizes = np.where(layout.train, 17, 11)
-        self.points.setData(pos=layout.positions, brush=brushes, pen=pens, size=sizes)
+        self.points.setData(pos=self.positions(), brush=brushes, pen=pens, size=sizes)
         part = len(layout.nodes) < layout.total_nodes
         subset = f" ({len(layout.nodes):,} of {layout.total_nodes:,} nodes shown)" if part else ""
         if update.predicted is None:

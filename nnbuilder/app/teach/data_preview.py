@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...teach.preview import Preview, build_preview
+from ..dashboard.legend import LegendColumn
 
 CLASS_COLORS = [(245, 147, 34), (8, 119, 189), (44, 160, 44), (214, 39, 40), (148, 103, 189), (140, 86, 75),
                 (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207)]
@@ -138,7 +139,7 @@ class DataPreview(QWidget):
 
     def _points(self, p: Preview) -> QWidget:
         widget, plot = self._plot()
-        plot.addLegend()
+        _key_beside(plot)
         assert p.points is not None
         if p.classes is None:
             plot.plot(p.points[:, 0], p.points[:, 1], pen=None, symbol="o", symbolSize=6)
@@ -167,7 +168,7 @@ class DataPreview(QWidget):
         if p.edges.size:
             seg = p.points[p.edges.T.reshape(-1)]
             plot.plot(seg[:, 0], seg[:, 1], pen=pg.mkPen((150, 150, 150, 120), width=1), connect="pairs")
-        plot.addLegend()
+        _key_beside(plot)
         for c, name in enumerate(p.class_names):
             mask = p.classes == c
             plot.plot(p.points[mask, 0], p.points[mask, 1], pen=None, symbol="o", symbolSize=9,
@@ -184,6 +185,11 @@ class DataPreview(QWidget):
             for c, value in enumerate(row):
                 table.setItem(r, c, QTableWidgetItem(value))
         return table
+
+
+def _key_beside(plot: pg.PlotItem) -> LegendColumn:
+    """The class key in a column right of the plot: anchored inside, it covered Cora's nodes and blobs' points."""
+    return LegendColumn(plot, labelTextSize="9pt", labelTextColor="#222")
 
 
 def show_data_preview(parent: QWidget | None, project: Any, base_dir: str | Path | None = None) -> DataPreview:

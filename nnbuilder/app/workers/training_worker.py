@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 
+from nnbuilder.teach.graph_layout import sample_nodes, spring_layout, subgraph_edges
 from nnbuilder.teach.overfitting import overfitting_hint
 from nnbuilder.training.events import (
     BatchEnd,
@@ -62,7 +63,7 @@ from .messages import (
     ViewFrame,
 )
 from .views import gan as gan_views
-from .views.graph import GraphUpdate, sample_nodes, spring_layout, subgraph_edges
+from .views.graph import GraphUpdate
 from .views.supervised import (
     CONFUSION_MAX_SAMPLES,
     SERIES_MAX_POINTS,
@@ -709,10 +710,10 @@ class TrainingWorker(QObject):
         """Lay the graph out once (a piece of it for Cora) and send it with the true classes."""
         try:
             g = dataset.graph
-            nodes = sample_nodes(int(g.num_nodes), np.asarray(g.edges))
-            edges = subgraph_edges(nodes, np.asarray(g.edges))
             y = np.asarray(dataset.y)
             true = (y.argmax(axis=1) if y.ndim > 1 and y.shape[1] > 1 else y.reshape(len(y))).astype(np.int64)
+            nodes = sample_nodes(int(g.num_nodes), np.asarray(g.edges), classes=true)
+            edges = subgraph_edges(nodes, np.asarray(g.edges))
             self._graph_nodes, self._graph_true = nodes, true[nodes]
             self._emit(STREAM_GRAPH, GraphUpdate(0, nodes, true[nodes], np.asarray(g.train_mask)[nodes].copy(),
                                                  int(g.num_nodes), positions=spring_layout(len(nodes), edges),
