@@ -98,3 +98,41 @@ def test_zoom_buttons_and_labelled_ports(window: MainWindow, examples_dir: Any) 
     ports = {p.port.name: p for p in gcn.childItems() if hasattr(p, "show_label") and not p.is_output}
     assert set(ports) == {"in", "graph"} and all(p.show_label for p in ports.values())
     assert ports["graph"].boundingRect().contains(ports["graph"].label_rect())
+
+
+def test_a_port_name_stays_readable_where_a_wire_crosses_it(window: MainWindow, examples_dir: Any) -> None:
+    """In the Cora example the wire from Input into gcn1's "in" ran straight through the name "graph" below."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QImage, QPainter
+
+    assert window.open_example(examples_dir / "cora_gcn.nnb")
+    gcn = window.scene.nodes["gcn1"]
+    port = next(p for p in gcn.childItems() if getattr(p, "port", None) is not None and p.port.name == "graph"
+                and not p.is_output)
+    area = port.mapRectToScene(port.label_rect())
+    crossing = [e for e in window.scene.items(area) if type(e).__name__ == "EdgeItem"]
+    assert crossing, "the layout changed: no wire crosses the label any more, so this test shows nothing"
+    scale = 4
+
+    def render() -> QImage:
+        image = QImage(int(area.width() * scale), int(area.height() * scale), QImage.Format.Format_RGB32)
+        image.fill(window.scene.colors.background)
+        painter = QPainter(image)
+        window.scene.render(painter, QRectF(image.rect()), area)
+        painter.end()
+        return image
+
+    with_wires = render()
+    for edge in crossing:
+        edge.setVisible(False)
+    without = render()
+    plate = port.mapRectToScene(port.label_plate()).translated(-area.topLeft())
+    inside = [(x, y) for x in range(with_wires.width()) for y in range(with_wires.height())
+              if plate.adjusted(1, 1, -1, -1).contains(x / scale, y / scale)]
+
+    def differs(x: int, y: int) -> bool:
+        a, b = with_wires.pixelColor(x, y), without.pixelColor(x, y)
+        return max(abs(a.red() - b.red()), abs(a.green() - b.green()), abs(a.blue() - b.blue())) > 8
+
+    struck = sum(differs(x, y) for x, y in inside)
+    assert inside and struck == 0, f"{struck} pixels of wire across the name"

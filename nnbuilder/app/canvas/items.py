@@ -126,12 +126,29 @@ class PortItem(QGraphicsItem):
         else:
             painter.drawEllipse(QPointF(0, 0), r, r)
         if self.show_label:
-            font = QApplication.font()
-            font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
+            font = self.label_font()
             painter.setFont(font)
+            # on a plate of the canvas's colour: the wire into the port above (GCNConv's "in", from a node
+            # lower down) ran straight through "graph", and a struck-through name is hard to read
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(c.background)
+            painter.drawRoundedRect(self.label_plate(), 3, 3)
             painter.setPen(c.muted)
             align = Qt.AlignmentFlag.AlignLeft if self.is_output else Qt.AlignmentFlag.AlignRight
             painter.drawText(self.label_rect(), int(align | Qt.AlignmentFlag.AlignBottom), self.port.name)
+
+    @staticmethod
+    def label_font() -> QFont:
+        font = QApplication.font()
+        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
+        return font
+
+    def label_plate(self) -> QRectF:
+        """The backing behind the port's name: the text's own width, at the end of ``label_rect`` it is aligned to."""
+        area = self.label_rect()
+        width = min(QFontMetricsF(self.label_font()).horizontalAdvance(self.port.name) + 4.0, area.width())
+        left = area.left() if self.is_output else area.right() - width
+        return QRectF(left - 1.0, area.top(), width + 2.0, area.height() + 1.0)
 
     # -- gestures are handled by the scene (it knows the other ports and the document) --------
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802 - Qt API
