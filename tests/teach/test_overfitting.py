@@ -14,6 +14,10 @@ from nnbuilder.training import Trainer
 # The epochs of ``nnbuilder train resources/examples/fashion_mnist_mlp.nnb --epochs 40 --json`` that finished on
 # a CPU (the lecture's MLP, seed 0, validation split 0.3), one dict per epoch; see docs/examples.md.
 LECTURE_RUN = Path(__file__).parent / "data" / "fashion_mnist_mlp_history.json"
+# Loss and validation loss per epoch of resources/examples/spiral_playground.nnb (100 epochs) and
+# fashion_mnist_mlp_40_epochs.nnb (40), as trained here with their seeds.
+SPIRAL_RUN = Path(__file__).parent / "data" / "spiral_playground_history.json"
+FORTY_EPOCHS_RUN = Path(__file__).parent / "data" / "fashion_mnist_mlp_40_epochs_history.json"
 
 
 def small_spiral_run(epochs: int) -> list[dict[str, float]]:
@@ -51,6 +55,25 @@ def test_quiet_on_the_lecture_5_epochs() -> None:
         assert overfitting_hint(history[:n]) is None
     first = first_hint(history)
     assert first is None or first.epoch > 5
+
+
+def test_quiet_on_the_spiral_playground_whose_curves_lie_on_each_other() -> None:
+    """Its 200 validation points wobble by ~0.01 an epoch: a dip to 0.033 at epoch 94 and 0.064 at epoch 100
+    read as overfitting on the last epoch, and a bump at epoch 21 on its plateau did too."""
+    history = json.loads(SPIRAL_RUN.read_text())
+    assert len(history) == 100 and history[93]["val_loss"] < 0.035 < 0.06 < history[99]["val_loss"]
+    assert [n for n in range(1, 101) if overfitting_hint(history[:n]) is not None] == []
+
+
+def test_fires_once_the_forty_epoch_example_has_turned() -> None:
+    """The overfitting example: lowest validation loss at epoch 15 (0.309), 0.420 at epoch 40. The hint said
+    so at epoch 12 already, from a best of epoch 9 that epoch 15 beat; now it waits for the real turn."""
+    history = json.loads(FORTY_EPOCHS_RUN.read_text())
+    first = first_hint(history)
+    assert first is not None and first.best_epoch == 15 and 17 <= first.epoch <= 20
+    last = overfitting_hint(history)
+    assert last is not None and last.best_epoch == 15 and last.val_loss > 0.4 and last.rising_epochs == 25
+    assert all(overfitting_hint(history[:n]) is not None for n in range(24, 41))  # steady, not blinking
 
 
 @pytest.mark.parametrize("history", [
