@@ -80,6 +80,8 @@ class Finished:
     test_logs: dict[str, float] | None = None
     message: str = ""
     hints: list[str] = field(default_factory=list)  # e.g. a GAN's "the discriminator won" sentences
+    # the epoch whose weights the model holds after early stopping restored its best ones (None: the last)
+    restored_epoch: int | None = None
 
 
 @dataclass

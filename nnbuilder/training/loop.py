@@ -366,7 +366,8 @@ class RunLoop:
             message = self._summary(stopped_early, stopped_by_user, restored, monitor, time.perf_counter() - started)
             finished = Finished(history=[dict(h) for h in self.history], stopped_early=stopped_early,
                                 stopped_by_user=stopped_by_user, best_epoch=self.best_epoch, test_logs=test_logs,
-                                message=message, hints=list(hints))
+                                message=message, hints=list(hints),
+                                restored_epoch=self.best_epoch if restored else None)
             self._emit(finished)
             return finished
         except NonFinite as nf:

@@ -167,3 +167,25 @@ def test_view_pacing_keeps_the_sample_grid_at_two_a_second_and_hidden_views_for_
     assert 2 <= len(grids) <= 2 * seconds + 3, (len(grids), seconds)
     lab = rec.of("gan_lab")
     assert len(lab) >= 3 and len({frame.epoch for frame in lab}) >= 3  # the start, the end and some between
+
+
+def test_after_early_stopping_the_last_frames_name_the_restored_epoch(qtbot: Any) -> None:
+    """Early stopping put epoch N's weights back, but the last frames said the last epoch (the Predictions tab
+    read "epoch 19" over the forecasts of epoch 13's weights); they now name the epoch whose weights they show."""
+    from nnbuilder.project import EarlyStoppingConfig
+
+    project = load_project(SPIRAL)
+    project.data.options.update({"samples": 80, "noise": 0.5, "seed": 1})  # a few noisy points: learnt by heart
+    project.training.validation_split = 0.5
+    project.training.batch_size = 8
+    project.training.epochs = 60
+    project.training.early_stopping = EarlyStoppingConfig(enabled=True, monitor="val_loss", patience=4)
+    rec, _thread = run_worker(qtbot, TrainingWorker(project))
+    (result,) = rec.of("finished")
+    assert result.stopped_early and result.best_epoch is not None
+    last_epoch = len(result.history)
+    assert result.restored_epoch == result.best_epoch < last_epoch
+    boundaries: list[BoundaryUpdate] = rec.of("boundary")
+    weights: list[WeightsUpdate] = rec.of("weights")
+    assert boundaries[-1].epoch == result.best_epoch and weights[-1].epoch == result.best_epoch
+    assert boundaries[-1].position == weights[-1].position == last_epoch  # at the run's end on the timeline

@@ -341,9 +341,12 @@ class TrainingWorker(QObject):
         if isinstance(result, Failed):
             self.failed.emit(result.message, result.kind)
             return
-        self._final_snapshot(trainer)
+        # After early stopping restored the best weights, the model is that epoch's: the last frames say so
+        # (the Predictions tab read "epoch 19" over the forecasts of epoch 13's weights)
+        restored = getattr(result, "restored_epoch", None)
+        self._final_snapshot(trainer, restored)
         if not result.stopped_by_user:
-            self._final_views()
+            self._final_views(restored)
         if getattr(result, "hints", None):
             self._emit_hints(list(result.hints))
         self.finished.emit(result)
@@ -528,9 +531,13 @@ class TrainingWorker(QObject):
                     self._cost[name] = min(self._cost.get(name, np.inf), self._last_at[name] - started)
                 self._shown_epoch[name] = self._epoch
 
-    def _final_views(self) -> None:
-        """One last frame of each view, so the dashboard shows the trained model exactly (hidden tabs too)."""
-        epoch = int(self._position) or 1
+    def _final_views(self, restored: int | None = None) -> None:
+        """One last frame of each view, so the dashboard shows the trained model exactly (hidden tabs too).
+
+        ``restored``: the epoch whose weights early stopping put back; the frames are labelled with it and
+        drawn even where that epoch's frame was shown before (later epochs' frames have replaced it since).
+        """
+        epoch = restored or int(self._position) or 1
         self._epoch = epoch
         self._visible = None
         for name, compute in ((STREAM_BOUNDARY, self._emit_boundary), (STREAM_GALLERY, self._emit_gallery),
@@ -538,7 +545,8 @@ class TrainingWorker(QObject):
                               (STREAM_GAN_LAB, self._emit_gan_lab), (STREAM_GRAPH, self._emit_graph)):
             if name not in self._views or name in self._view_failures:
                 continue
-            if name in (STREAM_GALLERY, STREAM_SERIES, STREAM_GRAPH) and self._shown_epoch.get(name) == epoch:
+            if restored is None and name in (STREAM_GALLERY, STREAM_SERIES, STREAM_GRAPH) \
+                    and self._shown_epoch.get(name) == epoch:
                 continue
             try:
                 compute()
@@ -729,9 +737,10 @@ class TrainingWorker(QObject):
         predicted = (probs.argmax(axis=1) if probs.shape[1] > 1 else (probs[:, 0] > 0.5)).astype(np.int64)
         self._emit(STREAM_GRAPH, GraphUpdate(self._epoch, nodes, true, np.zeros(0, bool), 0, predicted=predicted))
 
-    def _final_snapshot(self, trainer: Any) -> None:
-        """The weights as the run left them: on a short run the last periodic snapshot may be many epochs old."""
-        epoch = int(self._position)
+    def _final_snapshot(self, trainer: Any, restored: int | None = None) -> None:
+        """The weights as the run left them: on a short run the last periodic snapshot may be many epochs old.
+        Labelled with the ``restored`` epoch when early stopping put its weights back."""
+        epoch = restored or int(self._position)
         if epoch <= 0 or trainer.model is None:
             return
         from nnbuilder.training.snapshot import take_snapshot
