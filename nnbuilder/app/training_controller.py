@@ -322,6 +322,8 @@ class TrainingController(QObject):
         self.progress.setTextVisible(True)
         self.progress.setFormat("Not trained")
         self.progress.setMinimumWidth(360)
+        # not wider: stretched to half the status bar, it cut the run's closing sentence after "val_ma"
+        self.progress.setMaximumWidth(420)
 
         self.toolbar = QToolBar("Training")
         self.toolbar.setObjectName("TrainingToolbar")

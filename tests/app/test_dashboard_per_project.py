@@ -371,3 +371,17 @@ def test_a_hint_shown_again_is_drawn_inside_its_banner(qtbot: Any) -> None:
     assert banner.isVisible() and banner.height() < tall
     assert label.geometry().top() >= 0 and label.geometry().bottom() < banner.height()  # the text is on screen
     assert label.height() >= label.heightForWidth(label.width()) - 1
+
+
+def test_the_closing_sentence_of_a_run_fits_beside_the_progress_bar(qtbot: Any) -> None:
+    """In the default window the progress bar took half the status bar and cut the household-power LSTM's
+    closing sentence after "val_ma"."""
+    h = open_window(qtbot, "household_power_lstm.nnb")
+    bar = h.window.statusBar()
+    sentence = ("Training stopped early (best epoch 13) after 0:34. loss 0.6162, mae 0.5649, val_loss 0.6022, "
+                "val_mae 0.576")  # as that run ends
+    h.controller.status(sentence)
+    QApplication.processEvents()
+    beside = [h.controller.progress, h.window.counts_label, h.window.zoom_label]
+    room = min(w.geometry().left() for w in beside if w.isVisible())
+    assert bar.width() == 1360 and bar.fontMetrics().horizontalAdvance(sentence) + 16 < room, room
