@@ -66,8 +66,9 @@ SURFACES: dict[str, Surface] = {
                 "The lecture's ball rolling into a bowl: every optimizer gets there."),
         Surface("elongated", "Elongated bowl", "C = 0.05·x² + 5·y²", lambda x, y: 0.05 * x**2 + 5 * y**2,
                 (-4.0, 4.0), (-2.0, 2.0), (-3.5, 1.5), (0.0, 0.0), 0.12, 0.1,
-                "Steep across, flat along: plain gradient descent zig-zags; momentum and the adaptive methods "
-                "do not."),
+                "Steep across, flat along: plain gradient descent settles across the valley at once, then "
+                "crawls along it (~300 steps to the bottom); momentum gathers speed along it but swings across "
+                "it; Nesterov's look-ahead damps the swing; RMSprop scales each direction and goes straight."),
         Surface("rosenbrock", "Rosenbrock", "C = (1 − x)² + 100·(y − x²)²",
                 lambda x, y: (1 - x) ** 2 + 100 * (y - x**2) ** 2, (-2.0, 2.0), (-1.0, 3.0), (-1.2, 1.0),
                 (1.0, 1.0), 0.001, 0.1,

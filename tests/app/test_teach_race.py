@@ -101,3 +101,28 @@ def test_after_the_last_step_the_button_offers_a_replay(qtbot) -> None:  # type:
     assert view.step_label.text().startswith("step 0 of")
     view.play_button.click()  # an ordinary pause again while it runs
     assert view.play_button.text() == "Play" and not view.timer.isActive()
+
+
+def test_each_surface_is_shown_whole_and_in_the_same_units_across_and_up(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The bowl x² + y² drew as an ellipse (x stretched 1.4 times), so the paths did not cross its contours at
+    right angles; and after the bowl, the elongated bowl kept the bowl's x range of ±2, its start at x = -3.5
+    and the zig-zag of plain gradient descent off the map."""
+    from nnbuilder.teach.race import SURFACES
+
+    view = OptimizerRaceView()
+    qtbot.addWidget(view)
+    view.play_button.setChecked(True)
+    view.resize(1200, 760)
+    view.show()
+    qtbot.waitExposed(view)
+    box = view.map_plot.getViewBox()
+    for key in ("bowl", "elongated", "rosenbrock", "bowl"):
+        view.set_surface(key)
+        qtbot.waitUntil(lambda: box.width() > 0)
+        QTest.qWait(0)
+        (x0, x1), (y0, y1) = box.viewRange()
+        s = SURFACES[key]
+        assert x0 <= s.x_range[0] and x1 >= s.x_range[1] and y0 <= s.y_range[0] and y1 >= s.y_range[1], key
+        assert x0 <= view.start[0] <= x1 and y0 <= view.start[1] <= y1
+        across, up = box.width() / (x1 - x0), box.height() / (y1 - y0)
+        assert abs(across - up) < 0.01 * up, (key, across, up)

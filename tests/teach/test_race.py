@@ -62,6 +62,26 @@ def test_optimizers_really_differ_on_the_elongated_bowl() -> None:
     assert all(t.losses[-1] < t.losses[0] for t in result.values())
 
 
+def test_the_elongated_bowl_shows_what_its_sentence_says() -> None:
+    """The window said "plain gradient descent zig-zags; momentum and the adaptive methods do not", under a map
+    where momentum swung across the valley and plain descent ran straight along its floor."""
+    result = race("elongated", steps=300)
+
+    def steps_to_bottom(name: str) -> int:
+        p = np.asarray(result[name].points)
+        near = np.hypot(p[:, 0], p[:, 1]) < 0.1
+        return int(np.argmax(near)) if near.any() else 10**9
+
+    def swing(name: str) -> float:  # how far across the valley the ball goes once it has reached the floor
+        return float(np.abs(np.asarray(result[name].points)[5:60, 1]).max())
+
+    text = SURFACES["elongated"].note
+    assert "crawls along it (~300 steps" in text and steps_to_bottom("SGD") > 250 and swing("SGD") < 0.05
+    assert "swings across" in text and steps_to_bottom("Momentum") < 100 and swing("Momentum") > 0.5
+    assert "damps the swing" in text and steps_to_bottom("Nesterov") < 40 and swing("Nesterov") < swing("Momentum") / 2
+    assert "goes straight" in text and steps_to_bottom("RMSprop") < 30 and swing("RMSprop") < 0.05
+
+
 def test_a_too_large_learning_rate_stops_the_ball_with_a_reason() -> None:
     traj = run_optimizer(SURFACES["bowl"], "SGD", (1.0, 1.0), lr=5.0, steps=200)
     assert "learning rate is too large" in traj.stopped

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...teach.race import OPTIMIZERS, SURFACES, Surface, Trajectory, race
+from ..dashboard.style import DataWidth
 
 LR_MIN_EXP, LR_MAX_EXP = -4.0, 0.0  # learning-rate sliders run from 1e-4 to 1 on a log scale
 SLIDER_STEPS = 400
@@ -116,7 +117,13 @@ class OptimizerRaceView(QWidget):
         self.plots.setBackground("w")
         self.map_plot = self.plots.addPlot(row=0, col=0, title="Click to set the start point")
         self.loss_plot = self.plots.addPlot(row=0, col=1, title="Loss of each ball")
-        self.map_plot.setAspectLocked(False)
+        # x and y in the same units: stretched, the bowl x² + y² drew as an ellipse and the balls' paths
+        # did not cross its contour lines at right angles, which is what the lecture's gradient does
+        self.map_plot.setAspectLocked(True)
+        self.map_width = DataWidth(self, self.plots, [self.map_plot])
+        # a fixed map to click on, not one to pan or zoom: with pyqtgraph's limits instead, switching from the
+        # bowl (±2) to the elongated bowl (±4) kept the bowl's x range, and the start at x = -3.5 was off it
+        self.map_plot.setMouseEnabled(x=False, y=False)
         self.map_plot.setMenuEnabled(False)
         self.map_plot.hideButtons()
         self.loss_plot.setLabel("bottom", "step")
@@ -256,9 +263,8 @@ class OptimizerRaceView(QWidget):
             self.minimum_marker.setData([s.minimum[0]], [s.minimum[1]])
         else:
             self.minimum_marker.setData([], [])
-        self.map_plot.setXRange(*s.x_range, padding=0)
-        self.map_plot.setYRange(*s.y_range, padding=0)
-        self.map_plot.setLimits(xMin=s.x_range[0], xMax=s.x_range[1], yMin=s.y_range[0], yMax=s.y_range[1])
+        self.map_width.set_extent((*s.x_range, *s.y_range))
+        self.map_plot.setRange(xRange=s.x_range, yRange=s.y_range, padding=0)
 
     def _show_step(self) -> None:
         log_losses = self.surface.minimum is not None
