@@ -443,6 +443,13 @@ def test_the_decision_boundary_is_as_wide_as_its_data(qtbot) -> None:  # type: i
     assert abs(plot.center().x() - middle) < 0.1 * panel.view.width()  # centred in the tab
     key = panel.legend.sceneBoundingRect()
     assert not key.intersects(panel.plot.getViewBox().sceneBoundingRect())  # the key beside the data
+    # the title over the plot and its key, whole: over the plot alone it read "Decision… (epoch 100)"
+    panel.set_boundary(BoundaryUpdate(np.full((20, 20), 0.5, np.float32), (-6.0, 6.0, -6.0, 6.0), 100, 100.0))
+    panel.refresh()
+    qtbot.wait(50)
+    title = panel.plot.titleLabel
+    assert title.text == "Decision boundary (epoch 100)" and title.toolTip() == ""  # no tooltip: nothing cut
+    assert title.sceneBoundingRect().bottom() <= key.top() + 1  # and the key below it, not beside it
 
     panel.resize(400, 700)  # tall and narrow: the width limits the plot, the y range grows instead
     qtbot.wait(50)

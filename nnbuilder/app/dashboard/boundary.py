@@ -35,9 +35,17 @@ class BoundaryPanel(ViewPanel):
         self.plot.addItem(self.train_points)
         self.plot.addItem(self.held_points)
         # beside the plot: over it, it hid a corner of the data once the plot is as wide as the data (below)
-        self.legend = LegendColumn(self.plot, labelTextSize="8pt", labelTextColor="#222").legend
+        key = LegendColumn(self.plot, labelTextSize="8pt", labelTextColor="#222")
+        self.legend = key.legend
         self.legend.addItem(self.train_points, "training (filled)")
         self.legend.addItem(self.held_points, "validation / test (hollow)")
+        # the title over the plot and its key together: over the plot alone, as wide as the data, the spiral's
+        # read "Decision… (epoch 100)" in the default window; the key starts below it
+        grid = self.plot.layout
+        grid.removeItem(self.plot.titleLabel)
+        grid.removeItem(key)
+        grid.addItem(self.plot.titleLabel, 0, 1, 1, 3)
+        grid.addItem(key, 1, 3, 3, 1)
         # A/B on the timeline: the compared run's boundary at the same moment, beside this one, same points.
         self.plot_b = self.view.addPlot(row=0, col=1, title="")
         prepare_axes(self.plot_b)
