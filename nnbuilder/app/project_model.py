@@ -192,6 +192,12 @@ class ProjectModel(QObject):
             problem = Problem("error", message, node=node_id)
             inf.nodes[node_id].problems.insert(0, problem)
             inf.problems.insert(0, problem)
+        units = self.output_mismatch(graph, inf)
+        if units is not None:
+            node_id, severity, message = units
+            problem = Problem(severity, message, node=node_id)
+            inf.nodes[node_id].problems.append(problem)
+            inf.problems.append(problem)
         if self._is_gan():
             from ..compiler.gan_checks import check_gan
 
@@ -212,6 +218,41 @@ class ProjectModel(QObject):
         from ..data.shapes import sample_shape
 
         return sample_shape(self.project.data.dataset, self.project.data.options)
+
+    def output_mismatch(self, graph: Graph, inf: Inference) -> tuple[str, str, str] | None:
+        """(output node id, severity, sentence) when the output's units do not suit the data set's classes.
+
+        Fewer units than classes fails at Train ("class ids up to 9 but the output layer has 2 units"); more
+        trains, with units that are never the right answer (a perceptron with 3 Step units on the two blobs),
+        which a student would not notice. Both are said while drawing, on the output node.
+        """
+        from ..compiler.infer import _CE_LOSSES
+        from ..data.shapes import class_count
+
+        if graph.role != "model" or len(inf.outputs) != 1:
+            return None
+        classes = class_count(self.project.data.dataset)
+        loss = self.project.training.loss
+        out = inf.outputs[0]
+        shape = inf.nodes[out].output_shape
+        if classes is None or shape is None or len(shape) != 1:
+            return None
+        units = int(shape[0])
+        one_for_two = loss in ("binary_crossentropy", "perceptron") and classes == 2 and units == 1
+        if (loss not in _CE_LOSSES and loss not in ("binary_crossentropy", "perceptron")) or one_for_two \
+                or units == classes:
+            return None
+        name = graph.node(out).display_name
+        data = f"the data set '{self.project.data.dataset}' has {classes} classes"
+        if units < classes:
+            return out, "error", (f"{name} has {units} unit{'s' if units != 1 else ''} but {data}: give it "
+                                  f"{classes} units, one per class.")
+        extra = units - classes
+        never = "the last unit is" if extra == 1 else f"the last {extra} units are"
+        return out, "warning", (f"{name} has {units} units but {data}: {never} never the right answer; give it "
+                                f"{classes} units, one per class"
+                                + (" (or 1 for a yes/no output)." if classes == 2 and loss not in _CE_LOSSES
+                                   else "."))
 
     def _data_input(self, graph: Graph) -> Node | None:
         """The Input that receives the data set's samples: the only Input of the model graph."""

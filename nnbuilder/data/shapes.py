@@ -15,6 +15,7 @@ from .registry import get_info
 
 IMAGE_SIDE = 28
 _GRAPH_FEATURES = {"karate_club": 34, "cora": 1433}
+_CLASSES = {"fashion_mnist": 10, "mnist_test": 10, "karate_club": 2, "cora": 7, "ring8": 8}
 
 
 def sample_shape(dataset_id: str, options: dict[str, Any] | None = None) -> tuple[int, ...] | None:
@@ -36,3 +37,10 @@ def sample_shape(dataset_id: str, options: dict[str, Any] | None = None) -> tupl
     if dataset_id in _GRAPH_FEATURES:
         return (_GRAPH_FEATURES[dataset_id],)
     return None
+
+
+def class_count(dataset_id: str) -> int | None:
+    """How many classes a built-in classification data set has, or None (regression, the student's files)."""
+    if dataset_id in GENERATED:
+        return 2
+    return _CLASSES.get(dataset_id)

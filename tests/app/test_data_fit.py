@@ -80,3 +80,27 @@ def test_a_new_input_with_its_default_shape_fits_the_default_data(window: Any) -
     nid = window.document.add_node("Input")
     assert "shape" not in window.document.current_graph.node(nid).params  # the default, 2 numbers
     assert window.document.input_mismatch() is None
+
+
+def test_output_units_are_checked_against_the_data_sets_classes(qtbot: Any) -> None:
+    """More output units than classes trained without a word (a perceptron with 3 Step units on the two blobs:
+    one unit never the answer); fewer failed only after Train. Both are now said on the output while drawing."""
+    h = open_window(qtbot, "perceptron_blobs.nnb")
+    w, c = h.window, h.controller
+    out = w.document.current_graph.nodes[-1].id
+    assert not [r for r in w.problems_panel.rows() if r[2] == out and r[0] != "info"]  # 1 Step unit: yes/no
+    w.document.set_param(out, "units", 3)
+    (row,) = [r for r in w.problems_panel.rows() if r[2] == out and r[0] == "warning"]
+    assert "has 3 units but the data set 'blobs' has 2 classes" in row[1] and "the last unit is never" in row[1]
+    assert c.train_action.isEnabled()  # it trains, so a warning, not an error
+    w.document.set_param(out, "units", 2)
+    assert not [r for r in w.problems_panel.rows() if r[2] == out and r[0] == "warning"]  # one-hot: fine
+
+    h2 = open_window(qtbot, "spiral_playground.nnb")
+    w2, c2 = h2.window, h2.controller
+    w2.document.set_param("output", "units", 1)
+    (row,) = [r for r in w2.problems_panel.rows() if r[2] == "output" and r[0] == "error"]
+    assert "has 1 unit but the data set 'spiral' has 2 classes: give it 2 units, one per class." in row[1]
+    assert not c2.train_action.isEnabled() and not c2.train()
+    w2.document.set_data_setting("dataset", "household_power")  # regression: no classes to count
+    assert not [r for r in w2.problems_panel.rows() if "classes" in r[1]]
