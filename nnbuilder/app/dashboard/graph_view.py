@@ -122,7 +122,7 @@ class GraphPanel(ViewPanel):
             self.edges.setData(pairs[:, 0], pairs[:, 1])
         else:
             self.edges.clear()
-        if self.points.data.size:
+        if len(self.points.data) == len(pos):  # else a new run's graph: refresh() draws its nodes
             self.points.setData(pos=pos, brush=self.points.data["brush"], pen=self.points.data["pen"],
                                 size=self.points.data["size"])
         self.plot.autoRange()
