@@ -3,6 +3,7 @@ say what they show, and it never pushes the window off the screen."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -206,6 +207,12 @@ def test_the_graph_tab_names_the_class_of_each_colour(qtbot: Any) -> None:
     # the count of wrong nodes is of the 400 drawn, not of Cora's 2,708 (that read as 98 % right)
     title = d.graph.plot.titleLabel.text
     assert " of the 400 shown (2,708 in the graph) wrong (red ring)" in title, title
+    # each wrong node has a ring of its own, a gap outside it: drawn as the node's outline, the red of "wrong"
+    # vanished into the nodes filled with Probabilistic_Methods' red
+    wrong = int(re.search(r"— (\d+) of the 400", title).group(1))
+    rings = d.graph.rings.data
+    assert wrong > 0 and len(rings) == wrong
+    assert all(size >= 11 + 8 for size in rings["size"])
 
 
 def test_cora_spreads_across_a_short_wide_graph_tab(qtbot: Any) -> None:

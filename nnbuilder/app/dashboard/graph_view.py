@@ -41,8 +41,12 @@ class GraphPanel(ViewPanel):
         self.plot.hideAxis("bottom")
         self.plot.setAspectLocked(True)
         self.edges = pg.PlotDataItem(pen=pg.mkPen((150, 150, 150, 110), width=1), connect="pairs")
-        self.points = pg.ScatterPlotItem(size=11, pxMode=True)
+        self.points = pg.ScatterPlotItem(size=11, pxMode=True, pen=pg.mkPen((40, 40, 40), width=1))
+        # a wrong node's ring stands apart from it: drawn as the node's outline, the red of "wrong" vanished
+        # into nodes filled with the red of a class (Cora's Probabilistic_Methods)
+        self.rings = pg.ScatterPlotItem(pxMode=True, brush=None, pen=pg.mkPen(WRONG, width=2))
         self.plot.addItem(self.edges)
+        self.plot.addItem(self.rings)
         self.plot.addItem(self.points)
         # the colour key beside the graph: nodes are coloured by class, and without it a student could not tell
         # which colour is which topic (Cora's seven); in a column of its own, so it never covers nodes
@@ -56,6 +60,7 @@ class GraphPanel(ViewPanel):
         self.updates = 0
         self.dirty = False
         self.stretch = 1.0
+        self._wrong: np.ndarray | None = None  # bool per drawn node, once predictions have come
         self._restretch = QTimer(self)  # after the layout has given the plot its new size
         self._restretch.setSingleShot(True)
         self._restretch.setInterval(0)
@@ -79,9 +84,11 @@ class GraphPanel(ViewPanel):
 
     def clear(self) -> None:
         self._layout = self._pending = None
+        self._wrong = None
         self.stretch = 1.0
         self.edges.clear()
         self.points.clear()
+        self.rings.clear()
         self.plot.setTitle("Graph")
 
     @property
@@ -123,9 +130,18 @@ class GraphPanel(ViewPanel):
         else:
             self.edges.clear()
         if len(self.points.data) == len(pos):  # else a new run's graph: refresh() draws its nodes
-            self.points.setData(pos=pos, brush=self.points.data["brush"], pen=self.points.data["pen"],
-                                size=self.points.data["size"])
+            self.points.setData(pos=pos, brush=self.points.data["brush"], size=self.points.data["size"])
+            self._draw_rings()
         self.plot.autoRange()
+
+    def _draw_rings(self) -> None:
+        """A red ring, with a gap, around each node whose predicted class is wrong."""
+        pos, wrong, layout = self.positions(), self._wrong, self._layout
+        if pos is None or layout is None or wrong is None or len(wrong) != len(pos) or not wrong.any():
+            self.rings.clear()
+            return
+        sizes = np.where(layout.train, 17, 11)[wrong] + 8
+        self.rings.setData(pos=pos[wrong], size=sizes)
 
     def refresh(self) -> None:
         self.dirty = False
@@ -136,10 +152,10 @@ class GraphPanel(ViewPanel):
         shown = update.predicted if update.predicted is not None else layout.true
         brushes = [pg.mkBrush(*class_color(int(c))) for c in shown]
         wrong = update.predicted is not None
-        pens = [pg.mkPen(WRONG, width=2.5) if wrong and int(p) != int(t) else pg.mkPen((40, 40, 40), width=1)
-                for p, t in zip(shown, layout.true, strict=True)]
         sizes = np.where(layout.train, 17, 11)
-        self.points.setData(pos=self.positions(), brush=brushes, pen=pens, size=sizes)
+        self.points.setData(pos=self.positions(), brush=brushes, size=sizes)
+        self._wrong = (np.asarray(shown) != np.asarray(layout.true)) if wrong else None
+        self._draw_rings()
         part = len(layout.nodes) < layout.total_nodes
         subset = f" ({len(layout.nodes):,} of {layout.total_nodes:,} nodes shown)" if part else ""
         if update.predicted is None:
