@@ -14,6 +14,7 @@ from .legend import LegendColumn
 from .panel import ViewPanel
 from .style import WRONG, PlotView, class_color, prepare_axes
 
+RING_GAP = 8  # px a wrong node's ring is wider than the node
 MAX_STRETCH = 5.0  # how much wider than its layout a drawing may be spread to fill a short, wide tab
 
 
@@ -136,12 +137,11 @@ class GraphPanel(ViewPanel):
 
     def _draw_rings(self) -> None:
         """A red ring, with a gap, around each node whose predicted class is wrong."""
-        pos, wrong, layout = self.positions(), self._wrong, self._layout
-        if pos is None or layout is None or wrong is None or len(wrong) != len(pos) or not wrong.any():
+        pos, wrong, drawn = self.positions(), self._wrong, self.points.data
+        if pos is None or wrong is None or not len(wrong) == len(pos) == len(drawn) or not wrong.any():
             self.rings.clear()
             return
-        sizes = np.where(layout.train, 17, 11)[wrong] + 8
-        self.rings.setData(pos=pos[wrong], size=sizes)
+        self.rings.setData(pos=pos[wrong], size=drawn["size"][wrong] + RING_GAP)
 
     def refresh(self) -> None:
         self.dirty = False
