@@ -26,6 +26,18 @@ from ..project import Edge, Graph, Node, Project
 MISSING = object()
 
 
+def _attach(inf: Inference, problem: Problem, first: bool = False) -> None:
+    """Add a problem the data set or the other graph reveals to ``inf``, and to its node when drawn here."""
+    where = [inf.problems]
+    if problem.node in inf.nodes:
+        where.append(inf.nodes[problem.node].problems)
+    for problems in where:
+        if first:
+            problems.insert(0, problem)
+        else:
+            problems.append(problem)
+
+
 class ProjectModel(QObject):
     """Project + inference results, with signals for every kind of change."""
 
@@ -188,25 +200,16 @@ class ProjectModel(QObject):
         inf = infer(graph, self.project.training)
         fit = self.input_mismatch(graph)
         if fit is not None:
-            node_id, message = fit
-            problem = Problem("error", message, node=node_id)
-            inf.nodes[node_id].problems.insert(0, problem)
-            inf.problems.insert(0, problem)
+            _attach(inf, Problem("error", fit[1], node=fit[0]), first=True)
         units = self.output_mismatch(graph, inf)
         if units is not None:
-            node_id, severity, message = units
-            problem = Problem(severity, message, node=node_id)
-            inf.nodes[node_id].problems.append(problem)
-            inf.problems.append(problem)
+            _attach(inf, Problem(units[1], units[2], node=units[0]))
         if self._is_gan():
             from ..compiler.gan_checks import check_gan
 
             for gp in check_gan(self.project, self.data_sample_shape()):
                 if gp.graph == graph.name:  # shown on the graph whose node the student should change first
-                    problem = gp.as_problem()
-                    inf.problems.append(problem)
-                    if gp.node in inf.nodes:
-                        inf.nodes[gp.node].problems.append(problem)
+                    _attach(inf, gp.as_problem())
         return inf
 
     def _is_gan(self) -> bool:
@@ -226,7 +229,7 @@ class ProjectModel(QObject):
         trains, with units that are never the right answer (a perceptron with 3 Step units on the two blobs),
         which a student would not notice. Both are said while drawing, on the output node.
         """
-        from ..compiler.infer import _CE_LOSSES
+        from ..compiler.infer import CE_LOSSES
         from ..data.shapes import class_count
 
         if graph.role != "model" or len(inf.outputs) != 1:
@@ -239,7 +242,7 @@ class ProjectModel(QObject):
             return None
         units = int(shape[0])
         one_for_two = loss in ("binary_crossentropy", "perceptron") and classes == 2 and units == 1
-        if (loss not in _CE_LOSSES and loss not in ("binary_crossentropy", "perceptron")) or one_for_two \
+        if (loss not in CE_LOSSES and loss not in ("binary_crossentropy", "perceptron")) or one_for_two \
                 or units == classes:
             return None
         name = graph.node(out).display_name
@@ -251,7 +254,7 @@ class ProjectModel(QObject):
         never = "the last unit is" if extra == 1 else f"the last {extra} units are"
         return out, "warning", (f"{name} has {units} units but {data}: {never} never the right answer; give it "
                                 f"{classes} units, one per class"
-                                + (" (or 1 for a yes/no output)." if classes == 2 and loss not in _CE_LOSSES
+                                + (" (or 1 for a yes/no output)." if classes == 2 and loss not in CE_LOSSES
                                    else "."))
 
     def _data_input(self, graph: Graph) -> Node | None:

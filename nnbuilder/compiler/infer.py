@@ -18,7 +18,7 @@ from ..project.model import Edge, Graph, TrainingConfig
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 
-_CE_LOSSES = ("sparse_categorical_crossentropy", "categorical_crossentropy")
+CE_LOSSES = ("sparse_categorical_crossentropy", "categorical_crossentropy")
 
 #: Layers that pass whole-number token ids through unchanged; every other layer but Embedding needs floats.
 _ID_PASS_THROUGH = frozenset({"Flatten", "Reshape", "Permute", "Identity", "Output"})
@@ -387,13 +387,13 @@ def _loss_checks(inf: Inference, graph: Graph, training: TrainingConfig) -> None
             return
         loss = "binary_crossentropy"
     info = inf.nodes[out]
-    if loss in _CE_LOSSES and act == "softmax":
+    if loss in CE_LOSSES and act == "softmax":
         _add(info, inf.problems, INFO,
              f"{name} ends in softmax and the loss is {loss}: the trainer takes the log of these probabilities "
              "(negative log-likelihood), so softmax is not applied twice.")
-    elif loss in _CE_LOSSES and act == "log_softmax":
+    elif loss in CE_LOSSES and act == "log_softmax":
         _add(info, inf.problems, INFO, f"{name} ends in log-softmax: the trainer uses negative log-likelihood directly.")
-    elif loss in _CE_LOSSES and act in ("sigmoid", "step"):
+    elif loss in CE_LOSSES and act in ("sigmoid", "step"):
         _add(info, inf.problems, WARNING,
              f"{name} ends in {act} but the loss is {loss}; use softmax (or no activation) for several classes.")
     elif loss == "binary_crossentropy" and act == "sigmoid":
@@ -404,7 +404,7 @@ def _loss_checks(inf: Inference, graph: Graph, training: TrainingConfig) -> None
              "use sigmoid for a yes/no output.")
     elif loss == "perceptron" and act != "step":
         _add(info, inf.problems, WARNING, f"The perceptron rule expects {name} to end in a Step activation.")
-    if info.output_shape is not None and loss in _CE_LOSSES and len(info.output_shape) != 1:
+    if info.output_shape is not None and loss in CE_LOSSES and len(info.output_shape) != 1:
         _add(info, inf.problems, ERROR, f"{name} outputs {fmt_shape(info.output_shape)} but {loss} needs one score "
              "per class — add a Flatten and a Dense with one unit per class.")
 
