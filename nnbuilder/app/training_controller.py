@@ -855,7 +855,7 @@ class TrainingController(QObject):
         return (b1 - b0) * self._samples_per_batch / (t1 - t0)
 
     def _on_worker_weights(self, update: Any) -> None:
-        self.dashboard.add_weights(update)
+        """The canvas' gradient health from a snapshot (the dashboard already has the frame)."""
         health: dict[str, tuple[float | None, float | None]] = {}
         for name, norm in update.grad_norms.items():
             node = self._module_to_node.get(name.split(".")[0])

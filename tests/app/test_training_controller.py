@@ -73,6 +73,30 @@ def test_train_spiral_to_the_end(qtbot: Any) -> None:
     assert c.trainer is not None and c.save_weights_action.isEnabled()
 
 
+
+def test_each_weights_snapshot_reaches_the_weights_tab_once(qtbot: Any) -> None:
+    """Every snapshot was added twice (once as a view frame, once more by the canvas' gradient health), so the
+    weight histogram drew each column twice and the gradient norms had every point twice."""
+    from nnbuilder.app.workers.messages import STREAM_WEIGHTS
+
+    window = open_window(qtbot, load_project(ROOT / "resources" / "examples" / "karate_club_gcn.nnb"))
+    c = window.controller
+    sent: list[float] = []
+    route = c._on_worker_frame
+
+    def spy(frame: Any) -> None:
+        if frame.name == STREAM_WEIGHTS:
+            sent.append(frame.position)
+        route(frame)
+
+    c._on_worker_frame = spy  # type: ignore[method-assign]  # connected when the run starts
+    assert c.train()
+    wait_done(qtbot, c)
+    panel = c.dashboard.weights
+    assert len(sent) >= 2 and panel.snapshots == len(sent)
+    assert [list(h.positions) for h in panel._hist.values()] == [sent] * len(panel._hist)
+    assert all(len(xs) == len(sent) for xs in panel._grad_x.values())
+
 def test_pause_resume_then_stop_mid_epoch(qtbot: Any) -> None:
     window = open_window(qtbot, spiral())
     c = window.controller
