@@ -10,6 +10,7 @@ import math
 from typing import Any
 
 import pyqtgraph as pg
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGraphicsSceneResizeEvent, QSizePolicy
 
@@ -89,7 +90,7 @@ class LegendColumn(pg.GraphicsWidget):
 
     def fit(self) -> None:
         """Entries in the columns the plot's size calls for, the legend at the top, and its width taken."""
-        if self._fitting:
+        if self._fitting or not shiboken6.isValid(self._plot):  # a last resize while the window is torn down
             return
         self._fitting = True
         try:

@@ -9,6 +9,9 @@ arrive with a power-of-two range per layer; when the range doubles, the stored c
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Signal
@@ -41,9 +44,10 @@ NO_GRAD_TITLE = "Gradient norm per layer: none in this run (the perceptron rule 
 class _LayerHistory:
     def __init__(self, bins: int, r: float) -> None:
         self.columns = np.zeros((0, bins), dtype=np.float32)
+        self.positions = np.zeros(0, dtype=np.float64)  # each column's place in the run, in epochs
         self.range = r
 
-    def add(self, counts: np.ndarray, r: float) -> None:
+    def add(self, counts: np.ndarray, r: float, position: float) -> None:
         while r > self.range:
             self.columns = merge_histogram(self.columns)
             self.range *= 2.0
@@ -51,8 +55,10 @@ class _LayerHistory:
             counts = merge_histogram(counts)
             r *= 2.0
         self.columns = np.concatenate([self.columns, counts[None, :]], axis=0)
+        self.positions = np.append(self.positions, float(position))
         if len(self.columns) > MAX_COLUMNS:
             self.columns = np.ascontiguousarray(self.columns[::2])
+            self.positions = self.positions[::2].copy()
 
     def image(self) -> np.ndarray:
         """(bins, snapshots) float32 in [0, 1]: log counts scaled per column, so each snapshot is readable."""
@@ -60,6 +66,65 @@ class _LayerHistory:
         peak = img.max(axis=1, keepdims=True)
         img = img / np.where(peak > 0, peak, 1.0)
         return np.ascontiguousarray(img.T, dtype=np.float32)
+
+
+class EpochColumnsAxis(pg.AxisItem):
+    """The histogram's time axis, labelled in epochs although the image has one column per snapshot.
+
+    Snapshots are paced by time, not by epochs: a karate-club run of 100 epochs in 0.4 s leaves 5 of them, a
+    CNN's first epoch a dozen. Counted in snapshots, the axis could not tell the student which epochs a column
+    shows. The ticks sit at round epochs, placed between the columns taken before and after them.
+    """
+
+    LABEL_PX = 44.0  # pixels per label, so "100" and "120" never touch
+
+    def __init__(self) -> None:
+        super().__init__("bottom")
+        self._positions = np.zeros(0, dtype=np.float64)
+
+    def set_positions(self, positions: np.ndarray) -> None:
+        """Each column's place in the run, in epochs (column i spans i..i+1 on the image's x axis)."""
+        positions = np.maximum.accumulate(np.asarray(positions, dtype=np.float64)) if len(positions) else \
+            np.zeros(0, dtype=np.float64)
+        if positions.shape == self._positions.shape and np.array_equal(positions, self._positions):
+            return
+        self._positions = positions
+        self.picture = None  # drawn again with the new ticks
+        self.update()
+
+    def column_of(self, epoch: float) -> float:
+        """Where ``epoch`` lies on the image's x axis (between the columns taken before and after it)."""
+        centers = np.arange(len(self._positions)) + 0.5
+        return float(np.interp(epoch, self._positions, centers))
+
+    def epoch_at(self, x: float) -> float:
+        centers = np.arange(len(self._positions)) + 0.5
+        return float(np.interp(x, centers, self._positions))
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list[tuple[Any, list[float]]]:  # noqa: N803
+        p = self._positions
+        if len(p) == 0 or size <= 0 or maxVal <= minVal:
+            return []
+        px_per_x = size / (float(maxVal) - float(minVal))
+        lo_x, hi_x = max(float(minVal), 0.5), min(float(maxVal), len(p) - 0.5)
+        if px_per_x >= self.LABEL_PX:  # few columns: each under its own epoch (1 and 100, not 20 ... 80 between)
+            return [(1.0, [i + 0.5 for i in range(len(p)) if lo_x <= i + 0.5 <= hi_x])]
+        lo, hi = self.epoch_at(lo_x), self.epoch_at(hi_x)
+        if hi <= lo:
+            return []
+        least = (hi - lo) / (px_per_x * (hi_x - lo_x)) * self.LABEL_PX  # a step whose labels stand apart
+        spacing = next(m * 10.0 ** e for e in range(math.floor(math.log10(least)), 99) for m in (1, 2, 5)
+                       if m * 10.0 ** e >= least)
+        ticks = np.arange(math.ceil(lo / spacing - 1e-9), math.floor(hi / spacing + 1e-9) + 1) * spacing
+        chosen: list[float] = []
+        for epoch in ticks:  # where snapshots crowd (a slow start, a fast end) only labels that stand apart
+            x = self.column_of(float(epoch))
+            if not chosen or (x - chosen[-1]) * px_per_x >= self.LABEL_PX:
+                chosen.append(x)
+        return [(spacing, chosen)]
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        return [f"{self.epoch_at(v):.3f}".rstrip("0").rstrip(".") for v in values]
 
 
 class WeightsPanel(ViewPanel):
@@ -81,9 +146,10 @@ class WeightsPanel(ViewPanel):
         top.addWidget(self.dead_label)
 
         self.view = PlotView()
-        self.hist_plot = self.view.addPlot(title="Weight distribution")
+        self.hist_axis = EpochColumnsAxis()
+        self.hist_plot = self.view.addPlot(title="Weight distribution", axisItems={"bottom": self.hist_axis})
         prepare_axes(self.hist_plot)
-        self.hist_plot.setLabel("bottom", "snapshot")
+        self.hist_plot.setLabel("bottom", "epoch")
         self.hist_plot.setLabel("left", "weight value")
         self.hist_image = pg.ImageItem(axisOrder="row-major")
         self.hist_image.setLookupTable(SEQUENTIAL_LUT)
@@ -173,6 +239,7 @@ class WeightsPanel(ViewPanel):
         self.layer_combo.clear()
         self.layer_combo.blockSignals(False)
         self.hist_image.clear()
+        self.hist_axis.set_positions(np.zeros(0))
         self.matrix_image.clear()
         self.filter_image.clear()
         self.filter_note.setVisible(True)
@@ -218,7 +285,7 @@ class WeightsPanel(ViewPanel):
             hist = self._hist.get(name)
             if hist is None:
                 hist = self._hist[name] = _LayerHistory(len(counts), r)
-            hist.add(np.asarray(counts, dtype=np.float32), r)
+            hist.add(np.asarray(counts, dtype=np.float32), r, update.position)
         self._matrices.update(update.matrices)
         self._shapes.update(update.shapes)
         if update.filters is not None:
@@ -246,6 +313,7 @@ class WeightsPanel(ViewPanel):
             img = hist.image()
             self.hist_image.setImage(img, levels=(0.0, 1.0), autoLevels=False)
             self.hist_image.setRect(QRectF(0, -hist.range, img.shape[1], 2 * hist.range))
+            self.hist_axis.set_positions(hist.positions)
             self.hist_plot.setTitle(f"Weight distribution: {layer} (epoch {self._epoch})")
         matrix = self._matrices.get(layer)
         if matrix is not None:
