@@ -491,6 +491,30 @@ def test_a_narrow_plot_s_title_keeps_its_epoch(qtbot) -> None:  # type: ignore[n
     assert title.item.toPlainText() == "(epoch 100)"
 
 
+
+def test_a_narrow_two_line_title_cuts_only_its_first_line(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The Graph tab's title has a second, small line ("large nodes: the labelled training nodes ..."). Cut as
+    one text, a narrow tab lost the whole second line with the end of the first."""
+    import pyqtgraph as pg
+
+    from nnbuilder.app.dashboard.style import prepare_axes
+
+    view = pg.GraphicsLayoutWidget()
+    qtbot.addWidget(view)
+    plot = view.addPlot()
+    prepare_axes(plot)
+    view.resize(420, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    first = "Epoch 100: 90 of the 400 shown (2,708 in the graph) wrong (red ring) — nodes coloured by predicted class"
+    plot.setTitle(f"{first}<br><span style='font-size:8pt'>large nodes: the labelled training nodes</span>")
+    qtbot.wait(20)
+    title = plot.titleLabel
+    top, _, bottom = title.item.toPlainText().partition("\n")
+    assert top.startswith("Epoch 100: 90 of") and top.endswith("…") and len(top) < len(first), top
+    assert bottom == "large nodes: the labelled training nodes"
+    assert title.itemRect().width() <= title.rect().width() + 1
+
 def test_the_gan_lab_and_test_tabs_fit_a_short_dock(qtbot) -> None:  # type: ignore[no-untyped-def]
     """With the GAN Lab (or the Test tab) current, the dashboard grew to its preferred 627 px inside a 290 px
     dock (their word-wrapped labels gave it a height for each width): the lower half of the plane and the

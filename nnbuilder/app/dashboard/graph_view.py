@@ -165,7 +165,9 @@ class GraphPanel(ViewPanel):
             # accuracy of 0.76: the count is of the nodes drawn, so say of how many
             n_wrong = int(np.sum(update.predicted != layout.true))
             of = f" of the {len(layout.nodes):,} shown ({layout.total_nodes:,} in the graph)" if part else ""
-            head = f"Epoch {update.epoch}: nodes coloured by predicted class — {n_wrong}{of} wrong (red ring)"
+            # the count first: in a narrow tab the title elides at its end, and the key beside the plot already
+            # says what the colours are
+            head = f"Epoch {update.epoch}: {n_wrong}{of} wrong (red ring) — nodes coloured by predicted class"
         self.plot.setTitle(f"{head}<br><span style='font-size:8pt'>large nodes: the labelled "
                            "training nodes the loss sees</span>")
         self.updates += 1

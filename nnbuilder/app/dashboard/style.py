@@ -95,8 +95,13 @@ class ElidedTitle(pg.LabelItem):
 
     def _shortened(self, room: float) -> str:
         """The title cut to ``room`` with "…", shown; a closing "(...)" stays when it can: in "Decision
-        boundary (epoch 100)" the epoch is what changes."""
-        full = self._full
+        boundary (epoch 100)" the epoch is what changes. Only the first line is cut: the lines after a "<br>"
+        (the Graph tab's "large nodes: the labelled training nodes") are short, and cutting the whole text
+        dropped them with the end of the first line."""
+        full, below = self._full, ""
+        if "<br>" in full:
+            cut = full.index("<br>")
+            full, below = full[:cut], full[cut:]
         head, tail = full, ""
         if full.endswith(")") and " (" in full:
             cut = full.rindex(" (")
@@ -104,24 +109,24 @@ class ElidedTitle(pg.LabelItem):
         if tail and self._kept is not None and self._kept[:2] == (room, head):
             # the same start in the same room, only the epoch changed: one try instead of a search
             start = self._kept[2]
-            shown = start + tail if start else tail.strip()
+            shown = (start + tail if start else tail.strip()) + below
             super().setText(shown)
             if self.itemRect().width() <= room:
                 return shown
         self._kept = None
-        shown = full
+        shown = full + below
         for ending, text in (((tail, head), ("", full)) if tail else (("", full),)):
             lo, hi = 1, len(text)  # the longest start of ``text`` that fits with "…" and the ending
             while lo < hi:
                 mid = (lo + hi + 1) // 2
-                super().setText(text[:mid].rstrip() + "…" + ending)
+                super().setText(text[:mid].rstrip() + "…" + ending + below)
                 if self.itemRect().width() <= room:
                     lo = mid
                 else:
                     hi = mid - 1
             # "De… (epoch 100)" says less than "(epoch 100)" alone
             start = text[:lo].rstrip() + "…" if lo >= 4 or not ending else ""
-            shown = start + ending if start else ending.strip()
+            shown = (start + ending if start else ending.strip()) + below
             super().setText(shown)
             if self.itemRect().width() <= room:
                 if ending:
