@@ -84,6 +84,29 @@ def test_opening_another_example_leaves_nothing_of_the_previous_run(qtbot: Any) 
     assert [r.label for r in d.runs] == ["run 1"]
 
 
+
+def test_opening_another_example_after_a_gan_run_leaves_nothing_of_it(qtbot: Any) -> None:
+    """The hints banner, the GAN Lab's epoch and step counts, the samples and the Weights tab's titles
+    ("Weight distribution: g_project (epoch 1)") of a GAN run stayed on screen over the next project."""
+    from nnbuilder.app.workers.messages import STREAM_HINTS, ViewFrame
+
+    h = open_window(qtbot, "gan_ring_2d.nnb", epochs=2)
+    train(qtbot, h)
+    d = h.controller.dashboard
+    d.add_frame(ViewFrame(STREAM_HINTS, 2, 0, 2.0, ["The discriminator has won: its loss is near 0."]))
+    d.refresh_now(all_panels=True)
+    lab, samples, banner = d.panels["gan_lab"], d.panels["gan_samples"], d.panels["hints"]
+    assert banner.isVisible() and "Epoch 2" in lab.side.text and samples.received > 0
+    assert d.weights.hist_plot.titleLabel.text.startswith("Weight distribution: ")
+
+    h.window.open_example(EXAMPLES / "mnist_gan.nnb")
+    d.refresh_now(all_panels=True)
+    assert not banner.isVisible() and banner.texts() == []
+    assert "Epoch" not in lab.side.text and len(lab.fake_points.data) == 0
+    assert samples.history == [] and samples.position_label.text() == "No samples yet."
+    assert d.weights.hist_plot.titleLabel.text == "Weight distribution"
+    assert d.weights.matrix_plot.titleLabel.text == "Weight matrix"
+
 def test_the_test_tab_and_clear_runs_after_training(qtbot: Any) -> None:
     h = open_window(qtbot, "fashion_mnist_mlp.nnb", epochs=1)
     train(qtbot, h, timeout_ms=120_000)

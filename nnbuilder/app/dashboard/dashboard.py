@@ -497,8 +497,9 @@ class Dashboard(QWidget):
             self.curves.add_run(keep)
             return
         self.current = None
-        for panel in (self.weights, self.predictions, self.images, self.boundary):
-            panel.clear()
+        for name, panel in self.panels.items():  # every tab and banner: the hints of a run gone went too
+            if name not in ("curves", "evaluate"):
+                panel.clear()
         self.evaluate.clear_answers()
         if not keep_model:
             self.evaluate.set_available(False, {})

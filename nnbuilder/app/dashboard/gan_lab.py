@@ -117,6 +117,9 @@ class GanLabPanel(ViewPanel):
         self._real_id = 0
         for item in (self.heat, self.real_points, self.fake_points, self.arrows):
             item.clear()
+        if self._side_text:  # the last run's epoch and step counts go with its points
+            self._side_text = ""
+            self.side.setText(_KEY, size="9pt", color="#222")
         self.set_paused(False)
 
     def set_data(self, info: DataView) -> None:

@@ -49,6 +49,12 @@ class ViewPanel(QWidget):
     def begin_run(self, label: str) -> None:
         """A new run starts; forget what only made sense for the previous one."""
 
+    def clear(self) -> None:
+        """The runs shown were cleared ("Clear runs", another project opened): nothing of them stays on
+        screen. The default forgets what a new run would."""
+        self.begin_run("")
+        self.dirty = True
+
     def set_data(self, info: DataView) -> None:
         """The run's data set is known (points to draw, class names, image shape)."""
 

@@ -240,8 +240,11 @@ class WeightsPanel(ViewPanel):
         self.layer_combo.blockSignals(False)
         self.hist_image.clear()
         self.hist_axis.set_positions(np.zeros(0))
+        self.hist_plot.setTitle("Weight distribution")  # not the last run's layer and epoch
         self.matrix_image.clear()
+        self.matrix_plot.setTitle("Weight matrix")
         self.filter_image.clear()
+        self.filter_plot.setTitle("First convolution layer's filters")
         self.filter_note.setVisible(True)
         self._arrange(False)
         self.dead_label.clear()
@@ -324,9 +327,9 @@ class WeightsPanel(ViewPanel):
             shape = self._shapes.get(layer, matrix.shape)
             shown = "" if tuple(shape) == matrix.shape else f", shown at {matrix.shape[0]}×{matrix.shape[1]}"
             self.matrix_plot.setTitle(f"Weight matrix: {layer} {shape[0]}×{shape[1]} (±{peak:.2g}{shown})")
-        else:
+        elif layer:
             self.matrix_image.clear()
-            self.matrix_plot.setTitle(f"Weight matrix: {layer or '—'} has none")
+            self.matrix_plot.setTitle(f"Weight matrix: {layer} has none")
         if self._filters is not None:
             self._arrange(True)
             self.filter_note.setVisible(False)
