@@ -113,18 +113,36 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
+    """One network's table, or both of a GAN project's, each under a heading naming its role and graph (the
+    generator alone hid half of what trains). ``--graph`` still picks one network. With ``--json`` a GAN prints
+    ``{"generator": {...}, "discriminator": {...}}``, each with its ``graph``."""
     from . import summarize
+    from .compiler import summarize_graph
 
     project = _open(args.file)
-    s = summarize(project, args.graph)
-    if args.json:
-        print(json.dumps(s.to_dict(), indent=2))
+    if not project.is_gan or args.graph is not None:
+        parts = [("", "", summarize(project, args.graph))]
     else:
-        print(s.format())
-        for prob in s.problems:
-            if prob.severity != "info":
-                print(f"{prob.severity}: {prob.node or ''}: {prob.message}")
-    return EXIT_USER if any(p.is_error for p in s.problems) else EXIT_OK
+        parts = []
+        for role in ("generator", "discriminator"):
+            graph = project.role_graph(role)
+            assert graph is not None  # is_gan: both roles are there
+            parts.append((role, graph.name, summarize_graph(graph, project.training,
+                                                            f"{project.name} / {graph.name}")))
+    if args.json:
+        if len(parts) == 1:
+            print(json.dumps(parts[0][2].to_dict(), indent=2))
+        else:
+            print(json.dumps({role: {"graph": name, **s.to_dict()} for role, name, s in parts}, indent=2))
+    else:
+        for i, (role, name, s) in enumerate(parts):
+            if role:
+                print(f"{chr(10) if i else ''}{role.capitalize()} (graph '{name}')")
+            print(s.format())
+            for prob in s.problems:
+                if prob.severity != "info":
+                    print(f"{prob.severity}: {prob.node or ''}: {prob.message}")
+    return EXIT_USER if any(p.is_error for _, _, s in parts for p in s.problems) else EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -149,6 +167,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("nnbuilder: interrupted.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # "nnbuilder summary f.nnb | head -3": the reader has all it wanted
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # Python's own flush at exit would fail on the closed pipe
+        return EXIT_OK
     except MemoryError:
         print("nnbuilder: ran out of memory; the project or its data is too large for this computer.",
               file=sys.stderr)

@@ -7,6 +7,9 @@ Output contract for scripts (``--json``): one JSON object per line on stdout - o
 ``epoch``, ``loss``, ``val_loss``, each metric (``accuracy``, ``val_accuracy``, ...) and ``seconds``, then a
 final one with ``"final": true`` and the test metrics as ``test_loss``, ``test_accuracy``, ... The progress
 bar goes to stderr and only when stderr is a terminal, so pipes and CI logs stay clean.
+
+A GAN project (a generator and a discriminator graph) trains and evaluates both networks together, so
+``--graph`` (which picks one network of a project with several) is refused for it.
 """
 
 from __future__ import annotations
@@ -20,6 +23,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 DEVICE_HELP = "auto, cpu, cuda, cuda:N or mps (default: the project's setting)"
+GAN_GRAPH_REFUSAL = ("--graph picks one network of a project with several graphs and does not apply to a GAN, "
+                     "which trains its generator and discriminator together.")
+#: Logged values that count things (a GAN's modes covered): printed as whole numbers, not as "3.0000".
+COUNT_KEYS = frozenset({"modes"})
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -31,20 +38,22 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     t.add_argument("--batch-size", type=_positive_int, help="samples per batch (default: the project's)")
     t.add_argument("--device", help=DEVICE_HELP)
     t.add_argument("--seed", type=_seed, help="random seed for weights, split and shuffling (0 to 2**63-1)")
-    t.add_argument("--graph", help="graph to train when the project has several")
+    t.add_argument("--graph", help="graph to train when the project has several (not for a GAN project, "
+                   "whose generator and discriminator train together)")
     t.add_argument("--json", action="store_true", help="print one JSON object per epoch, then the test metrics")
     t.add_argument("--out", metavar="WEIGHTS", help="save the trained weights here (safetensors)")
-    t.set_defaults(handler=cmd_train)
+    t.set_defaults(handler=cmd_train, parser=t)
 
     e = sub.add_parser("evaluate", help="score saved weights on the test (or another) split",
                        description="Load trained weights into a project's network and report loss and metrics.")
     e.add_argument("file", help="the .nnb project file")
     e.add_argument("--weights", required=True, help="a .safetensors file saved by train --out or the app")
-    e.add_argument("--split", choices=("test", "val", "train"), default="test", help="which part of the data")
+    e.add_argument("--split", choices=("test", "val", "train"),
+                   help="which part of the data (default: test; train for a GAN project, which has no test split)")
     e.add_argument("--device", help=DEVICE_HELP)
-    e.add_argument("--graph", help="graph to evaluate when the project has several")
+    e.add_argument("--graph", help="graph to evaluate when the project has several (not for a GAN project)")
     e.add_argument("--json", action="store_true", help="print the metrics as one JSON object")
-    e.set_defaults(handler=cmd_evaluate)
+    e.set_defaults(handler=cmd_evaluate, parser=e)
 
     g = sub.add_parser("generate", help="write samples from a trained GAN's generator",
                        description="Load a GAN's trained weights and write generated samples: a .png grid for image "
@@ -105,12 +114,26 @@ def _user_error(message: str) -> Exception:
     return UserError(message)
 
 
-def _make_trainer(args: argparse.Namespace, callback: Any = None) -> Any:
+def _load(args: argparse.Namespace, *, graph_for_gan: bool = False) -> Any:
+    """The project of ``args.file``; ``--graph`` on a GAN project is bad usage (exit 2, as argparse's errors)
+    unless ``graph_for_gan`` (``summary``, which can show one of its networks).
+
+    ``--graph`` on a GAN project used to train the generator alone as a supervised network, which failed with
+    a sentence about class ids and output units that said nothing about the real mistake.
+    """
     from ..project import load_project
+
+    project = load_project(args.file)  # ProjectError -> exit 1 with its sentence
+    if project.is_gan and getattr(args, "graph", None) is not None and not graph_for_gan:
+        args.parser.error(GAN_GRAPH_REFUSAL)  # prints the usage and the sentence, raises SystemExit(2)
+    return project
+
+
+def _make_trainer(args: argparse.Namespace, callback: Any = None, project: Any = None) -> Any:
     from .errors import TrainingError
     from .trainer import Trainer
 
-    project = load_project(args.file)  # ProjectError -> exit 1 with its sentence
+    project = project if project is not None else _load(args)
     training = project.training
     if getattr(args, "batch_size", None):
         training.batch_size = args.batch_size
@@ -130,8 +153,17 @@ def _clean(value: Any) -> Any:
     return value
 
 
+def _fmt_value(key: str, value: float) -> str:
+    """``value`` as the text output prints it: a count (``modes``, ``val_modes``) as a whole number, since
+    "modes: 3.0000" suggests a fraction of a mode; everything else with four decimals."""
+    base = key.removeprefix("val_").removeprefix("test_")
+    if base in COUNT_KEYS and math.isfinite(value) and float(value).is_integer():
+        return str(int(value))
+    return f"{value:.4f}"
+
+
 def _fmt_logs(logs: dict[str, float]) -> str:
-    return " - ".join(f"{k}: {v:.4f}" for k, v in logs.items())
+    return " - ".join(f"{k}: {_fmt_value(k, v)}" for k, v in logs.items())
 
 
 class _Progress:
@@ -161,7 +193,7 @@ class _Progress:
             self.last_draw = now
             width = 24
             done = int(width * event.batch / max(1, event.batches))
-            metrics = "".join(f" - {k}: {v:.4f}" for k, v in event.metrics.items())
+            metrics = "".join(f" - {k}: {_fmt_value(k, v)}" for k, v in event.metrics.items())
             self.err.write(f"\rEpoch {event.epoch}/{self.epochs} [{'=' * done}{'.' * (width - done)}] "
                            f"{event.batch}/{event.batches} - loss: {event.loss:.4f}{metrics} "
                            f"- {event.samples_per_second:,.0f} samples/s\x1b[K")
@@ -229,16 +261,20 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
+    """Score saved weights. Without ``--split``: the test split, or a GAN's training data (a GAN has no test
+    split, so a fixed default of 'test' made every GAN evaluation fail unless the user knew the option)."""
     from .errors import TrainingError
 
-    trainer = _make_trainer(args)
+    project = _load(args)
+    split = args.split or ("train" if project.is_gan else "test")
+    trainer = _make_trainer(args, project=project)
     try:
         trainer.load_weights(args.weights)
-        logs = trainer.evaluate(args.split)
+        logs = trainer.evaluate(split)
     except TrainingError as exc:
         raise _user_error(exc.message) from None
     if args.json:
-        print(json.dumps({"split": args.split, **{k: _clean(v) for k, v in logs.items()}}))
+        print(json.dumps({"split": split, **{k: _clean(v) for k, v in logs.items()}}))
     else:
-        print(f"{args.split}: {_fmt_logs(logs)}")
+        print(f"{split}: {_fmt_logs(logs)}")
     return 0

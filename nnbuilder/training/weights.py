@@ -63,11 +63,29 @@ def read_state(path: str | Path) -> dict[str, torch.Tensor]:
         raise TrainingError(f"{name} is not a safetensors weights file ({exc}).", kind="data") from exc
 
 
+def _layer_phrase(key: str, model: torch.nn.Module, layer_names: dict[str, str]) -> str:
+    """How a load error names the layer that holds ``key``: "'hidden'" for a network's own layer, or
+    "'g_hidden' of the generator 'generator'" when ``key`` sits in a compiled network nested in ``model``.
+
+    A GAN's weights file holds both networks, each under its role (``generator.g_hidden.0.weight``), and
+    ``layer_names`` names only those networks ("generator 'generator'"); quoting that as a layer read
+    "the layer 'generator 'generator''", which told the student neither the layer nor the network plainly.
+    """
+    parts = key.split(".")
+    top = parts[0]
+    label = layer_names.get(top, top)
+    child = dict(model.named_children()).get(top)
+    if len(parts) > 2 and hasattr(child, "node_modules"):  # a compiled graph: its children are the layers
+        return f"'{parts[1]}' of the {label}"
+    return f"'{label}'"
+
+
 def load_state(model: torch.nn.Module, path: str | Path, layer_names: dict[str, str]) -> None:
     """Copy the weights in ``path`` into ``model`` after checking every name and shape.
 
     ``layer_names`` maps a top-level module name to the layer name the student sees on the canvas, so a
-    mismatch reads "the layer 'hidden' needs 128×784 but 'w.safetensors' holds 64×784".
+    mismatch reads "the layer 'hidden' needs 128×784 but 'w.safetensors' holds 64×784". For a GAN it maps
+    each network ("generator 'generator'") and the error names the layer inside it, too.
     """
     path = Path(path)
     name = f"'{path.name}'"
@@ -75,21 +93,20 @@ def load_state(model: torch.nn.Module, path: str | Path, layer_names: dict[str, 
     own = model.state_dict()
 
     def layer(key: str) -> str:
-        top = key.split(".", 1)[0]
-        return layer_names.get(top, top)
+        return _layer_phrase(key, model, layer_names)
 
     missing = [k for k in own if k not in state]
     if missing:
-        raise TrainingError(f"{name} has no weights for the layer '{layer(missing[0])}' ({missing[0]}); it was "
+        raise TrainingError(f"{name} has no weights for the layer {layer(missing[0])} ({missing[0]}); it was "
                             "saved from a different network.", kind="model")
     extra = [k for k in state if k not in own]
     if extra:
-        raise TrainingError(f"{name} has weights for a layer '{layer(extra[0])}' ({extra[0]}) that this network "
+        raise TrainingError(f"{name} has weights for a layer {layer(extra[0])} ({extra[0]}) that this network "
                             "does not have; it was saved from a different network.", kind="model")
     for key, target in own.items():
         source = state[key]
         if tuple(source.shape) != tuple(target.shape):
-            raise TrainingError(f"The layer '{layer(key)}' needs {key} shaped {_shape(target)} but {name} holds "
+            raise TrainingError(f"The layer {layer(key)} needs {key} shaped {_shape(target)} but {name} holds "
                                 f"{_shape(source)}; it was saved from a different network.", kind="model")
     with torch.no_grad():
         for key, target in own.items():
