@@ -77,6 +77,28 @@ def dashboard(qtbot) -> Dashboard:
     return d
 
 
+
+def test_a_stopped_run_s_axis_spans_what_it_did_not_what_it_planned(dashboard: Dashboard) -> None:
+    """A run of 3,000 epochs stopped at epoch 4 left the axis at 3,000: the run, and every later run, were
+    slivers at its left edge."""
+    d = dashboard
+    d.begin_run("run 1")
+    d.on_started(TrainingStarted(3000, 10, 160, 40, "cpu", "classification", ["accuracy"]))
+    for e in range(1, 5):
+        x = (e - 1 + np.arange(1, 11) / 10).astype(np.float32)
+        loss = np.exp(-0.3 * x).astype(np.float32)
+        d.add_batches(BatchUpdate(e, 10, 10, 3000, x, {"loss": loss}, 500.0, e * 10, 30000,
+                                  [EpochEnd(e, 3000, {"loss": float(loss.mean())}, 0.1)]))
+    d.tabs.setCurrentIndex(Dashboard.TAB_CURVES)
+    d.refresh_now()
+    box = d.curves.plots["loss"].getViewBox()
+    assert box.viewRange()[0][1] == pytest.approx(3000)  # while it trains: the whole run, never rescaling
+    d.end_run("stopped")
+    assert box.viewRange()[0][1] == pytest.approx(4)
+    _feed_run(d, "run 2", epochs=6)  # a later, longer run widens it to its own end
+    d.refresh_now()
+    assert box.viewRange()[0][1] == pytest.approx(6)
+
 def test_runs_overlay_with_labels_and_export_csv(dashboard: Dashboard, tmp_path: Path) -> None:
     _feed_run(dashboard, "run 1")
     _feed_run(dashboard, "run 2: lr 0.01 → 0.001", slope=0.1)

@@ -280,6 +280,10 @@ class CurvesPanel(ViewPanel):
         """
         from PySide6.QtWidgets import QGraphicsItem
 
+        # the axis spans what the runs did, not what a stopped one planned: 3,000 epochs stopped at 159 left
+        # every later run a sliver at the axis' left edge
+        self._x_end = max([1.0] + [r.end_position() for r in self._runs])
+        self.dirty = True
         for (index, _name), curves in self._curves.items():
             if index == run.index:
                 for item in (curves.batch, curves.train, curves.val):
