@@ -315,3 +315,31 @@ def test_samples_fill_a_short_wide_tab(qtbot) -> None:  # type: ignore[no-untype
     qtbot.wait(50)
     panel.refresh()
     assert panel.image.image.shape[1] <= panel.image.image.shape[0]
+
+
+def test_after_a_run_a_resized_samples_tab_lays_its_grid_out_again(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """After a run the dashboard's refresh timer is off: a Training dock dragged taller kept the grid in two
+    long rows with empty space around it until the tab was shown again. And "(live)" is said only while a run
+    sends frames."""
+    panel = SamplesPanel()
+    qtbot.addWidget(panel)
+    panel.resize(1370, 260)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.begin_run("run 1")
+    images = np.random.default_rng(0).uniform(0, 1, (64, 28, 28)).astype(np.float32)
+    panel.add_frame(ViewFrame("samples", 1, 1, 1.0, gan.sample_grid(images, 1, 1.0, 10)))
+    panel.refresh()
+    assert "(live)" in panel.position_label.text()
+    panel.end_run("finished")
+    panel.refresh()
+    assert panel.position_label.text() == "epoch 1, generator step 10 · 1 kept"
+    wide = panel.image.image.shape
+    slider_width = panel.slider.width()
+    panel.resize(700, 800)  # nobody calls refresh(): the panel does, once the layout has its new size
+    qtbot.waitUntil(lambda: panel.image.image.shape != wide, timeout=2000)
+    tall = panel.image.image.shape
+    assert tall[0] >= tall[1]  # no longer a few long rows
+    panel.resize(1370, 260)
+    qtbot.waitUntil(lambda: panel.image.image.shape == wide, timeout=2000)
+    assert panel.slider.width() == slider_width  # the label's text does not move the slider's end

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 
 from nnbuilder.project import load_project
 
@@ -66,6 +67,8 @@ def test_gan_trains_from_the_app_and_the_sample_grid_changes(qtbot: Any) -> None
     assert {"loss_D", "loss_G"} <= set(run.batch_raw) and {"D_x", "D_G_z"} <= set(run.batch_raw)
     visible = {d.tabs.tabText(i) for i in range(d.tabs.count()) if d.tabs.isTabVisible(i)}
     assert {"Samples", "GAN Lab"} <= visible and "Decision boundary" not in visible
+    assert d.show_view("gan_samples")  # hidden since the GAN Lab came forward, it draws when shown
+    d.refresh_now()
     assert len(samples.history) >= 3 and samples.slider.maximum() == len(samples.history) - 1
 
 
@@ -145,3 +148,32 @@ def test_pause_resume_and_stop_a_gan_run(qtbot: Any) -> None:
     assert finished.args[0].stopped_by_user
     assert window.errors == [] and window.locks[-1][0] is False
     assert "stopped" in d.current.outcome
+
+
+def test_a_stopped_gan_run_leaves_its_hidden_views_at_the_stop(qtbot: Any) -> None:
+    """Stopped while the Curves tab was shown, the hidden GAN Lab kept a picture of many epochs before the stop
+    ("Epoch 142" of a run stopped at 159), and the Samples tab still said "(live)" after the run."""
+    window = open_window(qtbot, ring(5000))
+    c = window.controller
+    d = c.dashboard
+    lab, samples = d.panels["gan_lab"], d.panels["gan_samples"]
+    assert c.train()
+    qtbot.waitUntil(lambda: d.current is not None and len(d.current.batch_x) >= 40, timeout=30_000)
+    d.tabs.setCurrentIndex(d.tab_index("curves"))  # the GAN views are hidden from now on
+    frames = len(d.current.snapshots.frames("gan_lab"))
+    qtbot.waitUntil(lambda: d.current.end_position() >= d.current.snapshots.end() + 1.5, timeout=30_000)
+    with qtbot.waitSignal(c.run_finished, timeout=10_000):
+        c.stop()
+    wait_done(qtbot, c)
+    run = d.current
+    assert len(run.snapshots.frames("gan_lab")) > frames
+    last_lab = run.snapshots.frames("gan_lab")[-1]
+    last_grid = run.snapshots.frames("gan_samples")[-1]
+    stopped_at = float(run.batch_x.view()[-1])
+    assert last_lab.position == pytest.approx(stopped_at, abs=0.05) and last_grid.position == last_lab.position
+    assert d.show_view("gan_samples")
+    d.refresh_now()
+    assert "(live)" not in samples.position_label.text() and "epoch" in samples.position_label.text()
+    assert d.show_view("gan_lab")
+    d.refresh_now()
+    assert lab.last is last_lab.payload

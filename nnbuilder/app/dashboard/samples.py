@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
@@ -59,7 +59,10 @@ class SamplesPanel(ViewPanel):
         self.slider.setToolTip("Drag back to see what the generator made of the same noise earlier in the run; "
                                "all the way right follows the run live.")
         self.position_label = QLabel("No samples yet.")
-        self.position_label.setMinimumWidth(220)
+        # as wide as its longest text: a label that changed width while scrubbing moved the slider's end
+        metrics = self.position_label.fontMetrics()
+        self.position_label.setFixedWidth(metrics.horizontalAdvance("epoch 10000, generator step 1,000,000 (live) · "
+                                                                    f"{MAX_KEPT} kept") + 8)
         row = QHBoxLayout()
         row.setContentsMargins(6, 2, 6, 2)
         row.addWidget(QLabel("Look back:"))
@@ -75,10 +78,16 @@ class SamplesPanel(ViewPanel):
         self.received = 0
         self.updates = 0  # frames drawn
         self.follow = True  # the slider sits at the newest frame and moves with it
+        self.running = False  # a run is sending frames: the newest one is "live"
         self._levels_points: tuple[float, float, float, float] | None = None
         self._drawn: SampleGrid | None = None
         self._set_mode(points=False)
         self.slider.valueChanged.connect(self._on_slider_value_changed)
+        # after a run the dashboard's refresh timer is off: a resized tab lays its grid out again by itself
+        self._relayout = QTimer(self)
+        self._relayout.setSingleShot(True)
+        self._relayout.setInterval(0)
+        self._relayout.timeout.connect(self._refresh_if_idle)
 
     def _set_mode(self, points: bool) -> None:
         self.box.setVisible(not points)
@@ -96,6 +105,7 @@ class SamplesPanel(ViewPanel):
         return [frame.payload for frame in self._kept.frames(STREAM_NAME)]
 
     def begin_run(self, label: str) -> None:
+        self.running = bool(label)  # clear() passes no label: nothing runs
         self._kept.clear()
         self._replay = None
         self.received = 0
@@ -140,6 +150,10 @@ class SamplesPanel(ViewPanel):
         self._replay = frame.payload  # drawn by refresh, whatever the look-back slider says
         self.dirty = True
 
+    def end_run(self, outcome: str) -> None:
+        self.running = False
+        self.dirty = True
+
     def shown_index(self) -> int:
         n = len(self._kept.frames(STREAM_NAME))
         return n - 1 if self.follow else min(self.slider.value(), n - 1)
@@ -151,6 +165,7 @@ class SamplesPanel(ViewPanel):
             if replay is not self._drawn:
                 self._draw(replay)
             self.position_label.setText(f"replay: epoch {replay.epoch}, generator step {replay.steps}")
+            self.slider.setEnabled(False)  # the timeline shows this grid; the look-back slider does not say where
             return
         kept = self._kept.frames(STREAM_NAME)
         n = len(kept)
@@ -165,7 +180,7 @@ class SamplesPanel(ViewPanel):
         grid = kept[self.shown_index()].payload
         if grid is not self._drawn:
             self._draw(grid)
-        live = " (live)" if self.follow else ""
+        live = " (live)" if self.follow and self.running else ""
         self.position_label.setText(f"epoch {grid.epoch}, generator step {grid.steps}{live} · {n} kept")
 
     def _draw(self, grid: SampleGrid) -> None:
@@ -199,6 +214,11 @@ class SamplesPanel(ViewPanel):
         if self._drawn is not None and self._drawn.mosaic is not None:
             self._drawn = None  # laid out again for the new shape at the next refresh
             self.dirty = True
+            self._relayout.start()
+
+    def _refresh_if_idle(self) -> None:
+        if not self.running and self.dirty and self.isVisible():
+            self.refresh()
 
     def _on_slider_value_changed(self, value: int) -> None:
         self._replay = None  # the student looks back through this run's grids themselves

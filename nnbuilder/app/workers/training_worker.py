@@ -347,6 +347,8 @@ class TrainingWorker(QObject):
         self._final_snapshot(trainer, restored)
         if not result.stopped_by_user:
             self._final_views(restored)
+        else:  # the views paced by time, hidden tabs' too (the GAN Lab read epoch 142 of a run stopped at 159);
+            self._final_views(stopped=True)  # the per-epoch ones keep the last whole epoch, as they were labelled
         if getattr(result, "hints", None):
             self._emit_hints(list(result.hints))
         self.finished.emit(result)
@@ -531,19 +533,24 @@ class TrainingWorker(QObject):
                     self._cost[name] = min(self._cost.get(name, np.inf), self._last_at[name] - started)
                 self._shown_epoch[name] = self._epoch
 
-    def _final_views(self, restored: int | None = None) -> None:
+    def _final_views(self, restored: int | None = None, stopped: bool = False) -> None:
         """One last frame of each view, so the dashboard shows the trained model exactly (hidden tabs too).
 
         ``restored``: the epoch whose weights early stopping put back; the frames are labelled with it and
         drawn even where that epoch's frame was shown before (later epochs' frames have replaced it since).
+        ``stopped``: the run was stopped mid-epoch; only the views paced by time are drawn again (cheap: a
+        grid of points, 64 samples), under the epoch the run was in.
         """
         epoch = restored or int(self._position) or 1
-        self._epoch = epoch
+        if not stopped:
+            self._epoch = epoch
         self._visible = None
         for name, compute in ((STREAM_BOUNDARY, self._emit_boundary), (STREAM_GALLERY, self._emit_gallery),
                               (STREAM_SERIES, self._emit_series), (STREAM_SAMPLES, self._emit_samples),
                               (STREAM_GAN_LAB, self._emit_gan_lab), (STREAM_GRAPH, self._emit_graph)):
             if name not in self._views or name in self._view_failures:
+                continue
+            if stopped and name in (STREAM_GALLERY, STREAM_SERIES, STREAM_GRAPH):
                 continue
             if restored is None and name in (STREAM_GALLERY, STREAM_SERIES, STREAM_GRAPH) \
                     and self._shown_epoch.get(name) == epoch:
