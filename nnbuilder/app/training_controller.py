@@ -258,6 +258,7 @@ class TrainingController(QObject):
         self._run_started = 0.0
         self._paused_at = 0.0
         self._rate_marks: deque[tuple[float, int]] = deque()  # (time, batches done) for the samples/s text
+        self._progress_where = ""  # "Epoch 3/10 · batch 40/100": where the run is, for the paused text
         self._samples_per_batch = 1.0
         self._data_view: Any = None
         self._module_to_node: dict[str, str] = {}
@@ -654,6 +655,7 @@ class TrainingController(QObject):
         self._worker = worker
         worker.set_visible_views(self.dashboard.visible_streams())
         self._run_started = time.perf_counter()
+        self._progress_where = ""
         self._thread = start_in_thread(worker, on_finished=self._on_thread_finished)
         self._latest_update = None
         self.progress_timer.start()
@@ -669,7 +671,8 @@ class TrainingController(QObject):
             self._worker.pause()
             self._set_pause_action(True)
             self.dashboard.set_paused(True)
-            self.progress.setFormat(self.progress.format() + " · paused")
+            self._show_progress(f"{self._progress_where} · paused" if self._progress_where
+                                else self.progress.format() + " · paused")
             self.status("Paused. Press Resume to go on.")
 
     def resume(self) -> None:
@@ -690,7 +693,7 @@ class TrainingController(QObject):
             self._worker.stop()
             self._paused = False
             self._set_pause_action(False)
-            self.progress.setFormat(self.progress.format().split(" · ")[0] + " · stopping…")
+            self._show_progress(f"{self._progress_where or self.progress.format().split(' · ')[0]} · stopping…")
             self.status("Stopping after the current batch…")
             self._update_actions()
 
@@ -791,8 +794,8 @@ class TrainingController(QObject):
         self.dashboard.on_started(event)
         self._run_started = time.perf_counter()
         self._samples_per_batch = max(1, int(event.num_train)) / max(1, int(event.batches_per_epoch))
-        self.progress.setFormat(f"Epoch {event.start_epoch}/{event.epochs} · "
-                                + ("paused" if self._paused else "starting"))
+        self._progress_where = f"Epoch {event.start_epoch}/{event.epochs}"
+        self.progress.setFormat(f"{self._progress_where} · " + ("paused" if self._paused else "starting"))
         self.status(f"Training on {event.where}: {event.num_train} training and {event.num_val} validation "
                     f"samples, {event.batches_per_epoch} batches per epoch."
                     + (" Paused before the first batch: press Resume to go on." if self._paused else ""))
@@ -827,17 +830,30 @@ class TrainingController(QObject):
         self.progress.setUpdatesEnabled(False)
         try:
             self.progress.setValue(int(round(1000 * fraction)))
-            elapsed = time.perf_counter() - self._run_started
-            left = elapsed * (1 - fraction) / fraction if fraction > 0 else float("nan")
-            text = (f"Epoch {update.epoch}/{update.epochs} · batch {update.batch}/{update.batches} · "
-                    f"{self._samples_rate(update):,.0f} samples/s · {format_duration(left)} left")
-            if self._paused:
-                text += " · paused"
+            where = self._progress_where = f"Epoch {update.epoch}/{update.epochs} · batch {update.batch}/{update.batches}"
+            if self._paused:  # a step by hand: no rate or time left while nothing runs (146 samples/s, 17:09 left)
+                self._samples_rate(update)  # (starts measuring afresh)
+                text = f"{where} · paused"
             elif self._stopping:
-                text += " · stopping…"
-            self.progress.setFormat(text)
+                text = f"{where} · stopping…"
+            else:
+                elapsed = time.perf_counter() - self._run_started
+                left = elapsed * (1 - fraction) / fraction if fraction > 0 else float("nan")
+                text = f"{where} · {self._samples_rate(update):,.0f} samples/s · {format_duration(left)} left"
+            self._show_progress(text)
         finally:
             self.progress.setUpdatesEnabled(True)
+
+    def _show_progress(self, text: str) -> None:
+        """The bar's text, cut with "…" where it is wider than the bar (centred, it lost both ends: "poch 160/3"),
+        and whole in the tooltip."""
+        bar = self.progress
+        room = bar.width() - 12
+        shown = text
+        if room > 0 and bar.fontMetrics().horizontalAdvance(text) > room:
+            shown = bar.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, room)
+        bar.setFormat(shown)
+        bar.setToolTip(text if shown != text else "")
 
     def _samples_rate(self, update: Any) -> float:
         """Samples a second over the last few seconds of training, not over the last reported interval (that

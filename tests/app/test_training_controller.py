@@ -358,3 +358,50 @@ def test_samples_per_second_shown_is_steady_while_the_reported_interval_rate_jum
         c._on_progress_timer_timeout()
         shown.append(float(c.progress.format().split(" · ")[2].split()[0].replace(",", "")))
     assert all(abs(rate - 3200) < 1 for rate in shown[3:]), shown
+
+
+def test_while_paused_the_bar_says_where_the_run_is_and_nothing_about_speed(qtbot: Any, monkeypatch) -> None:
+    """Paused, the bar went on reading "19,652 samples/s · 6:18 left", and after a step by hand
+    "146 samples/s · 17:09 left": neither means anything while nothing runs. A text wider than the bar lost
+    both its ends ("poch 160/3")."""
+    from types import SimpleNamespace
+
+    import nnbuilder.app.training_controller as tc
+    from nnbuilder.training.events import TrainingStarted
+
+    window = open_window(qtbot, spiral())
+    c = window.controller
+    clock = [100.0]
+    monkeypatch.setattr(tc.time, "perf_counter", lambda: clock[0])
+
+    class Worker:  # what the controller asks of a worker to pause and resume
+        def pause(self) -> None: ...
+
+        def resume(self) -> None: ...
+
+    c.dashboard.begin_run("run 1")
+    c._on_worker_started(TrainingStarted(epochs=3000, batches_per_epoch=31, num_train=992, num_val=0, device="cpu",
+                                         task="classification", metrics=[]))
+
+    def tick(done: int, rate: float) -> str:
+        clock[0] += 0.2
+        c._latest_update = SimpleNamespace(done_batches=done, total_batches=93_000, epoch=160, epochs=3000,
+                                           batch=done % 31 or 31, batches=31, samples_per_second=rate)
+        c._on_progress_timer_timeout()
+        return c.progress.format()
+
+    for n in range(1, 20):
+        running = tick(100 * n, 20_000.0)
+    assert "samples/s" in running and running.endswith(" left")
+    c._worker = Worker()  # type: ignore[assignment]
+    c.pause()
+    assert c.progress.format() == "Epoch 160/3000 · batch 9/31 · paused"
+    clock[0] += 60  # a minute later, one step by hand
+    assert tick(1901, 146.0) == "Epoch 160/3000 · batch 10/31 · paused"
+    c.resume()
+    c._worker = None
+
+    c.progress.setFixedWidth(200)  # narrower than the running text: cut at its end, whole in the tooltip
+    text = tick(2000, 20_000.0)
+    assert text.startswith("Epoch 160/3000 · batch") and text.endswith("…")
+    assert c.progress.toolTip().endswith(" left") and c.progress.toolTip().startswith(text[:-1])
