@@ -54,10 +54,12 @@ def gan_hints(history: Sequence[dict[str, float]], modes_total: int | None = Non
     recent = [h.get("loss_G", math.nan) for h in history[-4:]]
     growing = len(recent) >= 3 and all(b > a for a, b in zip(recent, recent[1:], strict=False))
     if loss_g > 5.0 and (growing or len(history) == 1 or loss_g > 10.0):
+        # "and rising" only where it rises; the activations' ranges hold for any data (the ring lies in ±2.1)
+        state = f"is exploding (loss_G {loss_g:.2f} and rising)" if growing else f"is very high (loss_G {loss_g:.2f})"
         hints.append(
-            f"The generator's loss is exploding (loss_G {loss_g:.2f} and rising): the discriminator rejects "
-            "everything it makes. Lower the discriminator's learning rate or raise the generator's, and check "
-            "that the generator's last activation matches the data's range (sigmoid for 0..1, tanh for -1..1).")
+            f"The generator's loss {state}: the discriminator rejects everything it makes. Lower the "
+            "discriminator's learning rate or raise the generator's, and check that the generator's last "
+            "activation can reach the data's values (sigmoid gives 0..1, tanh -1..1, no activation any value).")
     modes = last.get("modes")
     if modes is not None and modes_total and math.isfinite(modes) and modes < modes_total:
         hq = last.get("high_quality", math.nan)
