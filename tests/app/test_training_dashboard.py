@@ -99,6 +99,19 @@ def test_a_stopped_run_s_axis_spans_what_it_did_not_what_it_planned(dashboard: D
     d.refresh_now()
     assert box.viewRange()[0][1] == pytest.approx(6)
 
+
+def test_the_curves_key_promises_validation_curves_only_where_a_run_has_them(dashboard: Dashboard) -> None:
+    """A GAN has no validation data, yet the key above its curves read "dashed ▲: validation, per epoch"."""
+    d = dashboard
+    d.begin_run("run 1")
+    d.on_started(TrainingStarted(3, 10, 160, 0, "cpu", "generation", ["D_x", "D_G_z"], step="gan",
+                                 losses=["loss_D", "loss_G"]))
+    key = d.curves.key.text
+    assert "solid ●: per epoch" in key and "validation" not in key and "dashed" not in key
+    d.end_run("finished")
+    _feed_run(d, "run 2")  # a classifier with a validation split, overlaid
+    assert "dashed ▲: validation, per epoch" in d.curves.key.text
+
 def test_runs_overlay_with_labels_and_export_csv(dashboard: Dashboard, tmp_path: Path) -> None:
     _feed_run(dashboard, "run 1")
     _feed_run(dashboard, "run 2: lr 0.01 → 0.001", slope=0.1)

@@ -79,15 +79,20 @@ def _legend_text(run: RunRecord, key: str) -> str:
     return f"{SERIES_NAMES[key]} · {run.label}" if key in SERIES_NAMES else run.label
 
 
+KEY_WITH_VALIDATION = ("<span style='color:#555'>thin line: each batch (smoothed) · solid ●: training, per epoch · "
+                       "dashed ▲: validation, per epoch</span>")
+# a GAN (or a run with a validation split of 0) has no validation curves: the key promised a dashed line
+KEY_TRAINING_ONLY = "<span style='color:#555'>thin line: each batch (smoothed) · solid ●: per epoch</span>"
+
+
 class CurvesPanel(ViewPanel):
     """The Curves tab; the dashboard calls ``refresh`` from its timer when ``dirty`` and visible."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.view = PlotView()
-        self.key = self.view.addLabel(
-            "<span style='color:#555'>thin line: each batch (smoothed) · solid ●: training, per epoch · "
-            "dashed ▲: validation, per epoch</span>", colspan=_COLUMNS, size="9pt")
+        self.key = self.view.addLabel(KEY_WITH_VALIDATION, colspan=_COLUMNS, size="9pt")
+        self._with_validation = True
         self.view.nextRow()
         self._columns = _COLUMNS
         layout = QVBoxLayout(self)
@@ -236,13 +241,21 @@ class CurvesPanel(ViewPanel):
                 self.ensure_key(key)
         self.dirty = True
 
-    def start_run(self, run: RunRecord, losses: list[str], metrics: list[str]) -> None:
-        """The run's step named its losses and metrics: make their plots before the first value arrives."""
+    def start_run(self, run: RunRecord, losses: list[str], metrics: list[str], validation: bool = True) -> None:
+        """The run's step named its losses and metrics: make their plots before the first value arrives.
+        ``validation``: the run has validation data (the key mentions its dashed curves only if a run has)."""
+        self._set_key(validation or any(r.has_validation for r in self._runs if r is not run))
+        run.has_validation = validation
         for key in [*losses, *metrics]:
             self.ensure_key(key)
         if "loss" not in losses and not any(k == "loss" for r in self._runs for k in r.epoch_values):
             self._drop_key("loss")  # a GAN has no single loss; an empty plain "loss" curve would puzzle
         self.dirty = True
+
+    def _set_key(self, validation: bool) -> None:
+        if validation != self._with_validation:
+            self._with_validation = validation
+            self.key.setText(KEY_WITH_VALIDATION if validation else KEY_TRAINING_ONLY, size="9pt")
 
     def _drop_key(self, key: str) -> None:
         for (index, k), curves in list(self._curves.items()):

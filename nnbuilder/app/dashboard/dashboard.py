@@ -269,7 +269,8 @@ class Dashboard(QWidget):
         if run is None:
             return
         run.start_epoch = int(event.start_epoch or 1)
-        self.curves.start_run(run, list(getattr(event, "losses", ["loss"]) or ["loss"]), list(event.metrics))
+        self.curves.start_run(run, list(getattr(event, "losses", ["loss"]) or ["loss"]), list(event.metrics),
+                              validation=int(event.num_val) > 0)
         self.curves.set_epoch_span(event.epochs)
         if event.epochs - event.start_epoch >= 30:  # dots on 30+ epochs are clutter, and cost paint time
             self.curves.set_symbols(run, False)

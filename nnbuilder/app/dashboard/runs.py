@@ -170,6 +170,7 @@ class RunRecord:
     _ema_steps: dict[str, int] = field(default_factory=dict)
     finished: bool = False
     outcome: str = ""
+    has_validation: bool = True  # the run has validation data (a GAN has none): dashed curves to explain
     # For the timeline: the views' frames, the data they were drawn over, and what a restart needs.
     snapshots: SnapshotStore = field(default_factory=SnapshotStore)
     data_view: Any = None  # the run's DataView
