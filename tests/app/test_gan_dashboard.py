@@ -93,7 +93,58 @@ def test_a_gan_run_shows_its_own_tabs_and_curves(dashboard: Dashboard) -> None:
     assert len(curves._curves[(1, "loss_G")].batch.getData()[0]) == 10
     assert len(curves._curves[(1, "D_G_z")].train.getData()[0]) == 1
     legend = [label.text for _, label in curves.legend.items]
-    assert legend == ["loss D · run 1", "loss G · run 1"]
+    assert legend == ["loss D", "loss G"]  # one run: each value in its own colour, named in the key
+
+
+def _gan_epochs(d: Dashboard, shift: float) -> None:
+    from nnbuilder.app.workers.messages import BatchUpdate
+    from nnbuilder.training.events import EpochEnd
+
+    for e in range(1, 4):
+        x = (e - 1 + np.arange(1, 11) / 10).astype(np.float32)
+        logs = {"loss_D": 1.2 + shift, "loss_G": 0.8 + shift, "D_x": 0.6, "D_G_z": 0.4}
+        d.add_batches(BatchUpdate(e, 10, 10, 3, x, {k: np.full(10, v, np.float32) for k, v in logs.items()},
+                                  100.0, 10 * e, 30, [EpochEnd(e, 3, logs, 0.1)]))
+
+
+def test_several_gan_runs_tell_runs_apart_by_colour_and_values_by_line(dashboard: Dashboard) -> None:
+    """Every run drew loss D in the same red and loss G in the same blue, and a key row per value and run
+    ("loss D · run 2: generator lr 0.001 → 0.0002, discriminator lr 0.001 → 0.004") made the keys so wide
+    that the last of the four plots was pushed off the tab."""
+    from PySide6.QtCore import Qt
+
+    d = dashboard
+    d.resize(1340, 300)
+    _start_gan(d)
+    _gan_epochs(d, 0.0)
+    d.end_run("finished")
+    long = "run 2: generator lr 0.001 → 0.0002, discriminator lr 0.001 → 0.004"
+    d.begin_run(long)
+    d.on_started(TrainingStarted(3, 10, 400, 0, "cpu", "generation", ["D_x", "D_G_z"], step="gan",
+                                 losses=["loss_D", "loss_G"]))
+    _gan_epochs(d, 0.1)
+    d.end_run("finished")
+    d.tabs.setCurrentIndex(d.tab_index("curves"))
+    d.refresh_now()
+    curves = d.curves
+    runs = d.runs
+    for key in ("loss_D", "loss_G", "D_x", "D_G_z"):  # each run in its own colour ...
+        pens = [curves._curves[(r.index, key)].train.opts["pen"] for r in runs]
+        assert [pen.color().getRgb()[:3] for pen in pens] == [r.color for r in runs], key
+    styles = {k: curves._curves[(1, k)].train.opts["pen"].style() for k in ("loss_D", "loss_G")}
+    assert styles == {"loss_D": Qt.PenStyle.SolidLine, "loss_G": Qt.PenStyle.DashLine}  # ... each value its line
+    key = [label.text for _, label in curves.legend.items]
+    assert key[:2] == ["loss D", "loss G"] and key[2] == "run 1" and key[3].startswith("run 2: generator lr")
+    assert len(key[3]) <= 30 and key[3].endswith("…") and len(key) == 4
+    d_key = [label.text for _, label in curves.plots["d_output"].legend.items]
+    assert d_key == ["D(x) real", "D(G(z)) generated"]
+    for plot in curves.plots.values():  # every plot within the tab
+        right = plot.mapRectToScene(plot.boundingRect()).right()
+        assert right <= curves.view.width() + 1, (plot.titleLabel.text, right, curves.view.width())
+
+    d.curves.show_runs({2})  # A/B or one run picked: one run again, values in their own colours
+    d.refresh_now()
+    assert [label.text for _, label in curves.legend.items] == ["loss D", "loss G"]
 
 
 def test_gan_lab_draws_heatmap_points_and_arrows(dashboard: Dashboard) -> None:

@@ -245,3 +245,28 @@ def test_a_gan_run_replays_its_samples_and_gan_lab(qtbot: Any) -> None:
     QTest.keyClick(bar.slider, Qt.Key.Key_Home)
     dash.refresh_now()
     assert harness.errors == []
+
+
+def test_long_run_labels_leave_the_slider_its_room_and_epochs_read_plainly(qtbot: Any) -> None:
+    """Grown to a long run label, the run and compare pickers left the scrub slider no room; a run stopped early
+    in its first epoch ended at "epoch 0.1099"."""
+    from nnbuilder.app.dashboard.runs import RunRecord
+    from nnbuilder.app.dashboard.timeline import TimelineBar
+
+    bar = TimelineBar()
+    qtbot.addWidget(bar)
+    bar.resize(1340, 30)
+    bar.show()
+    qtbot.waitExposed(bar)
+    long = RunRecord(index=2, label="run 2: generator lr 0.001 → 0.0002, discriminator lr 0.001 → 0.004", color=(0, 0, 0))
+    short = RunRecord(index=1, label="run 1", color=(0, 0, 0))
+    for run, end in ((short, 40.0), (long, 0.1099)):
+        run.finished = True
+        run.epoch_rows.append({"epoch": end})
+    bar.set_runs([short, long], select=long, compare=short)
+    qtbot.wait(20)
+    assert bar.slider.width() >= 300, bar.slider.width()
+    assert bar.run_combo.currentText() == long.label and bar.run_combo.toolTip() == long.label  # whole in the tip
+    assert bar.describe() == "end of run 2 (epoch 0.1)"
+    bar.run_combo.setCurrentIndex(0)
+    assert bar.describe() == "end of run 1 (epoch 40)"

@@ -25,8 +25,13 @@ _TITLES = {"loss": "Loss", "accuracy": "Accuracy", "mae": "Mean absolute error",
            # short: in a short dock four plots share a row, and the legend names D(x) real and D(G(z)) generated
            "d_output": "D's output", "modes": "Modes covered",
            "high_quality": "High-quality share"}  # within 3 std of a mode
-# Colours of the values that share a plot: fixed per value, so "loss D" is the same red in every run.
+# Values that share a plot (a GAN's loss D and loss G) differ by line and dot: loss D solid with dots, loss G
+# dashed with squares. With one run they also have colours of their own; with several, each run has its colour
+# (as a classifier's runs do) and the key names the runs: fixed series colours made every run look the same.
 _SERIES_COLORS = {"loss_D": run_color(3), "loss_G": run_color(0), "D_x": run_color(2), "D_G_z": run_color(4)}
+_SERIES_STYLE = {"loss_D": (Qt.PenStyle.SolidLine, "o"), "loss_G": (Qt.PenStyle.DashLine, "s"),
+                 "D_x": (Qt.PenStyle.SolidLine, "o"), "D_G_z": (Qt.PenStyle.DashLine, "s")}
+_KEY_GREY = (90, 90, 90)
 _COLUMNS = 2
 
 
@@ -54,14 +59,9 @@ class _RunCurves:
             plot.addItem(item)
         self.batch.setZValue(-1)
 
-    def dress(self, run: RunRecord, key: str, legend: bool, show_batches: bool) -> None:
+    def dress(self, run: RunRecord, key: str, legend: bool, show_batches: bool, by_run: bool = False) -> None:
         """Colour and label the curves for value ``key`` of ``run``, and show them."""
-        color = _SERIES_COLORS.get(key, run.color)
-        self.batch.setPen(pg.mkPen((*color, 70), width=1))
-        self.train.setPen(pg.mkPen(color, width=2))
-        self.train.setSymbolBrush(color)
-        self.val.setPen(pg.mkPen(color, width=2, style=Qt.PenStyle.DashLine))
-        self.val.setSymbolBrush(color)
+        self.paint(run, key, by_run)
         if legend and self.plot.legend is not None:
             self.train.opts["name"] = _legend_text(run, key)
             self.plot.legend.addItem(self.train, self.train.opts["name"])
@@ -69,10 +69,29 @@ class _RunCurves:
         self.train.setVisible(True)
         self.val.setVisible(True)
 
+    def paint(self, run: RunRecord, key: str, by_run: bool) -> None:
+        """Pens for ``key`` of ``run``: the series' own colour, or the run's (``by_run``: several runs shown)."""
+        color = run.color if by_run or key not in _SERIES_COLORS else _SERIES_COLORS[key]
+        style, symbol = _SERIES_STYLE.get(key, (Qt.PenStyle.SolidLine, "o"))
+        self.batch.setPen(pg.mkPen((*color, 70), width=1))
+        self.train.setPen(pg.mkPen(color, width=2, style=style))
+        self.train.setSymbolBrush(color)
+        if self.train.opts["symbol"] is not None:
+            self.train.setSymbol(symbol)
+        self.val.setPen(pg.mkPen(color, width=2, style=Qt.PenStyle.DashLine))
+        self.val.setSymbolBrush(color)
+
     def set_label(self, label: str, legend: pg.LegendItem | None) -> None:
         if legend is not None:
             legend.removeItem(self.train)
             legend.addItem(self.train, label)
+
+
+KEY_LABEL_CHARS = 30
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= KEY_LABEL_CHARS else label[: KEY_LABEL_CHARS - 1].rstrip(" ,:") + "…"
 
 
 def _legend_text(run: RunRecord, key: str) -> str:
@@ -113,6 +132,8 @@ class CurvesPanel(ViewPanel):
         self.shown_runs: set[int] | None = None  # A/B: only these runs' curves (None: every run)
         self._cursor_lines: dict[str, pg.InfiniteLine] = {}
         self._spares: dict[str, list[_RunCurves]] = {}  # plot -> curves built ahead, hidden, for the next run
+        self._key_samples: dict[str, list[pg.PlotDataItem]] = {}  # plot -> its key's rows for shared values
+        self._series_key_stale = False
         self._stock_timer = QTimer(self)
         self._stock_timer.setSingleShot(True)
         self._stock_timer.setInterval(0)
@@ -201,10 +222,11 @@ class CurvesPanel(ViewPanel):
             if (run.index, key) not in self._curves:
                 spares = self._spares.get(name)
                 curves = spares.pop() if spares else _RunCurves(plot)
-                curves.dress(run, key, legend=name == "loss" or key in SERIES_NAMES,
-                             show_batches=self._show_batches and self._visible_run(run))
+                curves.dress(run, key, legend=name == "loss" and key not in SERIES_NAMES,
+                             show_batches=self._show_batches and self._visible_run(run), by_run=self._by_run())
                 self._curves[(run.index, key)] = curves
                 self._drawn.pop(run.index, None)
+                self._series_key_stale = self._series_key_stale or key in SERIES_NAMES
         self._stock_later()
 
     def _stock_later(self) -> None:
@@ -308,13 +330,14 @@ class CurvesPanel(ViewPanel):
         """Dots on the per-epoch curves of ``run`` (off for long runs)."""
         for (index, _name), curves in self._curves.items():
             if index == run.index:
-                curves.train.setSymbol("o" if on else None)
+                curves.train.setSymbol(_SERIES_STYLE.get(_name, (None, "o"))[1] if on else None)
                 curves.val.setSymbol("t1" if on else None)
 
     def relabel(self, run: RunRecord) -> None:
         for (index, key), curves in self._curves.items():
-            if index == run.index and plot_name(key) == "loss":
+            if index == run.index and plot_name(key) == "loss" and key not in SERIES_NAMES:
                 curves.set_label(_legend_text(run, key), self.legend)
+        self._series_key_stale = True
 
     def clear_runs(self) -> None:
         for curves in self._curves.values():
@@ -324,6 +347,7 @@ class CurvesPanel(ViewPanel):
                 curves.plot.removeItem(item)
         self._curves.clear()
         self._runs.clear()
+        self._series_key_stale = True
         self._drawn.clear()
         self._ranges.clear()
         self._manual.clear()
@@ -361,7 +385,7 @@ class CurvesPanel(ViewPanel):
             on = self.shown_runs is None or index in self.shown_runs
             for item in (curves.batch, curves.train, curves.val):
                 item.setVisible(on and (item is not curves.batch or self._show_batches))
-            in_legend = plot_name(key) == "loss" or key in SERIES_NAMES
+            in_legend = plot_name(key) == "loss" and key not in SERIES_NAMES
             legend = self.legend if plot_name(key) == "loss" else None
             if in_legend and legend is not None:
                 run = next((r for r in self._runs if r.index == index), None)
@@ -369,10 +393,49 @@ class CurvesPanel(ViewPanel):
                 if on and run is not None:
                     legend.addItem(curves.train, _legend_text(run, key))
         self._ranges.clear()
+        self._series_key_stale = True
         self.dirty = True
 
     def _visible_run(self, run: RunRecord) -> bool:
         return self.shown_runs is None or run.index in self.shown_runs
+
+    def _by_run(self) -> bool:
+        """Several runs are shown: colours tell runs apart (and lines and dots a GAN's values)."""
+        return sum(1 for r in self._runs if self._visible_run(r)) > 1
+
+    def _update_series_key(self) -> None:
+        """Pens and keys of the plots whose values share them (a GAN's loss D and loss G): a row per value in its
+        line and dot, in its colour for one run, in grey with several, and then (in the loss plot's key) a row
+        per run in its colour, named by what changed. A row per value and run ("loss D · run 2: generator lr
+        0.001 → 0.0002, …") made the keys wider than their plots and pushed the last plot off the tab."""
+        self._series_key_stale = False
+        by_run = self._by_run()
+        runs = {r.index: r for r in self._runs}
+        for (index, key), curves in self._curves.items():
+            if key in SERIES_NAMES and index in runs:
+                curves.paint(runs[index], key, by_run)
+        for name, samples in self._key_samples.items():
+            plot = self.plots.get(name)
+            if plot is not None and plot.legend is not None:
+                for item in samples:
+                    plot.legend.removeItem(item)
+        self._key_samples = {}
+        for name, plot in self.plots.items():
+            keys = [k for k in self._keys.get(name, []) if k in SERIES_NAMES]
+            if not keys or plot.legend is None:
+                continue
+            samples = []
+            for key in keys:
+                style, symbol = _SERIES_STYLE[key]
+                color = _KEY_GREY if by_run else _SERIES_COLORS[key]
+                samples.append(pg.PlotDataItem(pen=pg.mkPen(color, width=2, style=style), symbol=symbol,
+                                               symbolBrush=color, symbolPen=None, symbolSize=6, name=SERIES_NAMES[key]))
+            if by_run and name == "loss":  # a GAN's four plots share a row: long labels are cut (whole in Replay)
+                samples += [pg.PlotDataItem(pen=pg.mkPen(r.color, width=3), name=_short(r.label))
+                            for r in self._runs if self._visible_run(r)]
+            for item in samples:
+                plot.legend.addItem(item, item.opts["name"])
+            self._key_samples[name] = samples
 
     # -- options ------------------------------------------------------------------------------------------
     def set_log_y(self, on: bool) -> None:
@@ -393,6 +456,8 @@ class CurvesPanel(ViewPanel):
     def refresh(self) -> None:
         """Send changed runs' buffers to their curves; buffers are views, so nothing is copied here."""
         self.dirty = False
+        if self._series_key_stale:
+            self._update_series_key()
         cursor = self.cursor
         for run in self._runs:
             state = (len(run.batch_x), len(run.epoch_rows))

@@ -18,7 +18,13 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSlid
 from .runs import RunRecord
 
 STEPS = 1000  # slider resolution over one run
+LABEL_CHARS = 14  # the run pickers' width, in characters ("no other run", "run 12: lr 0.0…")
 PLAY_FPS = 25
+
+
+def _epochs(x: float) -> str:
+    """An epoch count as read: "40", or "0.1" for a run stopped early in its first epoch (not "0.1099")."""
+    return f"{x:.0f}" if abs(x - round(x)) < 0.05 else f"{x:.1f}"
 
 
 class TimelineBar(QWidget):
@@ -32,7 +38,10 @@ class TimelineBar(QWidget):
         self.setObjectName("timelineBar")
         self.run_combo = QComboBox()
         self.run_combo.setToolTip("The run to replay")
-        self.run_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # a fixed width: grown to a long run label ("run 2: generator lr 0.001 → 0.0002, discriminator …") the two
+        # pickers left the scrub slider no room at all; the list and the tooltip show the whole label
+        self.run_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.run_combo.setMinimumContentsLength(LABEL_CHARS)
         self.play_button = QPushButton("▶ Play")
         self.play_button.setCheckable(True)
         self.play_button.setToolTip("Replay the run from its start: curves, decision boundary, samples and "
@@ -46,7 +55,8 @@ class TimelineBar(QWidget):
         self.position_label.setMinimumWidth(150)
         self.compare_combo = QComboBox()
         self.compare_combo.setToolTip("Overlay a second run's curves on this one's (the other runs are hidden)")
-        self.compare_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.compare_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.compare_combo.setMinimumContentsLength(LABEL_CHARS)
         self.restart_button = QPushButton("Restart from the same initial weights")
         self.restart_button.setToolTip("Train again starting from exactly the weights this run started from, "
                                        "with the settings as they are now, and compare the two runs")
@@ -85,6 +95,10 @@ class TimelineBar(QWidget):
         for run in self.runs:
             self.run_combo.addItem(run.label, run.index)
             self.compare_combo.addItem(run.label, run.index)
+        for combo in (self.run_combo, self.compare_combo):
+            metrics = combo.fontMetrics()
+            widest = max((metrics.horizontalAdvance(combo.itemText(i)) for i in range(combo.count())), default=0)
+            combo.view().setMinimumWidth(widest + 40)  # the open list shows whole labels
         chosen = select if select in self.runs else (self.runs[-1] if self.runs else None)
         if chosen is not None:
             self.run_combo.setCurrentIndex(self.runs.index(chosen))
@@ -93,6 +107,13 @@ class TimelineBar(QWidget):
         for combo in (self.run_combo, self.compare_combo):
             combo.blockSignals(False)
         self._show_run_end()
+        self._tip_labels()
+
+    def _tip_labels(self) -> None:
+        for combo in (self.run_combo, self.compare_combo):
+            combo.setToolTip(combo.currentText() if combo.currentIndex() > (0 if combo is self.compare_combo else -1)
+                             else ("The run to replay" if combo is self.run_combo else
+                                   "Overlay a second run's curves on this one's (the other runs are hidden)"))
 
     def set_busy(self, busy: bool) -> None:
         """A run is going: replay and restart wait for it (its frames are still arriving)."""
@@ -139,8 +160,8 @@ class TimelineBar(QWidget):
         position = self.position()
         end = run.end_position()
         if position is None:
-            return f"end of run {run.index} (epoch {end:.4g})"
-        return f"epoch {position:.1f} of {end:.4g}"
+            return f"end of run {run.index} (epoch {_epochs(end)})"
+        return f"epoch {position:.1f} of {_epochs(end)}"
 
     def stop_playing(self) -> None:
         self.play_timer.stop()
@@ -183,9 +204,11 @@ class TimelineBar(QWidget):
 
     def _on_run_combo_current_index_changed(self, _index: int) -> None:
         self.stop_playing()
+        self._tip_labels()
         self._show_run_end()
 
     def _on_compare_combo_current_index_changed(self, _index: int) -> None:
+        self._tip_labels()
         self.changed.emit()
 
     def _on_slider_value_changed(self, _value: int) -> None:
