@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QWheelEvent
+from PySide6.QtCore import QPoint, QPointF, QRect, Qt
+from PySide6.QtGui import QFontMetricsF, QWheelEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -234,3 +234,70 @@ def test_space_and_drag_pans(window):
     assert after.x() > before.x() + 50 and after.y() > before.y() + 20
     assert {n.id: n.position for n in window.document.current_graph.nodes} == positions
     assert view.dragMode() == view.DragMode.RubberBandDrag
+
+
+def _ink_columns(image, rect, background) -> list[bool]:
+    """Per pixel column of ``rect`` in ``image``: whether any pixel in it is not the node's fill (text ink)."""
+    columns = []
+    for x in range(rect.left(), rect.right() + 1):
+        ink = False
+        for y in range(rect.top(), rect.bottom() + 1):
+            c = image.pixelColor(x, y)
+            if abs(c.red() - background.red()) + abs(c.green() - background.green()) + \
+                    abs(c.blue() - background.blue()) > 60:
+                ink = True
+                break
+        columns.append(ink)
+    return columns
+
+
+def test_a_long_shape_and_a_large_parameter_count_never_overlap(window, examples_dir):
+    """fashion_mnist_dcgan's g_up1 drew "→ 32×14×14" over "32,800 params" in one footer row at 52 % and
+    102 % zoom: the count is shortened (the full values stay in the tooltip) and the two texts keep a gap."""
+    from PySide6.QtCore import QRectF
+
+    from nnbuilder.app.canvas.items import FOOTER_GAP, NODE_PAD, NODE_WIDTH, NodeItem, footer_layout
+
+    assert window.open_file(examples_dir / "fashion_mnist_dcgan.nnb")
+    item = window.scene.nodes["g_up1"]
+    assert (item.face.shape, item.face.params) == ("→ 32×14×14", "32,800 params")
+    footer = item.footer()
+    assert footer.shape and footer.params  # both are shown, neither is cut to nothing
+    assert footer.shape == "→ 32×14×14" and footer.params.startswith("32.8k")
+    assert footer.shape_rect.right() + FOOTER_GAP <= footer.params_rect.left()
+    fm = QFontMetricsF(NodeItem.small_font())
+    assert fm.horizontalAdvance(footer.shape) <= footer.shape_rect.width()
+    assert fm.horizontalAdvance(footer.params) <= footer.params_rect.width()
+    assert "32,800 params" in item.toolTip() and "32×14×14" in item.toolTip()
+
+    # what the student sees: at both zooms, an empty stretch between the shape's ink and the count's ink
+    background = window.scene.colors.node_fill
+    for zoom in (0.52, 1.02):
+        window.view.set_zoom(zoom)
+        window.view.centerOn(item)
+        QApplication.processEvents()
+        image = window.view.viewport().grab().toImage()
+        ratio = image.devicePixelRatio()
+        row = window.view.mapFromScene(item.mapToScene(QRectF(NODE_PAD - 2, footer.shape_rect.top() + 3,
+                                                              NODE_WIDTH - 2 * NODE_PAD + 4,
+                                                              footer.shape_rect.height() - 6))).boundingRect()
+        row = QRect(round(row.left() * ratio), round(row.top() * ratio), round(row.width() * ratio),
+                    round(row.height() * ratio))
+        ink = _ink_columns(image, row, background)
+        first, last = ink.index(True), len(ink) - 1 - ink[::-1].index(True)
+        runs, run = [], 0
+        for has_ink in ink[first:last + 1]:
+            run = 0 if has_ink else run + 1
+            runs.append(run)
+        # word spaces are about 3 px at 100 %; the gap between the two texts is FOOTER_GAP px or more
+        assert max(runs) >= (FOOTER_GAP - 2) * zoom * ratio, f"the texts touch at {zoom:.0%} zoom"
+
+    # other long shapes: every footer keeps its two texts apart and non-empty
+    font = NodeItem.small_font()
+    for shape, params in (("→ 64×7×7", "73,792 params"), ("→ 1433", "91,712 params"),
+                          ("→ 24×64", "23,040 params"), ("→ 3×224×224", "123,456,789 params"),
+                          ("→ 1024×1024×1024", "999,950 params")):
+        f = footer_layout(shape, params, font)
+        assert f.shape and f.params, (shape, params)
+        assert f.shape_rect.right() + FOOTER_GAP <= f.params_rect.left(), (shape, params)
+        assert fm.horizontalAdvance(f.shape) <= f.shape_rect.width(), (shape, params)

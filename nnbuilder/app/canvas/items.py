@@ -9,7 +9,9 @@ repaints quickly.
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING, Any
+import math
+import re
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPainterPathStroker, QPen
@@ -37,6 +39,8 @@ PORT_LABEL_WIDTH, PORT_LABEL_HEIGHT = 44.0, 12.0
 PORT_RADIUS = 6.0
 PORT_HIT = 11.0
 GRID = 20.0
+NODE_PAD = 12.0  # the text's inset from the node's left and right edges
+FOOTER_GAP = 8.0  # the least room between the output shape and the parameter count
 
 
 def _colors(item: QGraphicsItem) -> CanvasColors:
@@ -57,6 +61,64 @@ class NodeFace:
 
     def key(self) -> tuple[Any, ...]:
         return (self.title, self.name, self.details, self.shape, self.params, self.severity, self.tooltip)
+
+
+def compact_count(n: int) -> str:
+    """A count in three significant digits: 950 -> '950', 32,800 -> '32.8k', 1,234,567 -> '1.23M'."""
+    if abs(n) < 1000:
+        return str(n)
+    for scale, suffix in ((1e3, "k"), (1e6, "M"), (1e9, "B")):
+        text = f"{n / scale:.3g}"
+        if "e" not in text and abs(float(text)) < 1000:
+            return text + suffix
+    return f"{n / 1e9:.0f}B"
+
+
+def params_variants(params: str) -> list[str]:
+    """The parameter count's footer texts, longest first: '32,800 params', '32.8k params', '32.8k'."""
+    match = re.fullmatch(r"([\d,]+) params", params)
+    if match is None:
+        return [params]
+    short = compact_count(int(match.group(1).replace(",", "")))
+    return list(dict.fromkeys([params, f"{short} params", short]))
+
+
+class Footer(NamedTuple):
+    """A node's bottom row: the output shape on the left, the parameter count on the right, each in a rect of its
+    own (the two never overlap), and whether either text had to be shortened to fit."""
+
+    shape_rect: QRectF
+    shape: str
+    params_rect: QRectF
+    params: str
+    shortened: bool
+
+
+def footer_layout(shape: str, params: str, font: QFont) -> Footer:
+    """Fit ``shape`` and ``params`` side by side with ``FOOTER_GAP`` between them: the count gets shorter
+    (32,800 params, 32.8k params, 32.8k) and, if that is not enough, the shape is elided. The full values are in
+    the node's tooltip and the Inspector."""
+    fm = QFontMetricsF(font)
+    row = QRectF(NODE_PAD, HEADER_HEIGHT + 26, NODE_WIDTH - 2 * NODE_PAD, 20)
+
+    def advance(text: str) -> float:
+        return math.ceil(fm.horizontalAdvance(text)) + 1.0 if text else 0.0  # +1: no clipped last pixel
+
+    variants = params_variants(params) if params else [""]
+    shown_params = variants[-1]
+    for text in variants:
+        if advance(shape) + (FOOTER_GAP if text else 0.0) + advance(text) <= row.width():
+            shown_params = text
+            break
+    params_w = advance(shown_params)
+    room = row.width() - params_w - (FOOTER_GAP if shown_params else 0.0)
+    shown_shape = shape
+    if advance(shape) > room:
+        shown_shape = fm.elidedText(shape, Qt.TextElideMode.ElideRight, room - 1.0)
+    shape_rect = QRectF(row.left(), row.top(), min(advance(shown_shape), room), row.height())
+    params_rect = QRectF(row.right() - params_w, row.top(), params_w, row.height())
+    return Footer(shape_rect, shown_shape, params_rect, shown_params,
+                  shown_shape != shape or shown_params != params)
 
 
 class PortItem(QGraphicsItem):
@@ -213,8 +275,24 @@ class NodeItem(QGraphicsItem):
         if face.key() == self.face.key():
             return
         self.face = face
-        self.setToolTip(face.tooltip)
+        tooltip = face.tooltip
+        if self.footer().shortened:  # the node shows "32.8k" or an elided shape: the full values on hover
+            full = " · ".join(html.escape(t) for t in (face.shape, face.params) if t)
+            tooltip = f"{tooltip}<br>{full}" if tooltip else full
+        self.setToolTip(tooltip)
         self.update()
+
+    @staticmethod
+    def small_font() -> QFont:
+        """The font of the node's name, key params, output shape and parameter count."""
+        base = QApplication.font()
+        small = QFont(base)
+        small.setPointSizeF(max(base.pointSizeF() - 1.0, 7.5))
+        return small
+
+    def footer(self) -> Footer:
+        """Where the output shape and the parameter count are drawn (see ``footer_layout``)."""
+        return footer_layout(self.face.shape, self.face.params, self.small_font())
 
     def set_gradient_health(self, norm: float | None, dead_share: float | None) -> None:
         """Training hook: show the layer's gradient norm and share of dead units as a thin bar at the
@@ -299,9 +377,8 @@ class NodeItem(QGraphicsItem):
         title_font = QFont(base)
         title_font.setBold(True)
         title_font.setPointSizeF(max(base.pointSizeF(), 9.0))
-        small = QFont(base)
-        small.setPointSizeF(max(base.pointSizeF() - 1.0, 7.5))
-        pad = 12.0
+        small = self.small_font()
+        pad = NODE_PAD
         # title (type) left, name right
         painter.setFont(title_font)
         painter.setPen(c.text)
@@ -321,13 +398,14 @@ class NodeItem(QGraphicsItem):
         details = sfm.elidedText(f.details or " ", Qt.TextElideMode.ElideRight, NODE_WIDTH - 2 * pad)
         painter.drawText(QRectF(pad, HEADER_HEIGHT + 4, NODE_WIDTH - 2 * pad, 20),
                          Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, details)
-        # output shape and parameter count
+        # output shape and parameter count, each in its own rect: a long shape beside a large count
+        # ("→ 32×14×14" and "32,800 params") used to be drawn over each other
+        footer = self.footer()
         painter.setPen(c.error if f.severity == "error" and f.shape == "?" else c.muted)
-        painter.drawText(QRectF(pad, HEADER_HEIGHT + 26, NODE_WIDTH - 2 * pad, 20),
-                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, f.shape)
+        painter.drawText(footer.shape_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, footer.shape)
         painter.setPen(c.muted)
-        painter.drawText(QRectF(pad, HEADER_HEIGHT + 26, NODE_WIDTH - 2 * pad, 20),
-                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, f.params)
+        painter.drawText(footer.params_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+                         footer.params)
         # gradient health (while training)
         health = self.health_color()
         if health is not None:
