@@ -131,3 +131,72 @@ def test_a_change_to_the_discriminator_s_layers_names_the_next_run(qtbot: Any) -
     dense.params["units"] = int(dense.params["units"]) * 2
     after = run_settings(project, epochs=t.epochs, batch_size=t.batch_size, lr=t.optimizer.lr, device="cpu")
     assert f"discriminator.{dense.label or dense.id}.units" in run_label(2, before, after)
+
+
+def _edit_field_width(combo: Any) -> int:
+    """The width the combo gives its current text (its frame and arrow left out)."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionComboBox
+
+    option = QStyleOptionComboBox()
+    combo.initStyleOption(option)
+    return combo.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                        QStyle.SubControl.SC_ComboBoxEditField, combo).width()
+
+
+def _assert_combos_show_their_longest_item(window: Any) -> list[str]:
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QApplication, QScrollArea
+
+    dock = window.docks["settingsDock"]
+    dock.raise_()
+    QApplication.processEvents()
+    panel = window.settings_panel
+    assert dock.width() <= 310  # the dock's default width (300): the combos fit it, it did not grow for them
+    viewport = panel.findChild(QScrollArea).viewport()
+    checked = []
+    for combo in panel.combos():
+        if not shown(combo):
+            continue
+        fm = combo.fontMetrics()
+        longest = max((combo.itemText(i) for i in range(combo.count())), key=fm.horizontalAdvance)
+        assert _edit_field_width(combo) >= fm.horizontalAdvance(longest), f"'{longest}' is cut off"
+        right = combo.mapTo(viewport, QPoint(combo.width(), 0)).x()
+        assert right <= viewport.width(), f"the combo with '{longest}' runs past the panel's edge"
+        checked.append(longest)
+    return checked
+
+
+def test_every_settings_combo_shows_its_longest_item_at_the_default_dock_width(qtbot: Any) -> None:
+    """The GAN loss showed "Non-saturating (origi" and "Least squares (LSGA"; the loss "Sparse categorical
+    cross-entropy" was cut the same way. A row whose combo is wider than the field column goes under its label."""
+    h = open_harness(qtbot, "fashion_mnist_dcgan")
+    panel = h.window.settings_panel
+    checked = _assert_combos_show_their_longest_item(h.window)
+    assert "Non-saturating (original GAN)" in checked
+    for key in ("non_saturating", "least_squares"):  # what the student reads when either is chosen
+        panel.gan_loss.activated.emit(panel.gan_loss.findData(key))
+        assert _edit_field_width(panel.gan_loss) >= panel.gan_loss.fontMetrics().horizontalAdvance(
+            panel.gan_loss.currentText())
+    h.document.replace_project(load_project(EXAMPLES / "fashion_mnist_cnn.nnb"), EXAMPLES / "fashion_mnist_cnn.nnb")
+    checked = _assert_combos_show_their_longest_item(h.window)
+    assert "Sparse categorical cross-entropy" in checked and "RMSprop" in checked
+
+
+def test_the_shared_momentum_is_off_for_an_optimizer_without_momentum_like_each_network_s(qtbot: Any) -> None:
+    """mnist_gan's shared optimizer is Adam: its Momentum field stayed editable while each network's row was off."""
+    h = open_harness(qtbot, "mnist_gan")
+    panel = h.window.settings_panel
+    g = panel.networks["generator"]
+    assert shown(panel.shared_header) and shown(panel.momentum)
+    assert panel.optimizer.currentText() == "Adam"
+    assert not panel.momentum.isEnabled() and not g.momentum.isEnabled()
+    assert panel.momentum.toolTip() == g.momentum.toolTip() and "Adam" in panel.momentum.toolTip()
+    for key, uses_momentum in (("sgd", True), ("rmsprop", True), ("adagrad", False), ("adamw", False)):
+        panel.optimizer.activated.emit(panel.optimizer.findData(key))
+        assert h.document.project.training.optimizer.name == key
+        assert panel.momentum.isEnabled() == uses_momentum, key
+        assert g.momentum.isEnabled() == uses_momentum, key  # the generator trains with the shared optimizer
+    # a supervised project's momentum follows its optimizer the same way
+    h.document.replace_project(load_project(EXAMPLES / "spiral_playground.nnb"), EXAMPLES / "spiral_playground.nnb")
+    name = h.document.project.training.optimizer.name
+    assert panel.momentum.isEnabled() == (name in ("sgd", "rmsprop"))

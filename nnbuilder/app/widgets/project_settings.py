@@ -53,6 +53,10 @@ LOSS_TITLES = {
 OPTIMIZER_TITLES = {"sgd": "SGD", "adam": "Adam", "adamw": "AdamW", "rmsprop": "RMSprop", "adagrad": "Adagrad"}
 GAN_LOSS_TITLES = {"non_saturating": "Non-saturating (original GAN)", "least_squares": "Least squares (LSGAN)"}
 NETWORKS = (("generator", "Generator"), ("discriminator", "Discriminator"))
+#: The optimizers whose momentum training uses (nnbuilder.training.optim); the others have none.
+MOMENTUM_OPTIMIZERS = ("sgd", "rmsprop")
+MOMENTUM_TIP = ("SGD and RMSprop use momentum (0.9 is usual); Adam, AdamW and Adagrad have none, so it is off "
+                "for them.")
 
 
 def optimizer_combo() -> QComboBox:
@@ -62,8 +66,22 @@ def optimizer_combo() -> QComboBox:
     return combo
 
 
+def fit_combo_to_items(combo: QComboBox) -> None:
+    """Never narrower than its longest item: "Sparse categorical cross-entropy" and "Non-saturating (original
+    GAN)" were cut to "Non-saturating (origi" beside their labels. The form wraps such a row (the combo goes
+    under its label, across the panel) instead of cutting its text or widening the dock."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+    combo.setMinimumWidth(combo.sizeHint().width())
+
+
+def show_momentum(spin: QWidget, optimizer_name: str) -> None:
+    """Momentum is on for the optimizers that use it, off (with the same tooltip) for the others."""
+    spin.setEnabled(optimizer_name in MOMENTUM_OPTIMIZERS)
+    spin.setToolTip(MOMENTUM_TIP)
+
+
 class NetworkOptimizerRows:
-    """A GAN network's own optimizer, learning rate, Adam β₁ and SGD momentum: a header and four rows."""
+    """A GAN network's own optimizer, learning rate, Adam β₁ and momentum (SGD, RMSprop): a header and four rows."""
 
     def __init__(self, panel: ProjectSettingsPanel, form: QFormLayout, role: str, title: str) -> None:
         self.role = role
@@ -83,11 +101,11 @@ class NetworkOptimizerRows:
         self.beta1.valueChanged.connect(lambda v: panel._set_network(role, "beta1", round(float(v), 6)))
         self.momentum = make_float_spin(0.0, 1.0)
         self.momentum.setSingleStep(0.05)
-        self.momentum.setToolTip("SGD's momentum for this network (only SGD uses it).")
+        self.momentum.setToolTip(MOMENTUM_TIP)
         self.momentum.valueChanged.connect(lambda v: panel._set_network(role, "momentum", round(float(v), 6)))
         self.rows: list[QWidget] = [self.header]
         for label, widget in (("Optimizer", self.optimizer), ("Learning rate", self.lr), ("Adam β₁", self.beta1),
-                              ("Momentum (SGD)", self.momentum)):
+                              ("Momentum", self.momentum)):
             form.addRow(label, widget)
             self.rows.append(widget)
 
@@ -101,7 +119,7 @@ class NetworkOptimizerRows:
         self.beta1.setValue(optimizer.beta1)
         self.beta1.setEnabled(optimizer.name in ("adam", "adamw"))
         self.momentum.setValue(optimizer.momentum)
-        self.momentum.setEnabled(optimizer.name == "sgd")
+        show_momentum(self.momentum, optimizer.name)  # RMSprop uses it too (torch.optim.RMSprop(momentum=...))
 
 
 def dataset_choices() -> list[tuple[str, str, str]]:
@@ -127,6 +145,7 @@ class ProjectSettingsPanel(QWidget):
         self.host = QWidget()
         form = QFormLayout(self.host)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # see fit_combo_to_items
         self.form = form
         form.setContentsMargins(6, 6, 12, 6)  # room for the spin boxes' arrows beside the dock's edge
 
@@ -182,8 +201,9 @@ class ProjectSettingsPanel(QWidget):
         form.addRow("Learning rate", self.lr)
 
         self.momentum = make_float_spin(0.0, 1.0)
+        self.momentum.setToolTip(MOMENTUM_TIP)
         self.momentum.valueChanged.connect(lambda v: self._set("optimizer.momentum", float(v)))
-        form.addRow("Momentum (SGD)", self.momentum)
+        form.addRow("Momentum", self.momentum)
 
         # GAN projects only (see the module docstring)
         self.networks = {role: NetworkOptimizerRows(self, form, role, title) for role, title in NETWORKS}
@@ -269,10 +289,8 @@ class ProjectSettingsPanel(QWidget):
         note.setEnabled(False)
         form.addRow(note)
 
-        for combo in (self.dataset, self.loss, self.optimizer, self.gan_loss,
-                      *(n.optimizer for n in self.networks.values())):  # long titles elide instead of widening the dock
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(10)
+        for combo in self.combos():
+            fit_combo_to_items(combo)
         route_undo_keys(self.host)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
@@ -286,6 +304,9 @@ class ProjectSettingsPanel(QWidget):
         document.project_replaced.connect(self.refresh)
         document.project_changed.connect(self._refresh_sample_label)
         self.refresh()
+
+    def combos(self) -> list[QComboBox]:
+        return [self.dataset, self.loss, self.optimizer, self.gan_loss, *(n.optimizer for n in self.networks.values())]
 
     def set_locked(self, locked: bool) -> None:
         self.host.setEnabled(not locked)
@@ -304,11 +325,13 @@ class ProjectSettingsPanel(QWidget):
             if i < 0:
                 self.dataset.addItem(f"{p.data.dataset} (unknown)", p.data.dataset)
                 i = self.dataset.count() - 1
+                fit_combo_to_items(self.dataset)
             self.dataset.setCurrentIndex(i)
             self.loss.setCurrentIndex(max(0, self.loss.findData(t.loss)))
             self.optimizer.setCurrentIndex(max(0, self.optimizer.findData(t.optimizer.name)))
             self.lr.setValue(t.optimizer.lr)
             self.momentum.setValue(t.optimizer.momentum)
+            show_momentum(self.momentum, t.optimizer.name)  # as each network's row does
             self.epochs.setValue(t.epochs)
             self.batch_size.setValue(t.batch_size)
             self.shuffle.setChecked(t.shuffle)
