@@ -345,8 +345,10 @@ def test_a_gan_project_shows_no_classifier_test_tab_even_before_its_first_run(qt
     assert {name: harness.controller.dashboard.tab_index(name) for name in names} == names  # the constants hold
     assert not visible(Dashboard.TAB_TEST)  # "Class probabilities" mean nothing for a GAN
     assert visible(Dashboard.TAB_CURVES)
+    key = harness.controller.dashboard.curves.key
+    assert "validation" not in key.text  # nor does a GAN draw validation curves
     harness.document.replace_project(load_project(EXAMPLES / "spiral_playground.nnb"), None)
-    assert visible(Dashboard.TAB_TEST)
+    assert visible(Dashboard.TAB_TEST) and "dashed ▲: validation" in key.text
     harness.document.replace_project(load_project(EXAMPLES / "fashion_mnist_dcgan.nnb"), None)
     assert not visible(Dashboard.TAB_TEST)
 

@@ -266,7 +266,7 @@ class CurvesPanel(ViewPanel):
     def start_run(self, run: RunRecord, losses: list[str], metrics: list[str], validation: bool = True) -> None:
         """The run's step named its losses and metrics: make their plots before the first value arrives.
         ``validation``: the run has validation data (the key mentions its dashed curves only if a run has)."""
-        self._set_key(validation or any(r.has_validation for r in self._runs if r is not run))
+        self.set_key(validation or any(r.has_validation for r in self._runs if r is not run))
         run.has_validation = validation
         for key in [*losses, *metrics]:
             self.ensure_key(key)
@@ -274,7 +274,8 @@ class CurvesPanel(ViewPanel):
             self._drop_key("loss")  # a GAN has no single loss; an empty plain "loss" curve would puzzle
         self.dirty = True
 
-    def _set_key(self, validation: bool) -> None:
+    def set_key(self, validation: bool) -> None:
+        """The key above the plots, with or without the dashed validation curves."""
         if validation != self._with_validation:
             self._with_validation = validation
             self.key.setText(KEY_WITH_VALIDATION if validation else KEY_TRAINING_ONLY, size="9pt")

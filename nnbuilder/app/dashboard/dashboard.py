@@ -263,6 +263,8 @@ class Dashboard(QWidget):
         self.project_kind = kind
         if self.data_view is None:
             self.set_view(None)
+        if not self.runs:  # and the curves' key promises no validation curves a GAN never draws
+            self.curves.set_key(kind != "gan")
 
     def on_started(self, event: TrainingStarted) -> None:
         run = self.current
