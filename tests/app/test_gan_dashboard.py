@@ -167,6 +167,7 @@ def test_gan_lab_draws_heatmap_points_and_arrows(dashboard: Dashboard) -> None:
     assert np.allclose(shaft[:, 0], fake, atol=1e-5)
     assert np.all(np.sum((shaft[:, 1] - shaft[:, 0]) * -fake, axis=1) >= -1e-6)
     assert "Modes covered: 5 of 8" in panel.side.text and "G steps: 10" in panel.side.text
+    assert "High quality: 40 % of the 64 shown" in panel.side.text  # the share of these points, said so
     # the heading is over the text beside the plane: over the plane, only as wide as its data, it read
     # "The g… (epoch 60)" in the default window and took the plane 20 px of its height
     assert panel.side.text.startswith("<b>The game on the plane</b>") and "<b>Epoch 1</b>" in panel.side.text

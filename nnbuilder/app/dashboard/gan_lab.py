@@ -167,7 +167,8 @@ class GanLabPanel(ViewPanel):
         if frame.modes_covered is not None and frame.modes:
             lines.append(f"<br><b>Modes covered: {frame.modes_covered} of {frame.modes}</b>")
         if frame.high_quality is not None:
-            lines.append(f"High-quality samples: {100 * frame.high_quality:.0f} %")
+            # of the points drawn here; the curves' high_quality is of 2,500 other samples, so the two differ a little
+            lines.append(f"High quality: {100 * frame.high_quality:.0f} % of the {len(frame.fake):,} shown")
         d_real = float(frame.heat.mean()) if frame.heat.size else float("nan")
         lines.append(f"<br>D's mean belief over the plane: {d_real:.2f}")
         lines.append("<span style='color:#666'>0 = all fake, 1 = all real; at the game's<br>"
