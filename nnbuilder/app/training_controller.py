@@ -55,7 +55,7 @@ from .workers import (
 from .workers.messages import STREAM_CURVES, STREAM_GAN_LAB, STREAM_WEIGHTS, PredictionResult
 from .workers.views.supervised import target_label, to_target_units
 
-LOCK_REASON = "Training is running — stop it to edit the network."
+LOCK_REASON = "Training in progress (running or paused) — stop it to edit the network."  # true while paused too
 FAULT_TITLES = {
     "nan": "Training diverged",
     "oom": "Out of memory",
