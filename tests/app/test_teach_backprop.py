@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from PySide6.QtWidgets import QGraphicsSimpleTextItem
 
 from nnbuilder.teach.backprop import dense_net_from_project, forward_backward, target_vector
 
@@ -51,3 +52,27 @@ def test_stepper_explains_a_network_it_cannot_show(window, examples_dir, qtbot) 
     assert view.net is None
     assert "must be a flat vector" in view.message.text()
     assert not view.step_button.isEnabled()
+
+
+def test_reopened_stepper_labels_the_canvas_for_the_stage_it_shows(window, examples_dir, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Closed at the Update stage and reopened: the panel still said Update, but the ‖a‖/‖δ‖ labels under
+    the canvas nodes were gone."""
+    window.open_file(examples_dir / "spiral_playground.nnb", ask_to_save=False)
+    view = window.teach.open("backprop")
+    qtbot.waitExposed(view)
+    view.run_sample()
+    assert "Update" in view.formula.text()
+    shown = {key: label.text() for key, label in view.node_labels.items()}
+    assert set(shown) == {"hidden1", "hidden2", "output"} and all("‖δ‖" in t for t in shown.values())
+    view.close()
+    assert view.node_labels == {}
+    assert not any(isinstance(i, QGraphicsSimpleTextItem) and "‖a‖" in i.text() for i in window.scene.items())
+    assert window.teach.open("backprop") is view
+    qtbot.waitExposed(view)
+    assert "Update" in view.formula.text()
+    assert {key: label.text() for key, label in view.node_labels.items()} == shown
+    for key, label in view.node_labels.items():
+        assert label.scene() is window.scene and label.isVisible()
+        assert label.parentItem() is window.scene.nodes[key]
+        assert "‖a‖" in label.text() and "‖∂C/∂w‖" in label.text()
+    view.close()

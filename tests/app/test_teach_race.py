@@ -126,3 +126,98 @@ def test_each_surface_is_shown_whole_and_in_the_same_units_across_and_up(qtbot) 
         assert x0 <= view.start[0] <= x1 and y0 <= view.start[1] <= y1
         across, up = box.width() / (x1 - x0), box.height() / (y1 - y0)
         assert abs(across - up) < 0.01 * up, (key, across, up)
+
+
+def test_reopening_the_race_from_the_teach_menu_goes_on_playing(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Restart, close the window a second later, reopen it from the Teach menu: it stood still at "step 56 of
+    300" under a "Pause" button, and took two presses to move."""
+    window.teach.actions["race"].trigger()
+    view = window.teach.views["race"]
+    qtbot.waitExposed(view)
+    view.restart_button.click()
+    view.advance(56)
+    view.close()
+    assert not view.timer.isActive()
+    window.teach.actions["race"].trigger()
+    assert window.teach.views["race"] is view and view.isVisible()
+    assert view.play_button.text() == "Pause" and view.timer.isActive()
+    qtbot.waitUntil(lambda: view.step > 60, timeout=5_000)
+    assert not view.step_label.text().startswith("step 56 of")
+
+    view.play_button.click()  # paused, then closed and reopened: still paused, and the button offers Play
+    assert view.play_button.text() == "Play"
+    paused_at = view.step
+    view.close()
+    window.teach.actions["race"].trigger()
+    assert view.play_button.text() == "Play" and not view.timer.isActive()
+    QTest.qWait(150)
+    assert view.step == paused_at
+    view.play_button.click()
+    assert view.play_button.text() == "Pause" and view.timer.isActive()
+
+    view.advance(view.steps_spin.value())  # finished, closed and reopened: Replay, nothing running
+    view.close()
+    window.teach.actions["race"].trigger()
+    assert view.play_button.text() == "Replay" and not view.timer.isActive()
+    view.close()
+
+
+def test_learning_rates_read_as_each_surface_defines_them(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The 400-step log slider has no step at 0.05: Bowl and Saddle showed (and raced with) η = 0.0501."""
+    from nnbuilder.teach.race import SURFACES
+
+    view = OptimizerRaceView()
+    qtbot.addWidget(view)
+    view.play_button.setChecked(True)
+    for key, s in SURFACES.items():
+        view.set_surface(key)
+        assert view.lr_plain_label.text() == f"{s.lr_plain:g}", key
+        assert view.lr_adaptive_label.text() == f"{s.lr_adaptive:g}", key
+        assert (view.lr_plain, view.lr_adaptive) == (s.lr_plain, s.lr_adaptive)
+        expected = race(key, view.start, steps=view.steps_spin.value())  # the surface's own learning rates
+        for name in OPTIMIZERS:
+            np.testing.assert_array_equal(view.trajectories[name].points, expected[name].points)
+    view.set_surface("bowl")
+    assert view.lr_plain_label.text() == "0.05"
+    at = view.lr_plain_slider.value()
+    view.lr_plain_slider.setValue(at + 1)  # moved: the slider's own step
+    assert view.lr_plain_label.text() == f"{slider_to_lr(at + 1):g}" != "0.05"
+    view.lr_plain_slider.setValue(at)  # back where the surface put it
+    assert view.lr_plain_label.text() == "0.05" and view.lr_plain == 0.05
+
+
+def loss_axis_labels(view: OptimizerRaceView) -> list[tuple[float, float, str]]:
+    """The left axis' labels as drawn: (top, bottom, text) in the axis' pixels, top first."""
+    from PySide6.QtGui import QImage, QPainter
+
+    axis = view.loss_plot.getAxis("left")
+    image = QImage(200, 1000, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        texts = axis.generateDrawSpecs(painter)[2]
+    finally:
+        painter.end()
+    return sorted((r.top(), r.bottom(), text) for r, _flags, text in texts)
+
+
+def test_loss_labels_on_the_log_scale_stand_apart(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Beale from (-4, 0): "10², 9·10¹, 8·10¹, 7·10¹ …" were drawn on top of each other."""
+    view = OptimizerRaceView()
+    qtbot.addWidget(view)
+    view.play_button.setChecked(True)
+    view.resize(1200, 760)
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_surface("beale")
+    view.set_start(-4.0, 0.0)
+    view.advance(view.steps_spin.value())
+    QTest.qWait(50)
+    labels = loss_axis_labels(view)
+    texts = [t for _top, _bottom, t in labels]
+    assert "1" in texts and "10²" in texts and "9·10¹" not in texts, texts
+    for (_t0, bottom, a), (top, _b1, b) in zip(labels, labels[1:], strict=False):
+        assert top >= bottom, (a, b)  # each label below the one above it, not on it
+    view.set_surface("saddle")  # no minimum: a linear loss axis, labelled as usual
+    view.advance(view.steps_spin.value())
+    QTest.qWait(50)
+    assert len(loss_axis_labels(view)) >= 3

@@ -141,3 +141,28 @@ def test_digits_are_centred_by_default(qtbot, tmp_path, examples_dir) -> None:  
     view = SketchPadView(doc, controller=lambda: SimpleNamespace(trainer=Trainer(project)))
     qtbot.addWidget(view)
     assert view.centre_check.isChecked()
+
+
+def test_a_project_the_pad_cannot_use_clears_the_last_picture(window, tmp_path, examples_dir, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Fashion-MNIST's test pullover, "really Pullover" and the network's thumbnail stayed on the pad beside
+    "… the input 'input' expects 2" after the spiral example was opened."""
+    project = load_project(examples_dir / "fashion_mnist_mlp.nnb")
+    path = tmp_path / "fashion.nnb"
+    save_project(project, path)
+    Trainer(project).save_weights(tmp_path / "fashion.weights.safetensors")
+    window.open_file(path, ask_to_save=False)
+    view = window.teach.open("sketch")
+    qtbot.waitExposed(view)
+    assert view.model is not None
+    view.show_test_picture()
+    view.show_test_picture()
+    assert view.truth.text() == "Test picture 2 of 10,000: really <b>Pullover</b>"
+    assert view.pad.picture.max() > 0 and not view.network_view.pixmap().isNull()
+    window.open_file(examples_dir / "spiral_playground.nnb", ask_to_save=False)
+    window.teach.open("sketch")
+    assert view.model is None and "expects 2" in view.source.text()
+    assert view.pad.picture.max() == 0  # an empty pad …
+    assert view.pad.grab().toImage().pixelColor(CELL * 14 + 3, CELL * 14 + 3).value() == 0  # … drawn black
+    assert view.truth.text() == ""
+    assert view.network_view.pixmap().isNull()
+    assert view.guess.text() == "" and view.bars == []

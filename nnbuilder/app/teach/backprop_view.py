@@ -302,8 +302,8 @@ class BackpropStepperView(QWidget):
 
     # -- labels on the canvas nodes (the scene's public ``nodes`` dict; no change to the canvas code) ----------
     def _update_node_labels(self, forward: set[int], delta: set[int], grads: bool) -> None:
-        if self.scene is None or self.net is None or self.result is None:
-            return
+        if self.scene is None or self.net is None or self.result is None or not self.isVisible():
+            return  # labels on the canvas only while the stepper is open (showEvent puts them back)
         nodes = getattr(self.scene, "nodes", {})
         for i, layer in enumerate(self.net.layers):
             item = nodes.get(layer.node_id)
@@ -340,6 +340,12 @@ class BackpropStepperView(QWidget):
     # ------------------------------------------------------------------------------------------ slots
     def _on_sample_changed(self, *_args: object) -> None:
         self.start_sample()
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        # closing took the labels off the canvas: reopened, the stage the panel still shows gets its labels back
+        # (they were gone while the panel said Update)
+        self._render()
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
         self._clear_node_labels()

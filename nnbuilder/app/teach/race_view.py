@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...teach.race import OPTIMIZERS, SURFACES, Surface, Trajectory, race
-from ..dashboard.style import DataWidth
+from ..dashboard.style import DataWidth, LogAxis
 
 LR_MIN_EXP, LR_MAX_EXP = -4.0, 0.0  # learning-rate sliders run from 1e-4 to 1 on a log scale
 SLIDER_STEPS = 400
@@ -39,6 +39,12 @@ def lr_to_slider(lr: float) -> int:
 def slider_to_lr(value: int) -> float:
     exp = LR_MIN_EXP + (LR_MAX_EXP - LR_MIN_EXP) * value / SLIDER_STEPS
     return float(f"{10 ** exp:.3g}")
+
+
+def slider_lr(value: int, default: float) -> float:
+    """The learning rate a slider at ``value`` stands for: the surface's own ``default`` where the slider sits
+    at it (0.05 is step 269.9 of the 400, so the step nearest it alone read 0.0501), else the step's value."""
+    return float(default) if value == lr_to_slider(default) else slider_to_lr(value)
 
 
 class OptimizerRaceView(QWidget):
@@ -116,7 +122,10 @@ class OptimizerRaceView(QWidget):
         self.plots = pg.GraphicsLayoutWidget()
         self.plots.setBackground("w")
         self.map_plot = self.plots.addPlot(row=0, col=0, title="Click to set the start point")
-        self.loss_plot = self.plots.addPlot(row=0, col=1, title="Loss of each ball")
+        # log scale: LogAxis labels only the multiples that stand apart (pyqtgraph's own axis piled
+        # "10², 9·10¹, 8·10¹ …" on top of each other over two decades of the Beale surface's losses)
+        self.loss_plot = self.plots.addPlot(row=0, col=1, title="Loss of each ball",
+                                            axisItems={"left": LogAxis("left")})
         # x and y in the same units: stretched, the bowl x² + y² drew as an ellipse and the balls' paths
         # did not cross its contour lines at right angles, which is what the lecture's gradient does
         self.map_plot.setAspectLocked(True)
@@ -179,11 +188,11 @@ class OptimizerRaceView(QWidget):
 
     @property
     def lr_plain(self) -> float:
-        return slider_to_lr(self.lr_plain_slider.value())
+        return slider_lr(self.lr_plain_slider.value(), self.surface.lr_plain)
 
     @property
     def lr_adaptive(self) -> float:
-        return slider_to_lr(self.lr_adaptive_slider.value())
+        return slider_lr(self.lr_adaptive_slider.value(), self.surface.lr_adaptive)
 
     @property
     def momentum(self) -> float:
@@ -268,7 +277,10 @@ class OptimizerRaceView(QWidget):
 
     def _show_step(self) -> None:
         log_losses = self.surface.minimum is not None
-        self.loss_plot.setLogMode(y=log_losses)
+        if self.loss_plot.getAxis("left").logMode != log_losses:
+            self.loss_plot.setLogMode(y=log_losses)
+            # on the log scale only the labels LogAxis spaces apart; its unlabelled ticks mark the multiples
+            self.loss_plot.getAxis("left").setStyle(maxTextLevel=0 if log_losses else 2)
         for name in OPTIMIZERS:
             traj = self.trajectories.get(name)
             if traj is None:
@@ -320,6 +332,13 @@ class OptimizerRaceView(QWidget):
         s = self.surface
         if s.x_range[0] <= p.x() <= s.x_range[1] and s.y_range[0] <= p.y() <= s.y_range[1]:
             self.set_start(p.x(), p.y())
+
+    def showEvent(self, event: object) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)  # type: ignore[arg-type]
+        # closing stopped the timer: a race that was playing then (its button says "Pause") goes on from where it
+        # was; reopened, it stood still at "step 56 of 300" under a "Pause" button that took two presses to move it
+        if not self.play_button.isChecked() and self.step < self.steps_spin.value():
+            self.timer.start()
 
     def closeEvent(self, event: object) -> None:  # noqa: N802 - Qt API
         self.timer.stop()

@@ -179,8 +179,16 @@ class SketchPadView(QWidget):
                                       project_path=getattr(self.document, "path", None))
         except TeachError as exc:
             self.model = None
+            self.probabilities = None
             self._set_bars([])
             self.guess.setText("")
+            # nothing of the last project stays beside the sentence: its test picture on the pad, what it really
+            # was and what its network read (a pullover sat next to "the input 'input' expects 2")
+            self._shown_test = None
+            self.truth.setText("")
+            self.network_view.clear()
+            self.pad.picture = new_picture()
+            self.pad.update()
             self.source.setText(f"<b>{exc}</b>")
             for w in (self.pad, self.sample_button, self.clear_button):
                 w.setEnabled(False)
