@@ -965,14 +965,36 @@ def about_text() -> str:
     return "\n".join(lines)
 
 
-SHORTCUTS_TEXT = """Delete / Backspace — delete the selection
-Ctrl+Z / Ctrl+Shift+Z — undo / redo
+SHORTCUTS_TEXT = """Commands
+Ctrl+N — new project
+Ctrl+O — open a project
+Ctrl+S — save
+Ctrl+Shift+S — save as
+Ctrl+E — export (PyTorch code, ONNX, safetensors, torchrun script)
+Ctrl+Q — quit (on Windows: Alt+F4)
+Ctrl+Z — undo
+Ctrl+Shift+Z, Ctrl+Y — redo
 Ctrl+C, Ctrl+X, Ctrl+V — copy, cut, paste layers
 Ctrl+D — duplicate the selection
-Ctrl+N / Ctrl+O / Ctrl+S — new / open / save
-F — fit the network to the view (canvas focused)
-Ctrl+F — search the layer palette
+Delete, Backspace — delete the selection
+Ctrl+A — select all layers (when no text field has the focus)
+Ctrl+F — find a layer: search the layer palette
+F — fit the network to the view (when no text field has the focus)
+Ctrl++, Ctrl+= — zoom in
+Ctrl+- — zoom out
+Ctrl+0 — actual size (100 %)
 Ctrl+L — auto-layout
-Arrow keys — nudge selected layers (Shift: larger steps)
-Mouse wheel — zoom around the cursor; middle button or Space+drag — pan
-Drag from a port to another port — connect; double-click a connection — insert a layer"""
+F5, Ctrl+Return — train
+Shift+F5 — stop training
+F1 — the user guide (on a Mac: Ctrl+?)
+Alt+Left — back to the previous page (in the user guide)
+
+Canvas and palette
+Arrow keys — nudge the selected layers 5 px (with Shift: 20 px)
+Mouse wheel — zoom around the cursor (with Shift: scroll)
+Middle button drag, Space+drag — pan
+Drag from a port to another port — connect
+Double-click a connection — insert a layer into it
+Up, Down, Enter, Esc in the palette's search box — move through the results, add the highlighted layer, clear the search
+
+On a Mac, Ctrl is the Command (⌘) key."""
