@@ -193,6 +193,9 @@ def check(out: Path, scratch: Path, display: str | None) -> dict:
     examples = sorted((bundle / "_internal" / "resources" / "examples").glob("*.nnb"))
     if not examples:
         raise CheckFailed("the bundle holds no examples")
+    guide = bundle / "_internal" / "resources" / "docs" / "user_guide_editor.md"
+    if not guide.is_file() or not (guide.parent / "screenshots").is_dir():
+        raise CheckFailed("the bundle holds no user guide (F1 would say it is missing)")
     step(f"validate and summary on {len(examples)} examples")
     t0 = time.perf_counter()
     for ex in examples:

@@ -211,12 +211,21 @@ def filter_toc(entries: Iterable[tuple], report: dict[str, dict[str, int]]) -> l
 
 
 def resources_datas() -> list[tuple[str, str]]:
-    """(source, destination folder) pairs for examples, bundled datasets and icons."""
+    """(source, destination folder) pairs for examples, bundled datasets, icons and the user guide.
+
+    The guide (F1) and the pages it links to are read from ``resources/docs`` in a bundle: without them the
+    installed app said "The user guide is missing from this installation". Only the pages and their pictures
+    go in, not the scripts that make the pictures.
+    """
     out = []
     for name in RESOURCES_DIRS:
         folder = ROOT / "resources" / name
         if folder.is_dir():
             out.append((str(folder), f"resources/{name}"))
+    docs = ROOT / "docs"
+    out += [(str(page), "resources/docs") for page in sorted(docs.glob("*.md"))]
+    if (docs / "screenshots").is_dir():
+        out.append((str(docs / "screenshots"), "resources/docs/screenshots"))
     return out
 
 

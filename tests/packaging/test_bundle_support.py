@@ -190,3 +190,33 @@ def test_torch_config_modules_keep_their_source_in_the_bundle() -> None:
     assert {"torch._dynamo.config", "torch.distributed.config", "torch._inductor.config"} <= set(keep)
     assert "torch.nn.modules.linear" not in keep
     assert "torch" not in keep  # a package key would cover all of torch
+
+
+def test_the_bundle_ships_the_user_guide_and_every_page_and_picture_it_links_to(frozen: Path) -> None:
+    """The installers shipped examples, data and icons only: F1 in an installed app said "The user guide is
+    missing from this installation". Lay the bundle's resources out as PyInstaller would and follow the links."""
+    import re
+    import shutil
+
+    for source, dest in common.resources_datas():
+        if not dest.startswith("resources/docs"):
+            continue
+        target = frozen / dest
+        target.mkdir(parents=True, exist_ok=True)
+        src = Path(source)
+        if src.is_dir():
+            shutil.copytree(src, target, dirs_exist_ok=True)
+        else:
+            shutil.copy2(src, target / src.name)
+    from nnbuilder.app.widgets.guide import guide_path
+
+    guide = guide_path()
+    assert guide == frozen / "resources" / "docs" / "user_guide_editor.md"
+    docs = guide.parent
+    assert not list(docs.glob("*.py"))  # the pages, not the scripts that make their pictures
+    for page in docs.glob("*.md"):
+        for link in re.findall(r"\]\(([^)#\s]+)[^)]*\)|src=\"([^\"]+)\"", page.read_text(encoding="utf-8")):
+            target = next(part for part in link if part)
+            if "://" in target or target.startswith("mailto:"):
+                continue
+            assert (docs / target).is_file(), f"{page.name} links to {target}, which the bundle lacks"
