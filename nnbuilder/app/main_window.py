@@ -298,7 +298,8 @@ class MainWindow(QMainWindow):
     def open_export_dialog(self) -> Any:
         from .widgets.export_dialog import ExportDialog
 
-        dialog = ExportDialog(self.document, self)
+        controller = getattr(self, "training_controller", None)  # the last run's weights are the default
+        dialog = ExportDialog(self.document, self, trainer=getattr(controller, "trainer", None))
         dialog.open()
         return dialog
 

@@ -11,6 +11,7 @@ from ..project.model import Graph, Project
 from .errors import ExportError
 from .names import safe_text
 from .pytorch import ModelSource, model_source, pick_graph
+from .weights import CLI_WEIGHTS_HINT, Weights
 
 TARGETS = ("python", "onnx", "safetensors", "torchrun")
 GAN_ROLES = ("generator", "discriminator")
@@ -44,13 +45,16 @@ def _prepare_dir(path: Path) -> Path:
     return path
 
 
-def export_project(project: Project, target: str, out: str | Path, *, weights: str | Path | None = None,
+def export_project(project: Project, target: str, out: str | Path, *, weights: Weights = None,
                    graph: str | None = None, base_dir: str | Path | None = None,
-                   source_name: str = "") -> ExportResult:
+                   source_name: str = "", weights_hint: str = CLI_WEIGHTS_HINT) -> ExportResult:
     """Write ``project`` as ``target`` (python, onnx, safetensors, torchrun) to ``out``.
 
-    python and torchrun write a folder; onnx and safetensors one file. ``base_dir`` resolves the data
-    set's relative paths (the project file's folder). Raises ExportError with a sentence on failure.
+    python and torchrun write a folder; onnx and safetensors one file. ``weights`` is a weights file, a
+    state dict in memory (``StateWeights``: the app's last run) or None for the seeded initial weights;
+    ``weights_hint`` ends the note that says so (the CLI's "pass --weights…", the app's own words).
+    ``base_dir`` resolves the data set's relative paths (the project file's folder). Raises ExportError
+    with a sentence on failure.
     """
     target = str(target).lower()
     if target not in TARGETS:
@@ -63,10 +67,10 @@ def export_project(project: Project, target: str, out: str | Path, *, weights: s
         if target in ("python", "torchrun"):
             return _export_folder(project, source, out, weights, base, ddp=target == "torchrun")
         if target == "safetensors":
-            return _export_safetensors(project, source, out, weights)
+            return _export_safetensors(project, source, out, weights, weights_hint)
         from .onnx import export_onnx
 
-        return export_onnx(project, source, out, weights)
+        return export_onnx(project, source, out, weights, weights_hint)
     except OSError as exc:
         raise ExportError(f"Writing '{out}' failed: {exc.strerror or exc}.") from exc
 
@@ -76,12 +80,13 @@ def _metadata(project: Project, source: ModelSource) -> dict[str, str]:
             "class": source.class_name}
 
 
-def _export_safetensors(project: Project, source: ModelSource, out: Path, weights: Any) -> ExportResult:
+def _export_safetensors(project: Project, source: ModelSource, out: Path, weights: Any,
+                        hint: str = CLI_WEIGHTS_HINT) -> ExportResult:
     from .weights import exported_state, model_with_weights, save_exported
 
     if out.is_dir():
         out = out / "weights.safetensors"
-    model, note = model_with_weights(project, source, weights)
+    model, note = model_with_weights(project, source, weights, hint)
     state = exported_state(model, source)
     out.parent.mkdir(parents=True, exist_ok=True)
     written = save_exported(state, out, _metadata(project, source))

@@ -199,15 +199,17 @@ def _culprits(model: Any, source: ModelSource) -> list[str]:
     return bad
 
 
-def export_onnx(project: Project, source: ModelSource, out: Path, weights: Any) -> Any:
-    """Write ``out`` (a .onnx file, or model.onnx inside a folder) after checking it runs like PyTorch."""
+def export_onnx(project: Project, source: ModelSource, out: Path, weights: Any, weights_hint: str | None = None) -> Any:
+    """Write ``out`` (a .onnx file, or model.onnx inside a folder) after checking it runs like PyTorch.
+
+    ``weights_hint`` ends the note about untrained weights (default: the CLI's wording)."""
     from .exporters import ExportResult
-    from .weights import model_with_weights
+    from .weights import CLI_WEIGHTS_HINT, model_with_weights
 
     _require_onnx()
     if out.is_dir():
         out = out / "model.onnx"
-    model, note = model_with_weights(project, source, weights)
+    model, note = model_with_weights(project, source, weights, weights_hint or CLI_WEIGHTS_HINT)
     model.eval()
     input_names = [name for _nid, name, _k in source.inputs]
     outputs = source.inference.outputs

@@ -8,14 +8,34 @@ plain ``hidden.weight`` a reader of ``model.py`` expects.
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..compiler import build_module, module_names
 from ..project.model import Project
 from .errors import ExportError
-from .names import safe_text
+from .names import RESERVED, safe_text, snake
 from .pytorch import ModelSource
+
+#: How the note about untrained weights ends for ``nnbuilder export``; the app passes its own words.
+CLI_WEIGHTS_HINT = "pass --weights to export trained ones"
+
+
+@dataclass(frozen=True)
+class StateWeights:
+    """Weights in memory instead of a file (the app's last training run): a state dict under the compiled
+    module's names (or the exported ones), and how a message calls them ("the last training run")."""
+
+    state: Mapping[str, Any]
+    description: str = "the given weights"
+
+
+#: What ``export_project(weights=...)`` takes: a weights file, weights in memory, or None (initial weights).
+Weights = str | Path | StateWeights | Mapping[str, Any] | None
 
 
 def compile_model(project: Project, source: ModelSource) -> Any:
@@ -26,12 +46,17 @@ def compile_model(project: Project, source: ModelSource) -> Any:
     return build_module(source.graph, project.training, source.inference)
 
 
-def model_with_weights(project: Project, source: ModelSource, weights: str | Path | None) -> tuple[Any, str]:
-    """The compiled module with ``weights`` loaded, or with its seeded initial weights and a note saying so."""
+def model_with_weights(project: Project, source: ModelSource, weights: Weights,
+                       hint: str = CLI_WEIGHTS_HINT) -> tuple[Any, str]:
+    """The compiled module with ``weights`` loaded, or with its seeded initial weights and a note saying so.
+
+    ``hint`` ends that note: how to give trained weights where the export was asked for (the CLI's option,
+    the app's Weights field).
+    """
     model = compile_model(project, source)
     if weights is None:
         return model, (f"No weights given: the file holds the network's initial weights (seed "
-                       f"{int(project.training.seed)}); pass --weights to export trained ones.")
+                       f"{int(project.training.seed)}); {hint}.")
     load_weights(model, source, weights)
     return model, ""
 
@@ -99,16 +124,40 @@ def _read(path: Path) -> dict[str, Any]:
         raise ExportError(f"'{path.name}' is not a safetensors weights file ({exc}).") from exc
 
 
-def load_weights(model: Any, source: ModelSource, path: str | Path) -> None:
-    """Load ``path`` into the compiled ``model``: nnbuilder's own weights files or an exported one.
+def load_weights(model: Any, source: ModelSource, weights: str | Path | StateWeights | Mapping[str, Any]) -> None:
+    """Load ``weights`` into the compiled ``model``: nnbuilder's own weights files, an exported one, or a state
+    dict in memory (``StateWeights``, e.g. the app's last training run).
 
     A file saved by ``nnbuilder train --out`` or the app uses the compiled module's names; a file written
     by this exporter uses the exported names. Either works; anything else is named layer by layer.
     """
     import torch
 
-    path = Path(path)
-    state = _read(path)
+    if isinstance(weights, Mapping):
+        weights = StateWeights(weights)
+    graph = safe_text(source.graph.name)
+    if isinstance(weights, StateWeights):
+        state = dict(weights.state)
+        what = weights.description
+
+        def mismatch(where: str) -> str:
+            return (f"The weights of {what} do not fit the network: it has changed since (the layer tensor "
+                    f"'{where}' of graph '{graph}'). Train it again, or choose other weights.")
+
+        def wrong_shape(key: str, got: str, shape: str) -> str:
+            return (f"The weights of {what} hold {key} shaped {got}, but the network now needs {shape}: it has "
+                    "changed since. Train it again, or choose other weights.")
+    else:
+        path = Path(weights)
+        state = _read(path)
+
+        def mismatch(where: str) -> str:
+            return (f"'{path.name}' was saved from a different network: it does not match the layer tensor "
+                    f"'{where}' of graph '{graph}'.")
+
+        def wrong_shape(key: str, got: str, shape: str) -> str:
+            return (f"'{path.name}' holds {key} shaped {got}, but the network needs {shape}; it was saved from a "
+                    "different network.")
     own = model.state_dict()
     if set(state) != set(own):
         exported = exported_state(model, source)
@@ -117,18 +166,15 @@ def load_weights(model: Any, source: ModelSource, path: str | Path) -> None:
             state = {reverse[k]: v for k, v in state.items()}
         else:
             missing = sorted(set(own) - set(state))
-            where = missing[0] if missing else sorted(set(state) - set(own))[0]
-            raise ExportError(f"'{path.name}' was saved from a different network: it does not match the layer "
-                              f"tensor '{where}' of graph '{safe_text(source.graph.name)}'.")
+            raise ExportError(mismatch(missing[0] if missing else sorted(set(state) - set(own))[0]))
     for key, target in own.items():
         if tuple(state[key].shape) != tuple(target.shape):
             shape = "×".join(str(d) for d in target.shape)
             got = "×".join(str(d) for d in state[key].shape)
-            raise ExportError(f"'{path.name}' holds {key} shaped {got}, but the network needs {shape}; it was saved "
-                              "from a different network.")
+            raise ExportError(wrong_shape(key, got, shape))
     with torch.no_grad():
         for key, target in own.items():
-            target.copy_(state[key].to(dtype=target.dtype))
+            target.copy_(state[key].to(device=target.device, dtype=target.dtype))
 
 
 def _exported_to_compiled(model: Any, source: ModelSource) -> dict[str, str]:
@@ -144,6 +190,77 @@ def _exported_to_compiled(model: Any, source: ModelSource) -> dict[str, str]:
         for key in core.state_dict():
             out[f"{attr}.{key}"] = f"{prefix}.{key}"
     return out
+
+
+def _attribute_stem(layer_name: str) -> str | None:
+    """The attribute ``Namer`` gives a layer called ``layer_name`` before any ``_2`` for a repeat (``Hidden
+    layer`` -> ``hidden_layer``, ``train`` -> ``train_``); None when the name has no ASCII letter or digit
+    (the exporter then names the layer after its type, which the compiled module does not record)."""
+    if not re.search(r"[0-9A-Za-z]", unicodedata.normalize("NFKD", layer_name).encode("ascii", "ignore").decode()):
+        return None
+    stem = snake(layer_name, "layer")
+    return stem + "_" if stem in RESERVED else stem
+
+
+def _repeat(attr: str, stem: str) -> int | None:
+    """0 when ``attr`` is ``stem`` itself, n for ``stem_n`` (n >= 2), else None."""
+    if attr == stem:
+        return 0
+    m = re.fullmatch(re.escape(stem) + r"_(\d+)", attr)
+    return int(m.group(1)) if m and int(m.group(1)) >= 2 else None
+
+
+def compiled_names(keys: Any, model: Any, layer_names: Mapping[str, str]) -> dict[str, str] | None:
+    """exported name -> the compiled ``model``'s name for each of ``keys``, when the keys are those of the
+    network's exported ``model.py`` (``hidden.weight`` for the compiled ``hidden.0.weight``); None when they
+    are not (another network, or already the compiled names).
+
+    Used where only the compiled module and its layers' canvas names are at hand (loading a weights file
+    into a trainer or the sketch pad). The names are the exporter's: each layer's canvas name as ``Namer``
+    writes it, repeats numbered ``_2``, ``_3`` in the network's order, the tensors those of the innermost
+    module (``_core``), exactly as ``exported_state`` writes them. ``layer_names`` maps a compiled module
+    name to the layer's name on the canvas.
+    """
+    table = getattr(model, "node_modules", None)
+    if not table:
+        return None
+    groups: dict[str, set[str]] = {}
+    for key in keys:
+        attr, dot, rest = str(key).partition(".")
+        if not dot:
+            return None
+        groups.setdefault(attr, set()).add(rest)
+    names = {id(m): n for n, m in model.named_modules()}
+    layers: list[tuple[str | None, str, set[str]]] = []  # (attribute stem, compiled prefix, tensor names)
+    for module_name in table.values():
+        try:
+            module = model.get_submodule(module_name)
+        except AttributeError:
+            continue
+        core = _core(module)
+        inner = set(core.state_dict())
+        if inner:
+            layers.append((_attribute_stem(layer_names.get(module_name, module_name)), names[id(core)], inner))
+    free = dict(groups)
+    out: dict[str, str] = {}
+    unnamed = []
+    for stem, prefix, inner in layers:
+        if stem is None:
+            unnamed.append((prefix, inner))
+            continue
+        numbered = sorted((n, a) for a in free if (n := _repeat(a, stem)) is not None and free[a] == inner)
+        if not numbered:
+            return None
+        attr = numbered[0][1]
+        del free[attr]
+        out.update({f"{attr}.{k}": f"{prefix}.{k}" for k in inner})
+    for prefix, inner in unnamed:  # named after their type by the exporter: take the one tensor set that fits
+        fits = [a for a in free if free[a] == inner]
+        if len(fits) != 1:
+            return None
+        del free[fits[0]]
+        out.update({f"{fits[0]}.{k}": f"{prefix}.{k}" for k in inner})
+    return None if free else out
 
 
 def save_exported(state: dict[str, Any], path: Path, metadata: dict[str, str]) -> Path:

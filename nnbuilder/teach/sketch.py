@@ -170,32 +170,24 @@ def sketch_model(project: Any, *, model: Any = None, project_path: str | Path | 
 
 
 def build_with_weights(project: Any, path: Path) -> Any:
-    """Compile the project and copy a safetensors state dict into it, naming the file and layer on mismatch."""
-    import torch
-    from safetensors import SafetensorError
-    from safetensors.torch import load_file
+    """Compile the project and load a weights file into it, naming the file and layer on mismatch.
 
+    The loading is the trainer's own (``nnbuilder.training.weights.load_state``): files from the app's Save
+    weights, from ``nnbuilder train --out`` and from the exported ``train.py --out`` all load.
+    """
     from .. import build_model
+    from ..training.errors import TrainingError
+    from ..training.weights import load_state
 
     model = build_model(project)
+    graph = project.graph()
+    titles = {n.id: n.display_name for n in graph.nodes}
+    layer_names = {module: titles.get(nid, module) for nid, module in getattr(model, "node_modules", {}).items()}
     try:
-        state = load_file(str(path), device="cpu")
-    except (SafetensorError, OSError, ValueError, RuntimeError) as exc:
-        raise TeachError(f"'{path.name}' is not a safetensors weights file ({exc}).") from exc
-    own = model.state_dict()
-    missing = [k for k in own if k not in state]
-    extra = [k for k in state if k not in own]
-    if missing or extra:
-        key = (missing or extra)[0]
-        raise TeachError(f"'{path.name}' was saved from a different network: it {'lacks' if missing else 'has'} "
-                         f"the weights '{key}'. Train this network again and save its weights.")
-    for key, target in own.items():
-        if tuple(state[key].shape) != tuple(target.shape):
-            raise TeachError(f"'{path.name}' holds '{key}' shaped {tuple(state[key].shape)} but this network needs "
-                             f"{tuple(target.shape)}; it was saved from a different network.")
-    with torch.no_grad():
-        for key, target in own.items():
-            target.copy_(state[key].to(dtype=target.dtype))
+        load_state(model, path, layer_names)
+    except TrainingError as exc:
+        advice = " Train this network again and save its weights." if "different network" in exc.message else ""
+        raise TeachError(exc.message + advice) from exc
     return model
 
 

@@ -80,17 +80,37 @@ def _layer_phrase(key: str, model: torch.nn.Module, layer_names: dict[str, str])
     return f"'{label}'"
 
 
+def from_exported_code(state: dict[str, torch.Tensor], model: torch.nn.Module,
+                       layer_names: dict[str, str]) -> dict[str, torch.Tensor]:
+    """``state`` under ``model``'s own names when it was saved by the exported code (``train.py --out``, or
+    ``save_file(model.state_dict(), ...)`` with the exported ``model.py``): those name a layer's tensors
+    ``hidden.weight`` where the compiled module has ``hidden.0.weight``. The names are mapped by the exporter's
+    own rules (``nnbuilder.export.weights.compiled_names``, which gives the mapping ``nnbuilder export
+    --weights`` uses). Any other state comes back unchanged, for the caller's checks to name what does not fit.
+    """
+    own = model.state_dict()
+    if set(state) == set(own):
+        return state
+    from ..export.weights import compiled_names
+
+    mapping = compiled_names(state, model, layer_names)
+    if mapping is None or set(mapping.values()) != set(own):
+        return state
+    return {mapping[k]: v for k, v in state.items()}
+
+
 def load_state(model: torch.nn.Module, path: str | Path, layer_names: dict[str, str]) -> None:
     """Copy the weights in ``path`` into ``model`` after checking every name and shape.
 
     ``layer_names`` maps a top-level module name to the layer name the student sees on the canvas, so a
     mismatch reads "the layer 'hidden' needs 128×784 but 'w.safetensors' holds 64×784". For a GAN it maps
-    each network ("generator 'generator'") and the error names the layer inside it, too.
+    each network ("generator 'generator'") and the error names the layer inside it, too. A file saved by
+    the exported ``model.py`` and ``train.py`` (``hidden.weight``, not ``hidden.0.weight``) loads as well.
     """
     path = Path(path)
     name = f"'{path.name}'"
-    state = read_state(path)
     own = model.state_dict()
+    state = from_exported_code(read_state(path), model, layer_names)
 
     def layer(key: str) -> str:
         return _layer_phrase(key, model, layer_names)

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
+
+import numpy as np
+import pytest
 
 from nnbuilder.export import python_code
 from nnbuilder.project import load_project
@@ -28,11 +33,123 @@ def test_file_export_writes_the_python_folder(window: Any, qtbot: Any, examples_
     assert "Exported to" in dialog.status.text(), dialog.status.text()
     assert (tmp_path / "out" / "model.py").read_text() == window.code_panel.refresh_now()
     dialog.target.setCurrentIndex(dialog.target.findData("safetensors"))
-    assert dialog.output.text().endswith("spiral_playground.export.safetensors")
+    assert dialog.output.text() == str(tmp_path / "out")  # a path the user chose stays
     dialog.weights.setText(str(tmp_path / "missing.safetensors"))
+    assert dialog.weights_choice.currentData() == "file"
     dialog.output.setText(str(tmp_path / "w.safetensors"))
     dialog.export_button.click()
     qtbot.waitUntil(lambda: not dialog.busy, timeout=60000)
     assert dialog.status.text() == "The weights file 'missing.safetensors' does not exist."
     assert not (tmp_path / "w.safetensors").exists()
     dialog.reject()
+
+
+def test_export_after_training_offers_the_last_run_and_writes_nothing_beside_the_project(
+        window: Any, qtbot: Any, examples_dir: Path, tmp_path: Path) -> None:
+    ort = pytest.importorskip("onnxruntime")
+    folder = tmp_path / "project"
+    folder.mkdir()
+    project_file = folder / "spiral.nnb"
+    shutil.copy(examples_dir / "spiral_playground.nnb", project_file)
+    window.load_extensions()  # the training controller, as the app has it
+    window.open_file(project_file, ask_to_save=False)
+    c = window.training_controller
+    c.epochs_spin.setValue(20)
+    c.warm_up()
+    with qtbot.waitSignal(c.run_finished, timeout=60_000):
+        assert c.train()
+    qtbot.waitUntil(lambda: not c.is_busy, timeout=30_000)
+    before = sorted(p.name for p in folder.iterdir())
+
+    dialog = window.open_export_dialog()
+    choices = [dialog.weights_choice.itemData(i) for i in range(dialog.weights_choice.count())]
+    assert choices == ["run", "file", "initial"]  # the last run by default; a file or the initial ones a click away
+    assert dialog.weights_choice.currentData() == "run" and not dialog.weights.isEnabled()
+    dialog.target.setCurrentIndex(dialog.target.findData("onnx"))
+    dialog.output.setText(str(tmp_path / "spiral.onnx"))
+    dialog.export_button.click()
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=120_000)
+    text = dialog.status.text()
+    assert "Exported to" in text and "the last training run" in text and "initial weights" not in text, text
+    session = ort.InferenceSession(str(tmp_path / "spiral.onnx"), providers=["CPUExecutionProvider"])
+    x = np.asarray(c.trainer.dataset.x[:50], dtype=np.float32)
+    got = session.run(None, {session.get_inputs()[0].name: x})[0]
+    np.testing.assert_allclose(got, c.trainer.predict(x), atol=1e-5)  # the trained model, not the seeded one
+
+    dialog.weights_choice.setCurrentIndex(dialog.weights_choice.findData("initial"))
+    dialog.target.setCurrentIndex(dialog.target.findData("safetensors"))
+    dialog.output.setText(str(tmp_path / "initial.safetensors"))
+    dialog.export_button.click()
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=60_000)
+    text = dialog.status.text()
+    assert "initial weights (seed" in text and "--weights" not in text, text  # the GUI's words, not the CLI's
+    assert "choose the last training run or a weights file under Weights" in text
+    dialog.reject()
+    assert sorted(p.name for p in folder.iterdir()) == before
+
+
+def test_without_a_run_the_note_says_how_to_get_trained_weights_in_the_app(
+        window: Any, qtbot: Any, examples_dir: Path, tmp_path: Path) -> None:
+    window.open_file(examples_dir / "spiral_playground.nnb")
+    dialog = window.open_export_dialog()
+    assert dialog.weights_choice.currentData() == "initial"
+    assert [dialog.weights_choice.itemData(i) for i in range(dialog.weights_choice.count())] == ["file", "initial"]
+    dialog.target.setCurrentIndex(dialog.target.findData("safetensors"))
+    dialog.output.setText(str(tmp_path / "w.safetensors"))
+    dialog.export_button.click()
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=60_000)
+    assert "--weights" not in dialog.status.text() and "train the network first" in dialog.status.text()
+    dialog.weights_choice.setCurrentIndex(dialog.weights_choice.findData("file"))
+    dialog.export_button.click()
+    assert dialog.status.text().startswith("Choose the weights file")
+    dialog.reject()
+
+
+def test_a_run_still_training_is_not_offered(qtbot: Any, examples_dir: Path) -> None:
+    from nnbuilder.app.document import Document
+    from nnbuilder.app.widgets.export_dialog import ExportDialog
+
+    doc = Document()
+    doc.open(examples_dir / "spiral_playground.nnb")
+    model = SimpleNamespace(state_dict=dict)
+    running = ExportDialog(doc, trainer=SimpleNamespace(graph=doc.project.graph(), model=model, is_running=True))
+    qtbot.addWidget(running)
+    assert running.weights_choice.findData("run") == -1
+    idle = ExportDialog(doc, trainer=SimpleNamespace(graph=doc.project.graph(), model=model, is_running=False))
+    qtbot.addWidget(idle)
+    assert idle.weights_choice.currentData() == "run"
+
+
+def test_changing_the_format_keeps_a_path_the_user_typed(window: Any, qtbot: Any, examples_dir: Path,
+                                                          tmp_path: Path) -> None:
+    window.open_file(examples_dir / "spiral_playground.nnb")
+    dialog = window.open_export_dialog()
+    dialog.target.setCurrentIndex(dialog.target.findData("onnx"))
+    assert Path(dialog.output.text()) == examples_dir.resolve() / "spiral_playground.onnx"  # the default follows
+    dialog.output.clear()
+    qtbot.keyClicks(dialog.output, str(tmp_path / "mine.onnx"))
+    for target in ("safetensors", "python", "torchrun", "onnx"):
+        dialog.target.setCurrentIndex(dialog.target.findData(target))
+        assert dialog.output.text() == str(tmp_path / "mine.onnx")
+    dialog.output.clear()  # an empty field takes the default again, and it follows the format
+    dialog.target.setCurrentIndex(dialog.target.findData("torchrun"))
+    assert Path(dialog.output.text()) == examples_dir.resolve() / "spiral_playground_torchrun"
+    dialog.target.setCurrentIndex(dialog.target.findData("python"))
+    assert Path(dialog.output.text()) == examples_dir.resolve() / "spiral_playground_python"
+    dialog.reject()
+
+
+def test_an_example_without_a_file_exports_under_its_own_name(window: Any, examples_dir: Path) -> None:
+    from nnbuilder.app.widgets.export_dialog import default_output
+
+    window.open_example(examples_dir / "fashion_mnist_mlp.nnb", ask_to_save=False)
+    assert window.document.path is None
+    dialog = window.open_export_dialog()
+    assert Path(dialog.output.text()) == Path.home() / "fashion_mnist_mlp_python"
+    dialog.target.setCurrentIndex(dialog.target.findData("onnx"))
+    assert Path(dialog.output.text()) == Path.home() / "fashion_mnist_mlp.onnx"
+    dialog.reject()
+    # a project with neither a file nor an example's name: its own name, made file-safe
+    assert default_output(None, "python", "Fashion-MNIST MLP (v2)") == Path.home() / "fashion_mnist_mlp_v2_python"
+    assert default_output(None, "safetensors", "Réseau") == Path.home() / "reseau.export.safetensors"
+    assert default_output(None, "onnx", "???") == Path.home() / "model.onnx"
