@@ -166,3 +166,23 @@ def test_a_project_the_pad_cannot_use_clears_the_last_picture(window, tmp_path, 
     assert view.truth.text() == ""
     assert view.network_view.pixmap().isNull()
     assert view.guess.text() == "" and view.bars == []
+
+
+def test_a_test_picture_of_another_data_set_goes_when_the_project_changes(window, tmp_path, examples_dir,
+                                                                            qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A usable project on another data set (Fashion-MNIST, then the bundled MNIST digits) kept the last test picture and
+    its "really Pullover" line on the pad."""
+    for name, example in (("fashion", "fashion_mnist_mlp.nnb"), ("digits", "fashion_mnist_mlp.nnb")):
+        project = load_project(examples_dir / example)
+        if name == "digits":
+            project.data.dataset = "mnist_test"
+        save_project(project, tmp_path / f"{name}.nnb")
+        Trainer(project).save_weights(tmp_path / f"{name}.weights.safetensors")
+    window.open_file(tmp_path / "fashion.nnb", ask_to_save=False)
+    view = window.teach.open("sketch")
+    qtbot.waitExposed(view)
+    view.show_test_picture()
+    assert "really" in view.truth.text() and view.pad.picture.max() > 0
+    window.open_file(tmp_path / "digits.nnb", ask_to_save=False)
+    window.teach.open("sketch")
+    assert view.model is not None and view.truth.text() == "" and view.pad.picture.max() == 0

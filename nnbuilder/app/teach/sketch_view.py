@@ -196,6 +196,13 @@ class SketchPadView(QWidget):
         for w in (self.pad, self.sample_button, self.clear_button):
             w.setEnabled(True)
         dataset = project.data.dataset
+        if dataset != self._centre_default_for and self._shown_test is not None:
+            # a test picture of the last data set ("really Pullover") says nothing about this one's network;
+            # a drawing of the student's own stays for the new network to read
+            self._shown_test = None
+            self.truth.setText("")
+            self.pad.picture = new_picture()
+            self.pad.update()
         if dataset != self._centre_default_for:  # a student's own choice stands until the data set changes
             # Centring moves a garment off where Fashion-MNIST put it (centred by its outline, not its mass):
             # a trained MLP read 64 % of the test garments right centred, against 85 % as they are.
