@@ -42,6 +42,7 @@ def main() -> int:
     apply_theme(app, "light")
     window = MainWindow()
     window.show_dialog = lambda *a, **k: None  # type: ignore[method-assign]
+    window.load_extensions()  # the training toolbar and the Training panel, as the app shows them from the start
     window.resize(1440, 900)
     window.show()
     QTest.qWaitForWindowExposed(window)
@@ -118,7 +119,9 @@ def main() -> int:
     apply_theme(app, "light")
     window.set_theme("light")
     window.open_file(examples_dir() / "spiral_playground.nnb", ask_to_save=False)
-    window.set_editing_locked(True, "Training — editing is locked")
+    from nnbuilder.app.training_controller import LOCK_REASON
+
+    window.set_editing_locked(True, LOCK_REASON)  # the banner a run puts up
     window.view.fit_to_view()
     shot("editor_locked.png")
     window.set_editing_locked(False)
@@ -129,7 +132,6 @@ def main() -> int:
 
     from nnbuilder.app.dashboard import Dashboard
 
-    window.load_extensions()
     controller = window.training_controller
     window.open_file(examples_dir() / "spiral_playground.nnb", ask_to_save=False)
     window.view.fit_to_view()
