@@ -586,6 +586,20 @@ def test_the_gan_lab_and_test_tabs_fit_a_short_dock(qtbot) -> None:  # type: ign
     for button in lab.buttons.values():  # the step buttons: on screen, not below the dock's edge
         corner = button.mapTo(scroller.viewport(), QPoint(button.width(), button.height()))
         assert viewport.contains(corner), (button.text(), corner, viewport)
+    # the text beside the plane, all its lines with a run's figures in them, within the tab: its last line
+    # ("D cannot tell and says ½ everywhere") fell below the tab in a default window
+    from nnbuilder.app.workers.messages import ViewFrame
+    from nnbuilder.app.workers.views import gan as gan_views
+
+    plane = gan_views.plane_grid((-2.5, 2.5, -2.5, 2.5), 20)
+    dash.add_frame(ViewFrame("gan_lab", 60, 10, 60.0, gan_views.gan_lab_frame(
+        points, points[:64], np.full(len(plane), 0.4, np.float32), -points[:64], (-2.5, 2.5, -2.5, 2.5), 60, 60.0,
+        d_steps=1860, g_steps=1860, coverage=(8, 8, 0.77))))
+    dash.refresh_now()
+    qtbot.wait(50)
+    text = lab.side.item.mapRectToScene(lab.side.item.boundingRect())
+    assert "everywhere" in lab.side.item.toPlainText()
+    assert text.bottom() <= lab.view.sceneRect().bottom() + 1, (text, lab.view.sceneRect())
 
 
 @pytest.mark.parametrize("panel_name", ["samples", "gan_lab"])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QFont, QFontMetricsF, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ..workers.messages import DataView, GanLabFrame, ViewFrame
@@ -161,23 +162,42 @@ class GanLabPanel(ViewPanel):
             self.arrows.setData(segments[:, 0], segments[:, 1])
         else:
             self.arrows.clear()
-        # Each text change re-lays out the label (~1 ms, GIL held): only when the words change.
-        lines = [_KEY, f"<br><b>Epoch {frame.epoch}</b>", f"D steps: {frame.d_steps:,}",
-                 f"G steps: {frame.g_steps:,}"]
+        self._show_side(frame)
+        self.updates += 1
+
+    def _side_lines(self, frame: GanLabFrame, compact: bool) -> list[str]:
+        """The key and the run's figures; ``compact`` leaves out the blank lines and the closing explanation."""
+        gap = "" if compact else "<br>"
+        lines = [_KEY, f"{gap}<b>Epoch {frame.epoch}</b>: D steps: {frame.d_steps:,} · G steps: {frame.g_steps:,}"]
         if frame.modes_covered is not None and frame.modes:
-            lines.append(f"<br><b>Modes covered: {frame.modes_covered} of {frame.modes}</b>")
+            lines.append(f"{gap}<b>Modes covered: {frame.modes_covered} of {frame.modes}</b>")
         if frame.high_quality is not None:
             # of the points drawn here; the curves' high_quality is of 2,500 other samples, so the two differ a little
             lines.append(f"High quality: {100 * frame.high_quality:.0f} % of the {len(frame.fake):,} shown")
         d_real = float(frame.heat.mean()) if frame.heat.size else float("nan")
-        lines.append(f"<br>D's mean belief over the plane: {d_real:.2f}")
-        lines.append("<span style='color:#666'>0 = all fake, 1 = all real; at the game's<br>"
-                     "end D cannot tell and says ½ everywhere</span>")
-        side = "<br>".join(lines)
+        lines.append(f"{gap}D's mean belief over the plane: {d_real:.2f}")
+        if not compact:
+            lines.append("<span style='color:#666'>0 = all fake, 1 = all real; at the game's end<br>"
+                         "D cannot tell and says ½ everywhere</span>")
+        return lines
+
+    def _show_side(self, frame: GanLabFrame) -> None:
+        """The text beside the plane, without its blank lines and closing explanation where the tab is too short
+        for all of it: in a default window's Training dock its last lines fell below the tab. Each text change
+        re-lays out the label (~1 ms, GIL held): only when the words change."""
+        full = self._side_lines(frame, compact=False)
+        line = QFontMetricsF(QFont(self.font().family(), 9)).lineSpacing()
+        rows = sum(part.count("<br>") + 1 for part in full)
+        room = self.view.height() - 16  # the view's margins
+        side = "<br>".join(full if room <= 0 or rows * line <= room else self._side_lines(frame, compact=True))
         if side != self._side_text:
             self._side_text = side
             self.side.setText(side, size="9pt", color="#222")
-        self.updates += 1
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        if self.last is not None:
+            self._show_side(self.last)  # taller or shorter: all of the text, or its compact form
 
     def export_target(self) -> pg.GraphicsItem:
         return self.view.ci
