@@ -215,3 +215,25 @@ def test_a_few_snapshots_are_each_labelled_with_their_own_epoch(qtbot) -> None: 
     panel.refresh()
     qtbot.wait(50)
     assert _axis_labels(panel) == [(0.5, "1"), (1.5, "100")]
+
+
+def test_a_snapshot_just_past_an_epoch_start_reads_as_that_epoch(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The perceptron's snapshots at 1, 11.005 and 20 were labelled "1, 11.005, 20"."""
+    panel = WeightsPanel()
+    qtbot.addWidget(panel)
+    panel.resize(900, 400)
+    panel.show()
+    qtbot.waitExposed(panel)
+    for position in (1.0, 11.005, 20.0):
+        update = _snapshot(int(position), {})
+        update.position = position
+        panel.add(update)
+    panel.refresh()
+    qtbot.wait(50)
+    assert [t for _x, t in _axis_labels(panel)] == ["1", "11", "20"]
+    panel.clear()
+    for epoch in range(1, 6):  # the lecture MLP: one snapshot an epoch, labelled 1 ... 5, not 1.0 ... 5.0
+        panel.add(_snapshot(epoch, {}))
+    panel.refresh()
+    qtbot.wait(50)
+    assert [t for _x, t in _axis_labels(panel)] == ["1", "2", "3", "4", "5"]

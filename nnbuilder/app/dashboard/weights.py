@@ -124,7 +124,14 @@ class EpochColumnsAxis(pg.AxisItem):
         return [(spacing, chosen)]
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
-        return [f"{self.epoch_at(v):.3f}".rstrip("0").rstrip(".") for v in values]
+        """Epochs to as many decimals as tell the labels apart: a snapshot taken just after an epoch began
+        (epoch 11 + one batch of 200) read "11.005" beside "1" and "20"."""
+        epochs = [self.epoch_at(v) for v in values]
+        gaps = [b - a for a, b in zip(epochs, epochs[1:], strict=False) if b - a > 1e-9]
+        gap = min(gaps) if gaps else max(abs(epochs[0]) if epochs else 1.0, 1.0)
+        whole = all(abs(e - round(e)) < 1e-6 for e in epochs)
+        decimals = 0 if whole or gap >= 2 else min(3, max(0, math.ceil(-math.log10(gap) + 0.3)))
+        return [f"{e:.{decimals}f}" for e in epochs]
 
 
 class WeightsPanel(ViewPanel):
