@@ -653,3 +653,26 @@ def test_a_short_dock_shows_fewer_pictures_large_enough_to_see(qtbot) -> None:  
     panel.refresh()
     assert panel.rows_shown == 5 and "First 25 validation images" in panel.gallery_title.text
     assert "— 2 wrong" in panel.gallery_title.text
+
+
+def test_without_held_out_points_the_boundary_key_and_test_tab_say_nothing_of_them(dashboard: Dashboard) -> None:
+    """The perceptron examples keep no validation split: the key still named "validation / test (hollow)"
+    points beside none, and the Test tab pointed at validation scores the curves did not have."""
+    d = dashboard
+    rng = np.random.default_rng(0)
+    pts = rng.uniform(-1, 1, size=(40, 2)).astype(np.float32)
+    lab = (pts[:, 0] > 0).astype(np.int64)
+    d.begin_run("run 1")
+    d.set_data_view(DataView("Blobs", "classification", VIEW_2D, (2,), ["a", "b"], 40, 0, 0, pts, lab,
+                             pts[:0], lab[:0], (-1.0, 1.0, -1.0, 1.0)))
+    keys = [label.text for _sample, label in d.boundary.legend.items]
+    assert keys == ["training (filled)"]
+    d.end_run("finished", True, {"training": 40})
+    assert d.evaluate.evaluate_label.text().startswith("This data set has no test split; the scores on the "
+                                                      "training data are in the curves")
+    _feed_run(d, "run 2")  # the spiral keeps a validation split: its hollow points are named again
+    keys = [label.text for _sample, label in d.boundary.legend.items]
+    assert keys == ["training (filled)", "validation / test (hollow)"]
+    d.evaluate.set_available(True, {"training": 160, "validation": 40})
+    assert d.evaluate.evaluate_label.text() == ("This data set has no test split; the validation scores are in "
+                                                "the curves.")

@@ -85,6 +85,9 @@ class BoundaryPanel(ViewPanel):
             self.held_points.clear()
             return
         self._set_points(info, self.train_points, self.held_points)
+        # the key names only the kinds of points drawn: "validation / test (hollow)" beside none at all
+        # (the perceptron examples keep no validation split) sent students looking for them
+        self._key_held(len(self.held_points.data) > 0)
         self.extent = info.extent
         self._fit.set_extent(info.extent)
         if info.extent is not None:
@@ -92,6 +95,13 @@ class BoundaryPanel(ViewPanel):
             for plot in (self.plot, self.plot_b):  # not linked: two aspect-locked links feed back and run away
                 plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.02)
         self.dirty = True
+
+    def _key_held(self, shown: bool) -> None:
+        in_key = any(sample.item is self.held_points for sample, _label in self.legend.items)
+        if shown and not in_key:
+            self.legend.addItem(self.held_points, "validation / test (hollow)")
+        elif not shown and in_key:
+            self.legend.removeItem(self.held_points)
 
     def _fold_compared_column(self) -> None:
         """A hidden compared plot still held its minimum width in the layout, taken from the one shown."""

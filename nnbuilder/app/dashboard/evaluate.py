@@ -106,7 +106,11 @@ class EvaluatePanel(ViewPanel):
         self.evaluate_button.setEnabled(on and self._sizes.get("test", 0) > 0)
         self.predict_button.setEnabled(on and bool(self._sizes))
         if on and self._sizes.get("test", 0) == 0:
-            self.evaluate_label.setText("This data set has no test split; the validation scores are in the curves.")
+            # without a validation split either, there are no validation scores in the curves to point at
+            where = ("the validation scores are in the curves" if self._sizes.get("validation", 0) > 0 else
+                     "the scores on the training data are in the curves; a validation split in Project settings "
+                     "would keep some samples back to score on")
+            self.evaluate_label.setText(f"This data set has no test split; {where}.")
         elif on:
             self.evaluate_label.setText(f"The trained model is ready: evaluate it on the {self._sizes['test']:,} "
                                         "test samples it has never seen, or predict one sample below.")
