@@ -270,3 +270,23 @@ def test_long_run_labels_leave_the_slider_its_room_and_epochs_read_plainly(qtbot
     assert bar.describe() == "end of run 2 (epoch 0.1)"
     bar.run_combo.setCurrentIndex(0)
     assert bar.describe() == "end of run 1 (epoch 40)"
+
+
+def test_the_compare_list_never_offers_the_run_replayed(qtbot: Any) -> None:
+    """Run 2 could be "compared with run 2", which showed run 2 alone."""
+    from nnbuilder.app.dashboard.runs import RunRecord
+    from nnbuilder.app.dashboard.timeline import TimelineBar
+
+    bar = TimelineBar()
+    qtbot.addWidget(bar)
+    runs = [RunRecord(index=i, label=f"run {i}", color=(0, 0, 0)) for i in (1, 2)]
+    for run in runs:
+        run.finished = True
+        run.epoch_rows.append({"epoch": 5.0})
+    bar.set_runs(runs, select=runs[1], compare=runs[0])
+    model = bar.compare_combo.model()
+    offered = [bar.compare_combo.itemText(i) for i in range(bar.compare_combo.count()) if model.item(i).isEnabled()]
+    assert offered == ["no other run", "run 1"] and bar.compare() is runs[0]
+    bar.run_combo.setCurrentIndex(0)  # replay run 1 now: its own comparison goes, run 2 is offered
+    offered = [bar.compare_combo.itemText(i) for i in range(bar.compare_combo.count()) if model.item(i).isEnabled()]
+    assert offered == ["no other run", "run 2"] and bar.compare_combo.currentText() == "no other run"

@@ -106,8 +106,23 @@ class TimelineBar(QWidget):
             self.compare_combo.setCurrentIndex(self.runs.index(compare) + 1)
         for combo in (self.run_combo, self.compare_combo):
             combo.blockSignals(False)
+        self._offer_others()
         self._show_run_end()
         self._tip_labels()
+
+    def _offer_others(self) -> None:
+        """The compare list offers every run but the one replayed ("compare run 2 with run 2" showed run 2
+        alone); a comparison with the run just picked to replay goes back to "no other run"."""
+        model = self.compare_combo.model()
+        current = self.run_combo.currentData()
+        for i in range(1, self.compare_combo.count()):
+            item = model.item(i) if hasattr(model, "item") else None
+            if item is not None:
+                item.setEnabled(self.compare_combo.itemData(i) != current)
+        if self.compare_combo.currentIndex() > 0 and self.compare_combo.currentData() == current:
+            self.compare_combo.blockSignals(True)
+            self.compare_combo.setCurrentIndex(0)
+            self.compare_combo.blockSignals(False)
 
     def _tip_labels(self) -> None:
         for combo in (self.run_combo, self.compare_combo):
@@ -204,6 +219,7 @@ class TimelineBar(QWidget):
 
     def _on_run_combo_current_index_changed(self, _index: int) -> None:
         self.stop_playing()
+        self._offer_others()
         self._tip_labels()
         self._show_run_end()
 
