@@ -746,9 +746,10 @@ class TrainingController(QObject):
             return True
         if self.project_path is None:
             choice = self.window.ask_choice(
-                "Keep the trained weights?", "The network has trained weights that are not saved. They are saved "
-                "beside the project file, and this project has none yet: cancel, save the project (File ▸ Save "
-                "As), then Save weights.", {"discard": "Go on without them" if leaving else "Quit without them"})
+                "Keep the trained weights?", "The network has trained weights that are not saved. Weights are "
+                "kept in a file beside the project's file, and this project (a new one or an example) has no file "
+                "of its own yet. To keep them: Cancel, save the project (File ▸ Save As), then Save weights.",
+                {"discard": "Go on without them" if leaving else "Quit without them"})
         else:
             choice = self.window.ask_choice(
                 "Keep the trained weights?", "The network has trained weights that are not saved. Save them "

@@ -417,3 +417,19 @@ def test_the_closing_sentence_of_a_run_fits_beside_the_progress_bar(qtbot: Any) 
     beside = [h.controller.progress, h.window.counts_label, h.window.zoom_label]
     room = min(w.geometry().left() for w in beside if w.isVisible())
     assert bar.width() == 1360 and bar.fontMetrics().horizontalAdvance(sentence) + 16 < room, room
+
+
+def test_after_training_an_example_the_question_says_why_its_weights_cannot_be_saved_yet(qtbot: Any) -> None:
+    """An example opened from File ▸ Examples has no file of its own: the question said "this project has none
+    yet", which read as nonsense under a title like "perceptron_blobs.nnb*"."""
+    project = load_project(EXAMPLES / "perceptron_blobs.nnb")
+    project.training.epochs = 2
+    h = Harness(project)  # as File ▸ Examples opens it: no path of its own
+    qtbot.addWidget(h.window)
+    h.window.show()
+    train(qtbot, h)
+    h.dialogs.answers["choice"] = ["discard"]
+    assert h.window.open_example(EXAMPLES / "spiral_playground.nnb")
+    (asked,) = [c for c in h.dialogs.calls if c[0] == "choice"]
+    text = " ".join(str(part) for part in asked[1:])
+    assert "(a new one or an example) has no file of its own yet" in text and "File ▸ Save As" in text
