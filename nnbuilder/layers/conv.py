@@ -159,7 +159,8 @@ def _conv_params(default_filters: int, default_kernel: int) -> tuple[ParamSpec, 
 def _pool_params() -> tuple[ParamSpec, ...]:
     return (
         ParamSpec("pool_size", "int", 2, "Width of the pooling window.", 1, 1024),
-        ParamSpec("strides", "int", 0, "Step between windows (0 = same as the pool size).", 0, 1024),
+        ParamSpec("strides", "int", 0, "Step between windows (0 = same as the pool size).", 0, 1024,
+                  zero_text="= pool size"),
     )
 
 

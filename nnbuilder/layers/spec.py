@@ -39,6 +39,7 @@ class ParamSpec:
     maximum: float | None = None
     choices: tuple[str, ...] = ()
     title: str = ""
+    zero_text: str = ""  # what a 0 stands for, shown in its place ("= pool size"): a bare 0 read as an error
 
     @property
     def label(self) -> str:

@@ -76,6 +76,16 @@ def test_inspector_form_is_generated_from_the_spec(window, spec):
         assert w.toolTip() == p.doc
 
 
+def test_a_pooling_stride_of_0_reads_as_the_pool_size(window):
+    """MaxPooling2D's strides showed a bare "0", which read as a mistake; 0 means "as the pool size"."""
+    nid = window.document.add_node("MaxPooling2D")
+    window.scene.select_nodes([nid])
+    box = window.inspector.editors["strides"]
+    assert box.value() == 0 and box.text() == "= pool size"
+    box.setValue(3)
+    assert box.text() == "3" and window.document.current_graph.node(nid).params["strides"] == 3
+
+
 def test_each_inspector_edit_is_one_undo_step_and_refreshes_on_undo(window):
     doc = window.document
     nid = doc.add_node("Conv2d")

@@ -136,6 +136,8 @@ class InspectorPanel(QWidget):
     def _make_editor(self, p: ParamSpec) -> QWidget:
         if p.kind == "int":
             box = make_int_spin(p.minimum, p.maximum, self.form_host)
+            if p.zero_text and p.minimum == 0:
+                box.setSpecialValueText(p.zero_text)  # MaxPooling2D's strides: "= pool size", not a bare 0
             box.valueChanged.connect(lambda v, n=p.name: self._commit(n, int(v)))
             return box
         if p.kind == "float":
