@@ -204,6 +204,7 @@ class ProjectModel(QObject):
         units = self.output_mismatch(graph, inf)
         if units is not None:
             _attach(inf, Problem(units[1], units[2], node=units[0]))
+        self._point_at_channels(inf)
         if self._is_gan():
             from ..compiler.gan_checks import check_gan
 
@@ -211,6 +212,35 @@ class ProjectModel(QObject):
                 if gp.graph == graph.name:  # shown on the graph whose node the student should change first
                     _attach(inf, gp.as_problem())
         return inf
+
+    def _point_at_channels(self, inf: Inference) -> None:
+        """A convolution fed the data set's H×W pictures is told to add a Reshape; where the data set can add
+        the channel axis itself, say so too: "Set Input from data" gave 28×28 and the student went looking for a
+        Reshape while the Channels box in Project settings was the switch."""
+        from ..data.shapes import sample_shape
+
+        data = self.project.data
+        if data.options.get("channels"):
+            return
+        try:
+            now = sample_shape(data.dataset, data.options)
+            with_axis = sample_shape(data.dataset, {**data.options, "channels": True})
+        except Exception:  # noqa: BLE001 - an unknown or user data set: nothing to point at
+            return
+        if now is None or with_axis is None or len(now) != 2 or len(with_axis) != 3:
+            return
+        shape = "×".join(str(d) for d in with_axis)
+        tip = (f" Or tick Channels in Project settings and press Set Input from data: the pictures then come as "
+               f"{shape}.")
+
+        def pointed(problem: Problem) -> Problem:
+            if "expects channels×height×width but gets" in problem.message and tip not in problem.message:
+                return Problem(problem.severity, problem.message + tip, problem.node, problem.edge)
+            return problem
+
+        inf.problems[:] = [pointed(p) for p in inf.problems]
+        for info in inf.nodes.values():
+            info.problems[:] = [pointed(p) for p in info.problems]
 
     def _is_gan(self) -> bool:
         roles = {g.role for g in self.project.graphs}

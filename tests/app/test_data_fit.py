@@ -104,3 +104,18 @@ def test_output_units_are_checked_against_the_data_sets_classes(qtbot: Any) -> N
     assert not c2.train_action.isEnabled() and not c2.train()
     w2.document.set_data_setting("dataset", "household_power")  # regression: no classes to count
     assert not [r for r in w2.problems_panel.rows() if "classes" in r[1]]
+
+
+def test_a_convolution_fed_pictures_without_a_channel_axis_is_pointed_at_the_channels_box(qtbot: Any) -> None:
+    """Fashion-MNIST without its channel axis gives 28×28: the problem on the Conv2D said only "add a Reshape",
+    while the Channels box in Project settings (then Set Input from data) is the switch."""
+    h = open_window(qtbot, "fashion_mnist_cnn.nnb")
+    w = h.window
+    doc = w.document
+    project = doc.project
+    first_conv = next(n.id for n in doc.current_graph.nodes if n.type == "Conv2d")
+    doc.set_data_setting("options", dict(project.data.options, channels=False))
+    assert doc.set_input_from_data().endswith("now takes 28×28, the shape of one sample.")
+    rows = [r for r in w.problems_panel.rows() if r[2] == first_conv]
+    assert rows and "add a Reshape" in rows[0][1]
+    assert "tick Channels in Project settings and press Set Input from data" in rows[0][1] and "1×28×28" in rows[0][1]
