@@ -301,3 +301,26 @@ def test_a_long_shape_and_a_large_parameter_count_never_overlap(window, examples
         assert f.shape and f.params, (shape, params)
         assert f.shape_rect.right() + FOOTER_GAP <= f.params_rect.left(), (shape, params)
         assert fm.horizontalAdvance(f.shape) <= f.shape_rect.width(), (shape, params)
+
+
+def test_a_long_type_leaves_the_layer_s_name_readable_in_the_header(window) -> None:  # type: ignore[no-untyped-def]
+    """A MaxPooling2D named maxpool2d_1 with an error mark showed its name as "m…1": two such layers could not be
+    told apart. The name keeps up to NAME_SHARE of the header; the type is cut first."""
+    from PySide6.QtGui import QFont
+
+    from nnbuilder.app.canvas.items import HEADER_GAP, NAME_SHARE, NODE_PAD, NODE_WIDTH, NodeItem, header_texts
+
+    title_font = QFont(window.font())
+    title_font.setBold(True)
+    title_font.setPointSizeF(max(title_font.pointSizeF(), 9.0))
+    small = NodeItem.small_font()
+    room = NODE_WIDTH - 2 * NODE_PAD - 14  # the error mark takes 14 px
+    tfm, nfm = QFontMetricsF(title_font), QFontMetricsF(small)
+    for title, name in (("MaxPooling2D", "maxpool2d_1"), ("Conv2DTranspose", "conv2dtranspose_12"),
+                        ("BatchNormalization", "batch_normalization_3")):
+        shown_title, shown_name = header_texts(title, name, title_font, small, room)
+        assert tfm.horizontalAdvance(shown_title) + HEADER_GAP + nfm.horizontalAdvance(shown_name) <= room + 1
+        assert nfm.horizontalAdvance(shown_name) >= min(nfm.horizontalAdvance(name), NAME_SHARE * room) - 12
+        assert shown_title[:3] == title[:3]  # the type still shows how it begins (its colour and the Inspector say it)
+    assert header_texts("Dense", "hidden", title_font, small, room) == ("Dense", "hidden")  # room for both: whole
+    assert header_texts("MaxPooling2D", "maxpool2d_1", title_font, small, room)[1] == "maxpool2d_1"

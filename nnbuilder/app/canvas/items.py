@@ -41,6 +41,7 @@ PORT_HIT = 11.0
 GRID = 20.0
 NODE_PAD = 12.0  # the text's inset from the node's left and right edges
 FOOTER_GAP = 8.0  # the least room between the output shape and the parameter count
+HEADER_GAP = 8.0  # the least room between the type and the layer's name
 
 
 def _colors(item: QGraphicsItem) -> CanvasColors:
@@ -119,6 +120,25 @@ def footer_layout(shape: str, params: str, font: QFont) -> Footer:
     params_rect = QRectF(row.right() - params_w, row.top(), params_w, row.height())
     return Footer(shape_rect, shown_shape, params_rect, shown_params,
                   shown_shape != shape or shown_params != params)
+
+
+NAME_SHARE = 0.55  # of the header's room, at least, for the layer's name when type and name do not both fit
+
+
+def header_texts(title: str, name: str, title_font: QFont, name_font: QFont, room: float) -> tuple[str, str]:
+    """The type (left, bold) and the layer's name (right) as the header shows them in ``room`` px: when both do
+    not fit, the name keeps up to ``NAME_SHARE`` of the room and the type is cut first. A MaxPooling2D with an
+    error mark showed its name "maxpool2d_1" as "m…1", and a student could not tell two such layers apart."""
+    tfm, nfm = QFontMetricsF(title_font), QFontMetricsF(name_font)
+    title_w, name_w = tfm.horizontalAdvance(title), nfm.horizontalAdvance(name)
+    if title_w + HEADER_GAP + name_w <= room:
+        return title, name
+    keep = min(name_w, NAME_SHARE * room)
+    shown_title = title
+    if title_w > room - HEADER_GAP - keep:
+        shown_title = tfm.elidedText(title, Qt.TextElideMode.ElideRight, max(room - HEADER_GAP - keep, 10.0))
+    name_room = room - HEADER_GAP - tfm.horizontalAdvance(shown_title)
+    return shown_title, nfm.elidedText(name, Qt.TextElideMode.ElideMiddle, max(name_room, 10.0))
 
 
 class PortItem(QGraphicsItem):
@@ -380,17 +400,15 @@ class NodeItem(QGraphicsItem):
         small = self.small_font()
         pad = NODE_PAD
         # title (type) left, name right
+        marked = 14 if f.severity in ("error", "warning") else 0  # the error or warning mark at the right
+        title, name = header_texts(f.title, f.name, title_font, small, NODE_WIDTH - 2 * pad - marked)
         painter.setFont(title_font)
         painter.setPen(c.text)
-        fm = QFontMetricsF(title_font)
-        title_w = fm.horizontalAdvance(f.title)
         painter.drawText(QRectF(pad, 0, NODE_WIDTH - 2 * pad, HEADER_HEIGHT),
-                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, f.title)
+                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, title)
         painter.setFont(small)
         painter.setPen(c.muted)
         sfm = QFontMetricsF(small)
-        name_room = NODE_WIDTH - 2 * pad - title_w - 8 - (14 if f.severity in ("error", "warning") else 0)
-        name = sfm.elidedText(f.name, Qt.TextElideMode.ElideMiddle, max(name_room, 10))
         painter.drawText(QRectF(pad, 0, NODE_WIDTH - 2 * pad - (14 if f.severity in ("error", "warning") else 0),
                                 HEADER_HEIGHT), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, name)
         # details: key params
