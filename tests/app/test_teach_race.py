@@ -103,18 +103,24 @@ def test_after_the_last_step_the_button_offers_a_replay(qtbot) -> None:  # type:
     assert view.play_button.text() == "Play" and not view.timer.isActive()
 
 
-def test_each_surface_is_shown_whole_and_in_the_same_units_across_and_up(qtbot) -> None:  # type: ignore[no-untyped-def]
-    """The bowl x² + y² drew as an ellipse (x stretched 1.4 times), so the paths did not cross its contours at
-    right angles; and after the bowl, the elongated bowl kept the bowl's x range of ±2, its start at x = -3.5
-    and the zig-zag of plain gradient descent off the map."""
-    from nnbuilder.teach.race import SURFACES
-
+def _shown_paused(qtbot) -> OptimizerRaceView:  # type: ignore[no-untyped-def]
+    """A race window on screen at a size a classroom projector gives it, paused so nothing moves under a test."""
     view = OptimizerRaceView()
     qtbot.addWidget(view)
     view.play_button.setChecked(True)
     view.resize(1200, 760)
     view.show()
     qtbot.waitExposed(view)
+    return view
+
+
+def test_each_surface_is_shown_whole_and_in_the_same_units_across_and_up(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The bowl x² + y² drew as an ellipse (x stretched 1.4 times), so the paths did not cross its contours at
+    right angles; and after the bowl, the elongated bowl kept the bowl's x range of ±2, its start at x = -3.5
+    and the zig-zag of plain gradient descent off the map."""
+    from nnbuilder.teach.race import SURFACES
+
+    view = _shown_paused(qtbot)
     box = view.map_plot.getViewBox()
     for key in ("bowl", "elongated", "rosenbrock", "bowl"):
         view.set_surface(key)
@@ -202,12 +208,7 @@ def loss_axis_labels(view: OptimizerRaceView) -> list[tuple[float, float, str]]:
 
 def test_loss_labels_on_the_log_scale_stand_apart(qtbot) -> None:  # type: ignore[no-untyped-def]
     """Beale from (-4, 0): "10², 9·10¹, 8·10¹, 7·10¹ …" were drawn on top of each other."""
-    view = OptimizerRaceView()
-    qtbot.addWidget(view)
-    view.play_button.setChecked(True)
-    view.resize(1200, 760)
-    view.show()
-    qtbot.waitExposed(view)
+    view = _shown_paused(qtbot)
     view.set_surface("beale")
     view.set_start(-4.0, 0.0)
     view.advance(view.steps_spin.value())

@@ -144,6 +144,15 @@ def test_a_cnn_s_four_plots_and_the_gradient_legend_fit_a_short_dock(qtbot) -> N
     assert panel.matrix_plot.titleLabel.text.startswith("Weight matrix: hidden 64×1568")
 
 
+def _shown_panel(qtbot) -> WeightsPanel:  # type: ignore[no-untyped-def]
+    panel = WeightsPanel()
+    qtbot.addWidget(panel)
+    panel.resize(900, 400)
+    panel.show()
+    qtbot.waitExposed(panel)
+    return panel
+
+
 def _axis_labels(panel: WeightsPanel) -> list[tuple[float, str]]:
     """The histogram's time-axis labels as drawn: (x on the image, text)."""
     axis = panel.hist_axis
@@ -155,11 +164,7 @@ def _axis_labels(panel: WeightsPanel) -> list[tuple[float, str]]:
 def test_the_weight_histogram_is_labelled_in_epochs_not_snapshots(qtbot) -> None:  # type: ignore[no-untyped-def]
     """Snapshots are paced by time: a karate-club run of 100 epochs in 0.4 s leaves five of them. Counted in
     snapshots (0 ... 5), the axis could not say which epochs the columns show."""
-    panel = WeightsPanel()
-    qtbot.addWidget(panel)
-    panel.resize(900, 400)
-    panel.show()
-    qtbot.waitExposed(panel)
+    panel = _shown_panel(qtbot)
     for epoch in [*range(1, 21), *range(25, 101, 5)]:  # one a second: every epoch at first, every fifth later
         panel.add(_snapshot(epoch, {"neuron": 0.5}))
     panel.refresh()
@@ -186,11 +191,7 @@ def test_the_weight_histogram_is_labelled_in_epochs_not_snapshots(qtbot) -> None
 
 
 def test_the_weight_histogram_labels_parts_of_an_epoch_in_a_one_epoch_run(qtbot) -> None:  # type: ignore[no-untyped-def]
-    panel = WeightsPanel()
-    qtbot.addWidget(panel)
-    panel.resize(900, 400)
-    panel.show()
-    qtbot.waitExposed(panel)
+    panel = _shown_panel(qtbot)
     for i in range(1, 13):  # a CNN's first epoch: a dozen snapshots within it
         update = _snapshot(1, {"neuron": 0.5})
         update.position = i / 12
@@ -205,11 +206,7 @@ def test_the_weight_histogram_labels_parts_of_an_epoch_in_a_one_epoch_run(qtbot)
 def test_a_few_snapshots_are_each_labelled_with_their_own_epoch(qtbot) -> None:  # type: ignore[no-untyped-def]
     """Two snapshots (a karate-club run that took 0.4 s): the labels name the two columns' epochs, not round
     epochs squeezed between them."""
-    panel = WeightsPanel()
-    qtbot.addWidget(panel)
-    panel.resize(900, 400)
-    panel.show()
-    qtbot.waitExposed(panel)
+    panel = _shown_panel(qtbot)
     for epoch in (1, 100):
         panel.add(_snapshot(epoch, {"neuron": 0.5}))
     panel.refresh()
@@ -219,11 +216,7 @@ def test_a_few_snapshots_are_each_labelled_with_their_own_epoch(qtbot) -> None: 
 
 def test_a_snapshot_just_past_an_epoch_start_reads_as_that_epoch(qtbot) -> None:  # type: ignore[no-untyped-def]
     """The perceptron's snapshots at 1, 11.005 and 20 were labelled "1, 11.005, 20"."""
-    panel = WeightsPanel()
-    qtbot.addWidget(panel)
-    panel.resize(900, 400)
-    panel.show()
-    qtbot.waitExposed(panel)
+    panel = _shown_panel(qtbot)
     for position in (1.0, 11.005, 20.0):
         update = _snapshot(int(position), {})
         update.position = position
