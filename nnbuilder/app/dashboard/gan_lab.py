@@ -110,6 +110,7 @@ class GanLabPanel(ViewPanel):
         self._extent: tuple[float, float, float, float] | None = None
         self._real_id = 0
         self._side_text = ""
+        self._line: float | None = None
 
     def begin_run(self, label: str) -> None:
         self._pending = None
@@ -186,7 +187,9 @@ class GanLabPanel(ViewPanel):
         for all of it: in a default window's Training dock its last lines fell below the tab. Each text change
         re-lays out the label (~1 ms, GIL held): only when the words change."""
         full = self._side_lines(frame, compact=False)
-        line = QFontMetricsF(QFont(self.font().family(), 9)).lineSpacing()
+        if self._line is None:  # the 9 pt line's height, once: this runs with every frame
+            self._line = QFontMetricsF(QFont(self.font().family(), 9)).lineSpacing()
+        line = self._line
         rows = sum(part.count("<br>") + 1 for part in full)
         room = self.view.height() - 16  # the view's margins
         side = "<br>".join(full if room <= 0 or rows * line <= room else self._side_lines(frame, compact=True))
