@@ -621,6 +621,15 @@ def test_the_gan_planes_are_as_wide_as_their_data(qtbot, panel_name: str) -> Non
     (x0, x1), (y0, y1) = panel.plot.getViewBox().viewRange()
     assert -3.5 < x0 < -2.4 and 2.4 < x1 < 3.5, (x0, x1)
     assert -3.5 < y0 < -2.4 and 2.4 < y1 < 3.5, (y0, y1)
+    short = panel.plot.getViewBox().sceneBoundingRect()
+
+    panel.resize(1370, 700)  # the dock dragged taller: the plane grows with it, the ring still fills it
+    qtbot.wait(50)
+    (x0, x1), (y0, y1) = panel.plot.getViewBox().viewRange()
+    assert -3.5 < y0 < -2.4 and 2.4 < y1 < 3.5, (y0, y1)  # it read -4 ... 4: empty bands above and below
+    tall = panel.plot.getViewBox().sceneBoundingRect()
+    assert tall.width() > 2 * short.width(), (short, tall)
+    assert abs(tall.center().x() - panel.view.width() / 2) < 0.2 * panel.view.width()  # still centred
 
 
 def test_a_short_dock_shows_fewer_pictures_large_enough_to_see(qtbot) -> None:  # type: ignore[no-untyped-def]

@@ -248,11 +248,17 @@ class DataWidth(QObject):
             box = plot.getViewBox()
             if self.extent is None or box.height() <= 0:
                 plot.setMaximumWidth(UNLIMITED)
+                plot.setPreferredWidth(max(room, self.MIN_WIDTH))
                 continue
             x0, x1, y0, y1 = self.extent
             data = box.height() * (x1 - x0) / max(y1 - y0, 1e-12) * 1.04  # setRange's 2 % each side
             around = plot.geometry().width() - box.width()  # the y axis, a key beside it, the margins
-            plot.setMaximumWidth(min(max(data + around + 1.0, self.MIN_WIDTH), max(room, self.MIN_WIDTH)))
+            width = min(max(data + around + 1.0, self.MIN_WIDTH), max(room, self.MIN_WIDTH))
+            plot.setMaximumWidth(width)
+            # and as its preferred width: a graphics layout shares extra room among the expanding items (the
+            # blanks that centre the plots too), so a plot made taller stayed as wide as before, its plane
+            # filled out with empty margins above and below the data instead of growing with the dock
+            plot.setPreferredWidth(width)
 
 
 LABEL_OVERHANG = 14  # px an x-axis label may reach past either end of its axis: half of "1,000"
