@@ -410,8 +410,8 @@ def test_the_closing_sentence_of_a_run_fits_beside_the_progress_bar(qtbot: Any) 
     closing sentence after "val_ma"."""
     h = open_window(qtbot, "household_power_lstm.nnb")
     bar = h.window.statusBar()
-    sentence = ("Training stopped early (best epoch 13) after 0:34. loss 0.6162, mae 0.5649, val_loss 0.6022, "
-                "val_mae 0.576")  # as that run ends
+    sentence = ("Training stopped early at epoch 19 (0:34); best epoch 13 restored: loss 0.6162, mae 0.5649, "
+                "val_loss 0.5866, val_mae 0.5724")  # as that run ends
     h.controller.status(sentence)
     QApplication.processEvents()
     beside = [h.controller.progress, h.window.counts_label, h.window.zoom_label]
@@ -433,3 +433,30 @@ def test_after_training_an_example_the_question_says_why_its_weights_cannot_be_s
     (asked,) = [c for c in h.dialogs.calls if c[0] == "choice"]
     text = " ".join(str(part) for part in asked[1:])
     assert "(a new one or an example) has no file of its own yet" in text and "File ▸ Save As" in text
+
+
+def test_after_early_stopping_the_closing_figures_are_the_restored_epoch_s(qtbot: Any) -> None:
+    """The household-power LSTM ended "stopped early (best epoch 13) (loss 0.6162, …, val_loss 0.6022)": the
+    figures were epoch 19's, not those of the weights the model now has. They are the best epoch's now."""
+    from nnbuilder.project import EarlyStoppingConfig
+
+    project = load_project(EXAMPLES / "spiral_playground.nnb")
+    project.data.options.update({"samples": 80, "noise": 0.5, "seed": 1})  # a few noisy points: learnt by heart
+    project.training.validation_split = 0.5
+    project.training.batch_size = 8
+    project.training.epochs = 60
+    project.training.early_stopping = EarlyStoppingConfig(enabled=True, monitor="val_loss", patience=4)
+    h = Harness(project)
+    qtbot.addWidget(h.window)
+    h.window.show()
+    result = train(qtbot, h)
+    best, last = result.restored_epoch, int(result.history[-1]["epoch"])
+    assert best is not None and best < last
+    row = next(r for r in result.history if r["epoch"] == best)
+    status = h.window.statusBar().currentMessage()
+    header = h.controller.dashboard.status_label.text()
+    for text in (status, header, h.controller.progress.format()):
+        assert f"best epoch {best}" in text, text
+    for text in (status, header):
+        assert f"stopped early at epoch {last}" in text and f"val_loss {row['val_loss']:.4g}" in text, text
+        assert f"val_loss {result.history[-1]['val_loss']:.4g}" not in text  # the last epoch's: not the model's
