@@ -354,6 +354,7 @@ class TrainingController(QObject):
         self.dashboard.command_requested.connect(self._on_dashboard_command_requested)
         self.dashboard.predict_requested.connect(self._on_dashboard_predict_requested)
         self.dashboard.restart_requested.connect(self._on_dashboard_restart_requested)
+        self.dashboard.runs_cleared.connect(self._on_dashboard_runs_cleared)
 
     def attach(self) -> None:
         """Put the toolbar, the dashboard dock and the progress bar into the window and listen to it."""
@@ -645,7 +646,7 @@ class TrainingController(QObject):
         self.progress.setValue(0)
         self.progress.setFormat("Starting…")
         self._clear_problems()
-        record = self.dashboard.begin_run(label)
+        record = self.dashboard.begin_run(label, index=self.runs_started)
         record.settings = settings
         record.continued = initial is not None
         record.restarted_from = None if start_from is None else start_from.index
@@ -1029,6 +1030,21 @@ class TrainingController(QObject):
         self._weights_kept = True
         self.status(f"Weights saved to {Path(path).name}.", 8000)
         return Path(path)
+
+    def _on_dashboard_runs_cleared(self, kept_running: bool) -> None:
+        """The runs on screen were forgotten: numbering starts again at run 1 and the next run's label does not
+        compare it with a run no one can see ("run 3: same settings" after Clear runs, its timeline saying
+        "end of run 1"). A run that is going keeps its number; the progress bar and status bar forget the
+        finished run's ending, which read "Stopped by you · 5 epochs" beside "No training yet"."""
+        if kept_running:
+            return
+        self.runs_started = 0
+        self._previous_settings = None
+        self.progress.setValue(0)
+        self.progress.setFormat("Runs cleared" if self.trainer is not None or self._pending_weights is not None
+                                else "Not trained")
+        self.progress.setToolTip("")
+        self.status("")
 
     def reset_weights(self) -> None:
         """Forget trained weights: the next run starts from fresh random weights (the seed makes them repeat)."""

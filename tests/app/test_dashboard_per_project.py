@@ -118,7 +118,7 @@ def test_the_test_tab_and_clear_runs_after_training(qtbot: Any) -> None:
     d.clear_button.click()
     d.refresh_now(all_panels=True)
     assert d.runs == [] and list(d.curves.plots) == ["loss"]
-    assert d.status_label.full_text().startswith("No training yet")
+    assert d.status_label.full_text().startswith("Runs cleared. The model keeps its trained weights")
     assert d.images.confusion_image.image is None and d.weights.layer_combo.count() == 0
     assert d.evaluate.evaluate_button.isEnabled()  # the trained model itself stays
 
@@ -460,3 +460,28 @@ def test_after_early_stopping_the_closing_figures_are_the_restored_epoch_s(qtbot
     for text in (status, header):
         assert f"stopped early at epoch {last}" in text and f"val_loss {row['val_loss']:.4g}" in text, text
         assert f"val_loss {result.history[-1]['val_loss']:.4g}" not in text  # the last epoch's: not the model's
+
+
+def test_clear_runs_starts_the_numbering_again_and_says_the_model_keeps_its_weights(qtbot: Any) -> None:
+    """After Clear runs the next run was "run 3: same settings" (the same as a run no one could see) while its
+    timeline said "end of run 1"; the header read "No training yet" beside a progress bar "Finished · 2 epochs"
+    and an enabled Continue training."""
+    from nnbuilder.app.dashboard.dashboard import CLEARED_STATUS
+
+    h = open_window(qtbot, "perceptron_blobs.nnb", epochs=2)
+    train(qtbot, h)
+    train(qtbot, h)
+    dashboard = h.controller.dashboard
+    assert [run.label for run in dashboard.runs] == ["run 1", "run 2: same settings"]
+    dashboard.clear_button.click()
+    assert dashboard.status_label.text() == CLEARED_STATUS  # the model keeps run 2's weights
+    assert h.controller.progress.format() == "Runs cleared"
+    assert h.window.statusBar().currentMessage() == ""
+    train(qtbot, h)
+    (run,) = dashboard.runs
+    assert run.label.startswith("run 1") and "same settings" not in run.label, run.label
+    assert "run 1" in dashboard.timeline.position_label.text(), dashboard.timeline.position_label.text()
+    assert "run 1" in dashboard.timeline.restart_button.text()
+    h.controller.reset_weights()
+    dashboard.clear_button.click()
+    assert dashboard.status_label.text() != CLEARED_STATUS  # no trained weights left to speak of

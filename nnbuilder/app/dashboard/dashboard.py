@@ -60,6 +60,8 @@ from .timeline import TimelineBar
 FRAME_BUDGET = 0.08
 SLOWEST_INTERVAL_MS = 250  # never fewer than 4 frames a second
 IDLE_STATUS = "No training yet. Press Train (F5) to start."
+CLEARED_STATUS = ("Runs cleared. The model keeps its trained weights: Continue training goes on from them, "
+                  "Reset weights starts afresh.")
 # The views the timeline keeps and replays (the curves replay from the run's own buffers). Weights are not
 # kept: a Dense layer's matrix per frame would cost megabytes for a picture the histograms already tell.
 REPLAY_STREAMS = (STREAM_BOUNDARY, STREAM_GALLERY, STREAM_SERIES, STREAM_SAMPLES, STREAM_GAN_LAB, STREAM_GRAPH)
@@ -82,6 +84,7 @@ class Dashboard(QWidget):
     command_requested = Signal(str, str)  # view name, command (a panel's button asks the run for something)
     visible_views_changed = Signal(object)  # set of stream names on screen now (the worker skips the others)
     restart_requested = Signal(object)  # RunRecord: train again from the weights that run started from
+    runs_cleared = Signal(bool)  # the runs shown were forgotten; True when a running run stayed
 
     # Tab indices of the built-in panels, in registration order (panels.py).
     TAB_CURVES, TAB_WEIGHTS, TAB_BOUNDARY, TAB_IMAGES, TAB_PREDICTIONS, TAB_GRAPH, TAB_TEST = range(7)
@@ -155,6 +158,7 @@ class Dashboard(QWidget):
         self.replaying = False  # the panels show a kept moment, not the newest frames
         self._shown_data: DataView | None = None
         self.current: RunRecord | None = None
+        self._model_available = False  # a run left trained weights in the model (Clear runs keeps them)
         self.data_view: DataView | None = None
         self.project_kind = "supervised"  # what the open project trains, until a run's data view says more
         self.run_views: set[str] = set()  # the streams the current run offers
@@ -206,11 +210,13 @@ class Dashboard(QWidget):
         return QSize(900, 420)
 
     # -- run lifecycle -----------------------------------------------------------------------------------
-    def begin_run(self, label: str) -> RunRecord:
-        """Start a new overlaid run; ``label`` says what changed since the previous one (legend text)."""
+    def begin_run(self, label: str, index: int | None = None) -> RunRecord:
+        """Start a new overlaid run; ``label`` says what changed since the previous one (legend text) and
+        ``index`` is the number in it (the timeline's "end of run 3" must name the run the legend calls run 3)."""
         self.timeline.stop_playing()
         self.leave_replay()
-        run = RunRecord(index=len(self.runs) + 1, label=label, color=run_color(len(self.runs)))
+        run = RunRecord(index=index if index is not None else len(self.runs) + 1, label=label,
+                        color=run_color(len(self.runs)))
         self.runs.append(run)
         for old in self.runs[:-REPLAY_RUNS]:
             old.snapshots.clear()
@@ -335,6 +341,7 @@ class Dashboard(QWidget):
         self.refresh_now()
         self.timer.stop()
         self.evaluate.set_available(model_available, sizes)
+        self._model_available = model_available
         self.timeline.set_busy(False)
         if run is not None:
             source = next((r for r in self.runs if r.index == run.restarted_from), None)
@@ -344,6 +351,9 @@ class Dashboard(QWidget):
     # -- evaluate / predict answers ------------------------------------------------------------------------
     def set_model_available(self, on: bool, sizes: dict[str, int] | None = None) -> None:
         self.evaluate.set_available(on, sizes)
+        self._model_available = on
+        if not on and not self.runs and self.status_label.text() == CLEARED_STATUS:
+            self._set_status(IDLE_STATUS)  # the weights it spoke of are gone too
 
     def show_evaluation(self, logs: dict[str, float]) -> None:
         self.evaluate.show_evaluation(logs)
@@ -498,6 +508,7 @@ class Dashboard(QWidget):
         if keep is not None:
             self.runs.append(keep)
             self.curves.add_run(keep)
+            self.runs_cleared.emit(True)
             return
         self.current = None
         for name, panel in self.panels.items():  # every tab and banner: the hints of a run gone went too
@@ -506,10 +517,14 @@ class Dashboard(QWidget):
         self.evaluate.clear_answers()
         if not keep_model:
             self.evaluate.set_available(False, {})
+            self._model_available = False
             self.data_view = None
             self.set_view(None)
-        self._set_status(IDLE_STATUS)
+        # "No training yet" over a model that keeps its trained weights (Continue training, Test and Save
+        # weights still use them) contradicted the buttons beside it
+        self._set_status(CLEARED_STATUS if self._model_available else IDLE_STATUS)
         self.refresh_now(all_panels=True)
+        self.runs_cleared.emit(False)
 
     # -- export --------------------------------------------------------------------------------------------
     def export_plot(self, path: str | Path, tab: int | None = None) -> Path:
