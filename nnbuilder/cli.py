@@ -88,28 +88,47 @@ def _open(path: str):  # type: ignore[no-untyped-def]
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    """Every problem the app's Problems panel lists for the file: each graph's own, and what the data settings
+    reveal (an unknown data set, a missing data file, an Input or output that does not fit the data, a GAN's
+    two networks), from the same ``add_data_checks`` the app calls, so the two never disagree."""
     from .compiler import infer
+    from .compiler.data_checks import add_data_checks
 
     project = _open(args.file)
+    base_dir = Path(args.file).resolve().parent  # where Train looks for the data set's relative paths
     worst = 0
     for g in project.graphs:
-        inf = infer(g, project.training)
+        inf = add_data_checks(project, g, infer(g, project.training), base_dir)
         for prob in inf.problems:
             where = f"{g.name}/{prob.node}" if prob.node else g.name
             print(f"{prob.severity}: {where}: {prob.message}")
         if not inf.ok:
             worst = 1
-    if project.is_gan and not worst:  # the generator and discriminator must also fit each other
-        from .compiler.gan_checks import check_gan
-
-        for gp in check_gan(project):
-            print(f"{gp.severity}: {gp.graph}/{gp.node or ''}: {gp.message}")
-            worst = worst or int(gp.is_error)
     if worst:
         print(f"{args.file}: the network has errors (see above).", file=sys.stderr)
         return EXIT_USER
     print(f"{args.file}: OK")
     return EXIT_OK
+
+
+#: Commands that load the project's data set (export only for the formats that ship it).
+_DATA_COMMANDS = {"train", "evaluate", "generate"}
+_DATA_EXPORTS = {"python", "torchrun"}
+
+
+def _check_data_set(args: argparse.Namespace) -> None:
+    """Before a command that loads the data set: refuse an unknown data set or a missing data file with a
+    sentence naming the project file and the field to change (``FILE at $.data.dataset: ...``), as every other
+    error about a file does, instead of the data layer's sentence that named neither."""
+    if args.command not in _DATA_COMMANDS and not (args.command == "export" and getattr(args, "to", None)
+                                                   in _DATA_EXPORTS):
+        return
+    from .compiler.data_checks import dataset_problems
+
+    project = _open(args.file)
+    for problem in dataset_problems(project, Path(args.file).resolve().parent):
+        if problem.is_error:
+            raise ProjectError(problem.message, file=args.file, path=f"$.{problem.field}")
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
@@ -160,6 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
+        _check_data_set(args)
         return int(handler(args))
     except (ProjectError, UserError) as exc:
         print(f"nnbuilder: {exc}", file=sys.stderr)

@@ -10,32 +10,27 @@ Undo commands import only this module, so commands and the editor no longer impo
 from __future__ import annotations
 
 import copy
-import math
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
 from ..compiler import Inference, infer
-from ..compiler.infer import Problem
-from ..layers import fmt_shape, get_spec
+from ..compiler.data_checks import (
+    add_data_checks,
+    data_input,
+    data_sample_shape,
+    dataset_problems,
+    input_mismatch,
+    input_shape,
+    output_mismatch,
+)
 from ..project import Edge, Graph, Node, Project
 
 #: A parameter that is absent (its default applies), as opposed to one set to None.
 MISSING = object()
-
-
-def _attach(inf: Inference, problem: Problem, first: bool = False) -> None:
-    """Add a problem the data set or the other graph reveals to ``inf``, and to its node when drawn here."""
-    where = [inf.problems]
-    if problem.node in inf.nodes:
-        where.append(inf.nodes[problem.node].problems)
-    for problems in where:
-        if first:
-            problems.insert(0, problem)
-        else:
-            problems.append(problem)
 
 
 class ProjectModel(QObject):
@@ -64,7 +59,11 @@ class ProjectModel(QObject):
         self._inferences: dict[str, Inference] = {}
         self._dirty: set[str] = set()
         self._batch = 0
+        self._checked_base: Path | None = None
         self.reinfer_all()
+        path_changed = getattr(self, "path_changed", None)  # the Document's signal: Save As moves the folder
+        if path_changed is not None:
+            path_changed.connect(self._on_path_changed)
 
     # ------------------------------------------------------------------ queries
     @property
@@ -196,126 +195,61 @@ class ProjectModel(QObject):
         self._inferences = {g.name: self._infer(g) for g in self.project.graphs}
 
     def _infer(self, graph: Graph) -> Inference:
-        """Shapes and problems of ``graph``, plus whether its Input takes what the chosen data set gives."""
-        inf = infer(graph, self.project.training)
-        fit = self.input_mismatch(graph)
-        if fit is not None:
-            _attach(inf, Problem("error", fit[1], node=fit[0]), first=True)
-        units = self.output_mismatch(graph, inf)
-        if units is not None:
-            _attach(inf, Problem(units[1], units[2], node=units[0]))
-        self._point_at_channels(inf)
-        if self._is_gan():
-            from ..compiler.gan_checks import check_gan
+        """Shapes and problems of ``graph``, plus what the data settings reveal (the data set exists, the Input
+        takes its samples, the output has one unit per class, a GAN's two networks fit): the core's
+        ``add_data_checks``, the same checks ``nnbuilder validate`` prints."""
+        self._checked_base = self.data_base_dir()
+        return add_data_checks(self.project, graph, infer(graph, self.project.training), self._checked_base)
 
-            for gp in check_gan(self.project, self.data_sample_shape()):
-                if gp.graph == graph.name:  # shown on the graph whose node the student should change first
-                    _attach(inf, gp.as_problem())
-        return inf
+    def data_base_dir(self) -> Path | None:
+        """The folder the data set's relative paths start at (the project file's, as for Train); None until the
+        project is saved, when a relative path is not checked."""
+        path = getattr(self, "path", None)  # the Document's file, set before it re-infers an opened project
+        return Path(path).parent if path is not None else None
 
-    def _point_at_channels(self, inf: Inference) -> None:
-        """A convolution fed the data set's H×W pictures is told to add a Reshape; where the data set can add
-        the channel axis itself, say so too: "Set Input from data" gave 28×28 and the student went looking for a
-        Reshape while the Channels box in Project settings was the switch."""
-        from ..data.shapes import sample_shape
-
-        data = self.project.data
-        if data.options.get("channels"):
+    def _on_path_changed(self, *_args: object) -> None:
+        """Saved into another folder: the data set's relative paths now point elsewhere, so a file found before
+        may be missing now, or the reverse. Re-check every graph only when that verdict changed, so a plain Save
+        refreshes no view."""
+        old, new = self._checked_base, self.data_base_dir()
+        if old == new:
             return
-        try:
-            now = sample_shape(data.dataset, data.options)
-            with_axis = sample_shape(data.dataset, {**data.options, "channels": True})
-        except Exception:  # noqa: BLE001 - an unknown or user data set: nothing to point at
+        if [p.message for p in dataset_problems(self.project, old)] == \
+                [p.message for p in dataset_problems(self.project, new)]:
+            self._checked_base = new
             return
-        if now is None or with_axis is None or len(now) != 2 or len(with_axis) != 3:
-            return
-        shape = "×".join(str(d) for d in with_axis)
-        tip = (f" Or tick Channels in Project settings and press Set Input from data: the pictures then come as "
-               f"{shape}.")
-
-        def pointed(problem: Problem) -> Problem:
-            if "expects channels×height×width but gets" in problem.message and tip not in problem.message:
-                return Problem(problem.severity, problem.message + tip, problem.node, problem.edge)
-            return problem
-
-        inf.problems[:] = [pointed(p) for p in inf.problems]
-        for info in inf.nodes.values():
-            info.problems[:] = [pointed(p) for p in info.problems]
+        self._dirty.update(g.name for g in self.project.graphs)
+        self.flush()
 
     def _is_gan(self) -> bool:
-        roles = {g.role for g in self.project.graphs}
-        return {"generator", "discriminator"} <= roles
+        return self.project.is_gan
 
     def data_sample_shape(self) -> tuple[int, ...] | None:
         """One sample's shape for the project's data set, when it is known without loading (built-ins)."""
-        from ..data.shapes import sample_shape
-
-        return sample_shape(self.project.data.dataset, self.project.data.options)
+        return data_sample_shape(self.project)
 
     def output_mismatch(self, graph: Graph, inf: Inference) -> tuple[str, str, str] | None:
-        """(output node id, severity, sentence) when the output's units do not suit the data set's classes.
-
-        Fewer units than classes fails at Train ("class ids up to 9 but the output layer has 2 units"); more
-        trains, with units that are never the right answer (a perceptron with 3 Step units on the two blobs),
-        which a student would not notice. Both are said while drawing, on the output node.
-        """
-        from ..compiler.infer import CE_LOSSES
-        from ..data.shapes import class_count
-
-        if graph.role != "model" or len(inf.outputs) != 1:
+        """(node id, severity, sentence) when the output's units do not suit the data set's classes; the node is
+        the layer whose Units field to change (see ``compiler.data_checks.output_mismatch``)."""
+        problem = output_mismatch(self.project, graph, inf)
+        if problem is None or problem.node is None:
             return None
-        classes = class_count(self.project.data.dataset)
-        loss = self.project.training.loss
-        out = inf.outputs[0]
-        shape = inf.nodes[out].output_shape
-        if classes is None or shape is None or len(shape) != 1:
-            return None
-        units = int(shape[0])
-        one_for_two = loss in ("binary_crossentropy", "perceptron") and classes == 2 and units == 1
-        if (loss not in CE_LOSSES and loss not in ("binary_crossentropy", "perceptron")) or one_for_two \
-                or units == classes:
-            return None
-        name = graph.node(out).display_name
-        data = f"the data set '{self.project.data.dataset}' has {classes} classes"
-        if units < classes:
-            return out, "error", (f"{name} has {units} unit{'s' if units != 1 else ''} but {data}: give it "
-                                  f"{classes} units, one per class.")
-        extra = units - classes
-        never = "the last unit is" if extra == 1 else f"the last {extra} units are"
-        return out, "warning", (f"{name} has {units} units but {data}: {never} never the right answer; give it "
-                                f"{classes} units, one per class"
-                                + (" (or 1 for a yes/no output)." if classes == 2 and loss not in CE_LOSSES
-                                   else "."))
+        return problem.node, problem.severity, problem.message
 
-    def _data_input(self, graph: Graph) -> Node | None:
+    @staticmethod
+    def _data_input(graph: Graph) -> Node | None:
         """The Input that receives the data set's samples: the only Input of the model graph."""
-        if graph.role != "model":
-            return None
-        inputs = [n for n in graph.nodes if n.type == "Input"]
-        return inputs[0] if len(inputs) == 1 else None
+        return data_input(graph)
 
     @staticmethod
     def _input_shape(node: Node) -> tuple[int, ...]:
         """The Input's shape as it will be built: its own value, or the layer's default."""
-        value = node.params.get("shape", get_spec(node.type).param("shape").default)
-        return tuple(int(v) for v in value or ())
+        return input_shape(node)
 
     def input_mismatch(self, graph: Graph | None = None) -> tuple[str, str] | None:
         """(Input node id, sentence) when the Input's shape is not the data set's sample shape."""
         graph = graph or self.graph(self.project.graph().name)
-        node = self._data_input(graph)
-        expected = self.data_sample_shape()
-        if node is None or expected is None:
+        problem = input_mismatch(self.project, graph)
+        if problem is None or problem.node is None:
             return None
-        shape = self._input_shape(node)
-        if shape == expected:
-            return None
-        hint = ""
-        if len(expected) > 1 and shape == (math.prod(expected),):
-            hint = " (or turn on the data set's 'flatten' option)"
-        elif len(shape) == len(expected) + 1 and shape[0] == 1 and shape[1:] == expected:
-            hint = " (or turn on the data set's 'channels' option)"
-        return node.id, (f"{node.display_name} takes samples of {fmt_shape(shape)}, but every sample of the data set "
-                         f"'{self.project.data.dataset}' is {fmt_shape(expected)}: click Set Input from data in "
-                         f"Project settings{hint}.")
-
+        return problem.node, problem.message

@@ -8,6 +8,7 @@ from PySide6.QtTest import QTest
 
 from nnbuilder.app.templates import TEMPLATES
 from nnbuilder.paths import examples_dir
+from nnbuilder.project import Project
 
 EXAMPLES = sorted(examples_dir().glob("*.nnb"))
 
@@ -135,3 +136,75 @@ def test_a_generator_that_does_not_fit_its_discriminator_is_a_problem_before_tra
     assert any("discriminator" in m and "3" in m for m in problems), problems
     window.document.undo_stack.undo()
     assert window.document.inference("generator").ok and window.document.inference("discriminator").ok
+
+
+# ---------------------------------------------------------------------------------------- the data set itself
+def _xor_with_data(tmp_path, data: dict, name: str = "xor.nnb"):  # type: ignore[no-untyped-def]
+    import json
+
+    doc = json.loads((examples_dir() / "perceptron_xor.nnb").read_text())
+    doc["data"] = data
+    path = tmp_path / name
+    path.write_text(json.dumps(doc))
+    return path
+
+
+def _data_rows(window) -> list[tuple[str, str, str | None, str]]:  # type: ignore[no-untyped-def]
+    return [r for r in window.problems_panel.rows() if "data set" in r[1] and r[2] is None]
+
+
+def test_an_unknown_data_set_is_a_problem_as_soon_as_the_file_opens(qtbot, tmp_path):  # type: ignore[no-untyped-def]
+    """It opened "valid" with Train enabled; only Train said "There is no data set called 'nope'"."""
+    from .helpers import Harness
+
+    path = _xor_with_data(tmp_path, {"dataset": "nope"})
+    h = Harness(Project(), None)
+    qtbot.addWidget(h.window)
+    w = h.window
+    assert w.open_file(path, ask_to_save=False)
+    (row,) = _data_rows(w)
+    assert row[0] == "error" and "There is no data set called 'nope'" in row[1]
+    assert "Project settings ▸ Data set" in row[1] and "spiral" in row[1]
+    assert "valid" not in w.counts_label.text() and "error" in w.counts_label.text()
+    assert not h.controller.train_action.isEnabled()
+    assert "no data set called 'nope'" in h.controller.blocked_label.full_text()
+
+    w.document.set_data_setting("dataset", "xor")  # picking one in Project settings mends it
+    assert _data_rows(w) == [] and h.controller.train_action.isEnabled()
+    w.document.set_data_setting("dataset", "nope")  # and changing it to a wrong one says so at once
+    assert [r[0] for r in _data_rows(w)] == ["error"]
+
+
+def test_a_user_data_file_is_found_next_to_the_project(window, tmp_path):  # type: ignore[no-untyped-def]
+    path = _xor_with_data(tmp_path, {"dataset": "csv_table", "options": {"path": "points.csv"}})
+    assert window.open_file(path, ask_to_save=False)
+    (row,) = [r for r in window.problems_panel.rows() if r[0] == "error"]
+    assert "'points.csv'" in row[1] and str(tmp_path / "points.csv") in row[1] and row[2] is None
+    (tmp_path / "points.csv").write_text("a,b,y\n1,2,0\n2,3,1\n3,4,0\n4,5,1\n")
+    assert window.open_file(path, ask_to_save=False)
+    assert [r for r in window.problems_panel.rows() if r[0] != "info"] == []
+    assert "valid" in window.counts_label.text()
+
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    window.document.save(other / "xor.nnb")  # Save As into a folder without the file: points.csv is not there
+    (row,) = [r for r in window.problems_panel.rows() if r[0] == "error"]
+    assert str(other / "points.csv") in row[1]
+
+
+def test_the_units_problem_is_on_the_dense_before_a_relu(window):  # type: ignore[no-untyped-def]
+    """Input → Dense(10) → ReLU on the 2-class spiral said "relu_1 has 10 units … give it 2 units": a ReLU
+    has no Units field."""
+    doc = window.document
+    doc.set_data_setting("dataset", "spiral")
+    ids = [doc.add_node("Input", (0, 0)), doc.add_node("Dense", (240, 0)), doc.add_node("ReLU", (480, 0))]
+    doc.connect(ids[0], "out", ids[1], "in")
+    doc.connect(ids[1], "out", ids[2], "in")
+    dense, relu = doc.current_graph.node(ids[1]), doc.current_graph.node(ids[2])
+    (row,) = [r for r in window.problems_panel.rows() if "classes" in r[1]]
+    assert row[0] == "warning" and row[2] == dense.id
+    assert row[1].startswith(f"{dense.display_name} has 10 units but the data set 'spiral' has 2 classes")
+    assert f"{relu.display_name} has" not in row[1]
+    assert window.scene.nodes[dense.id].face.severity == "warning"
+    doc.set_param(dense.id, "units", 2)
+    assert not [r for r in window.problems_panel.rows() if "classes" in r[1]]

@@ -256,16 +256,26 @@ def test_an_exploding_learning_rate_is_caught_as_nan(qtbot: Any) -> None:
 
 
 def test_a_missing_data_file_is_reported(qtbot: Any, tmp_path: Path) -> None:
+    """A missing file is said before Train (it is a Problem from the moment the project opens); a file that
+    is there but cannot be read fails the run with the data's own sentence."""
     project = spiral(2)
     project.data.dataset = "csv_table"
     project.data.options = {"path": str(tmp_path / "nowhere.csv")}
     window = open_window(qtbot, project, tmp_path / "p.nnb")
     c = window.controller
+    blocked = c.blocking_problem()
+    assert blocked is not None and "nowhere.csv" in blocked
+    assert not c.train() and "nowhere.csv" in window.window.statusBar().currentMessage()
+
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(b"x,y\n1,2,3,4\n\x00\xff\n")
+    window.window.document.project.data.options = {"path": str(broken)}
+    window.window.document.reinfer_all()
     with qtbot.waitSignal(c.run_failed, timeout=30_000) as failed:
         assert c.train()
     wait_done(qtbot, c)
     message, kind = failed.args
-    assert kind == "data" and "nowhere.csv" in message
+    assert kind == "data" and "broken.csv" in message, (kind, message)
     assert window.errors and not c.is_busy
 
 

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from nnbuilder.cli import main
 from tests.conftest import EXAMPLES, ROOT
 
@@ -58,3 +60,57 @@ def test_bad_usage_exits_2() -> None:
 def test_help_lists_commands() -> None:
     r = subprocess.run([sys.executable, "-m", "nnbuilder", "--help"], capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0 and "summary" in r.stdout and "validate" in r.stdout
+
+
+def write_xor(tmp_path: Path, data: dict, name: str = "project.nnb") -> Path:
+    """The perceptron XOR example with other data settings, saved in ``tmp_path``."""
+    doc = json.loads((EXAMPLES / "perceptron_xor.nnb").read_text())
+    doc["data"] = data
+    path = tmp_path / name
+    path.write_text(json.dumps(doc))
+    return path
+
+
+def test_validate_reports_an_unknown_data_set(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(write_xor(tmp_path, {"dataset": "nope"}))]) == 1
+    out, err = capsys.readouterr()
+    assert "error: model: There is no data set called 'nope'" in out and "project.nnb" in err
+
+
+def test_validate_accepts_a_user_file_that_is_there(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_xor(tmp_path, {"dataset": "csv_table", "options": {"path": "points.csv"}})
+    assert main(["validate", str(path)]) == 1
+    assert "'points.csv'" in capsys.readouterr().out
+    (tmp_path / "points.csv").write_text("a,b,y\n1,2,0\n2,3,1\n3,4,0\n4,5,1\n")
+    assert main(["validate", str(path)]) == 0
+    assert "OK" in capsys.readouterr().out
+
+
+def test_train_names_the_file_and_the_field(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_xor(tmp_path, {"dataset": "nope"})
+    assert main(["train", str(path), "--epochs", "1"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"nnbuilder: {path} at $.data.dataset: There is no data set called 'nope'"), err
+    assert err.count("\n") == 0
+    path = write_xor(tmp_path, {"dataset": "npz", "options": {"path": "arrays.npz"}}, "npz.nnb")
+    assert main(["train", str(path), "--epochs", "1"]) == 1
+    err = capsys.readouterr().err
+    assert f"{path} at $.data.options.path:" in err and "'arrays.npz'" in err
+
+
+def test_validate_lists_the_output_units_warning_the_app_shows(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """The app's Problems panel said "output has 64 units but the data set 'spiral' has 2 classes"; validate
+    did not, because the check lived in the app."""
+    doc = json.loads((EXAMPLES / "spiral_playground.nnb").read_text())
+    next(n for n in doc["graphs"][0]["nodes"] if n["id"] == "output")["params"]["units"] = 64
+    path = tmp_path / "wide.nnb"
+    path.write_text(json.dumps(doc))
+    assert main(["validate", str(path)]) == 0  # a warning: it trains
+    out = capsys.readouterr().out
+    assert "warning: model/output: output has 64 units but the data set 'spiral' has 2 classes" in out
+    doc["graphs"][0]["nodes"][0]["params"]["shape"] = [28, 28]
+    path.write_text(json.dumps(doc))
+    assert main(["validate", str(path)]) == 1
+    assert "error: model/input: input takes samples of 28×28, but every sample of the data set 'spiral' is 2" \
+        in capsys.readouterr().out
