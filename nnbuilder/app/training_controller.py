@@ -156,6 +156,8 @@ def run_split(trainer: Any, training: Any) -> Any:
 def format_duration(seconds: float) -> str:
     if not math.isfinite(seconds) or seconds < 0:
         return "–"
+    if seconds < 0.95:  # a run of the XOR perceptron or the moons: "finished after 0:00" read as nothing done
+        return f"{seconds:.1f} s"
     seconds = int(round(seconds))
     h, rest = divmod(seconds, 3600)
     m, s = divmod(rest, 60)
@@ -340,6 +342,11 @@ class TrainingController(QObject):
         for action in (self.continue_action, self.reset_action, self.save_weights_action):
             self.toolbar.addAction(action)
         self.blocked_action = self.toolbar.addWidget(self.blocked_label)  # a toolbar shows widgets by action
+        pause_button = self.toolbar.widgetForAction(self.pause_action)
+        if pause_button is not None:  # as wide as "Resume": Pause ↔ Resume moved Stop and the boxes after it
+            metrics = pause_button.fontMetrics()
+            pause_button.setMinimumWidth(pause_button.sizeHint().width() - metrics.horizontalAdvance("Pause")
+                                         + max(metrics.horizontalAdvance(t) for t in ("Pause", "Resume")))
 
         self.train_action.triggered.connect(self._on_train_action_triggered)
         self.pause_action.toggled.connect(self._on_pause_action_toggled)
@@ -449,7 +456,9 @@ class TrainingController(QObject):
             widget.setEnabled(not running)
         if self._lr_is_per_network():
             self.lr_spin.setEnabled(False)
-        self.continue_action.setEnabled(not running)
+        # on only with weights to go on from: on a project never trained it changed nothing, silently
+        has_weights = self.trainer is not None or self._pending_weights is not None
+        self.continue_action.setEnabled(not running and (has_weights or self.continue_action.isChecked()))
 
     def load_settings_from_project(self) -> None:
         """Show the project's epochs, batch size and learning rate in the toolbar."""

@@ -312,6 +312,7 @@ def test_run_labels_say_what_changed() -> None:
     assert run_label(4, c, c, continued=True) == "run 4: continued, same settings"
     assert weights_path_for("/x/spiral.nnb") == Path("/x/spiral.weights.safetensors")
     assert format_duration(75) == "1:15" and format_duration(float("nan")) == "–"
+    assert format_duration(0.42) == "0.4 s" and format_duration(1.2) == "0:01"  # not "finished after 0:00"
 
 
 def test_exceptions_become_sentences_with_a_kind() -> None:
