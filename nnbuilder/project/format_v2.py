@@ -31,7 +31,7 @@ def read_graph_optimizer(raw: Any, path: str, ctx: Any) -> OptimizerConfig | Non
     ctx.known_keys(o, path, OPTIMIZER_KEYS)
     oc = OptimizerConfig()
     result = OptimizerConfig(
-        name=ctx.choice(str(o.get("name", oc.name)).lower(), f"{path}.name", OPTIMIZERS),
+        name=ctx.choice(_lower(o.get("name", oc.name)), f"{path}.name", OPTIMIZERS),
         lr=ctx.number(o.get("lr", oc.lr), f"{path}.lr", 0.0, 100.0, lo_open=True),
         momentum=ctx.number(o.get("momentum", oc.momentum), f"{path}.momentum", 0.0, 1.0),
         nesterov=ctx.boolean(o.get("nesterov", oc.nesterov), f"{path}.nesterov"),
@@ -42,6 +42,12 @@ def read_graph_optimizer(raw: Any, path: str, ctx: Any) -> OptimizerConfig | Non
     )
     read_betas(o, path, ctx, result)
     return result
+
+
+def _lower(value: Any) -> Any:
+    """Text in lower case (``"Adam"`` is read as ``adam``); anything else as it is, so the refusal names what
+    the file holds (``found true``), not its Python text lowered (``found text 'true'`` or ``'none'``)."""
+    return value.lower() if isinstance(value, str) else value
 
 
 def read_gan(raw: Any, path: str, ctx: Any) -> GANConfig:

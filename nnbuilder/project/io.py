@@ -50,6 +50,8 @@ MAX_GRAPHS = 64
 MAX_NODES = 50_000
 MAX_EDGES = 200_000
 MAX_OPTIONS_DEPTH = 32
+#: The characters JSON allows between values: a file of only these holds no project at all.
+_JSON_SPACE = " \t\r\n"
 
 #: version -> function turning a document of that version into the next version.
 #: Add an entry here whenever FORMAT_VERSION is raised; old files then keep opening.
@@ -115,6 +117,14 @@ class _Ctx:
             raise self.fail(path, f"must be one of {', '.join(choices)}, found {_kind(value)}.")
         return value
 
+    def required(self, d: dict[str, Any], key: str, path: str) -> Any:
+        """``d[key]``, refusing its absence as such: "found null" would send the reader looking for a null that
+        is not in the file. The path is the object's, as the missing field has no place in the file to point at.
+        """
+        if key not in d:
+            raise self.fail(path, f"the field {key!r} is missing.")
+        return d[key]
+
     def known_keys(self, d: dict[str, Any], path: str, allowed: set[str]) -> None:
         extra = sorted(set(d) - allowed)
         if extra:
@@ -142,6 +152,34 @@ def _kind(value: Any) -> str:
     if isinstance(value, str):
         return f"text {value[:60] + '…' if len(value) > 60 else value!r}"
     return {list: "a list", dict: "an object"}.get(type(value), type(value).__name__)
+
+
+def _json_spelling(value: Any) -> str:
+    """``repr(value)`` with JSON's words for what Python spells its own way (true, false, null, NaN, Infinity),
+    so a message quotes the value as the file holds it; text keeps the quotes every other message uses."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and not math.isfinite(value):
+        return _kind(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(map(_json_spelling, value)) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_json_spelling(k)}: {_json_spelling(v)}" for k, v in value.items()) + "}"
+    return repr(value)
+
+
+def _in_json_words(message: str, value: Any) -> str:
+    """A layer parameter's refusal with the value it ends on (``not True``: the layer registry speaks Python,
+    as the inspector does) spelt as the file has it (``not true``); any other message is kept as it is."""
+    try:
+        python, spelt = repr(value), _json_spelling(value)
+    except (RecursionError, ValueError):  # nested hundreds deep, or an int too long to print: keep the message
+        return message
+    if python != spelt and message.endswith(f" {python}"):
+        return message[: -len(python)] + spelt
+    return message
 
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
@@ -223,6 +261,9 @@ def loads_project(text: str, file: str | None = None) -> Project:
         raise ProjectError(f"is larger than {MAX_PROJECT_BYTES // (1024 * 1024)} MB; that is not a project "
                            "nnbuilder wrote.", file=file)
     text = text.removeprefix("\ufeff")  # a byte-order mark some editors add
+    if not text.strip(_JSON_SPACE):  # JSON's "Expecting value at line 1, column 1" would hide the plain fault
+        raise ProjectError("is empty: it holds no project." if not text else
+                           "is empty (only spaces and line breaks): it holds no project.", file=file)
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -267,18 +308,66 @@ def load_project(path: str | os.PathLike[str]) -> Project:
         raise ProjectError(f"is not a usable file name ({exc}).", file=str(p)) from None
     if len(raw) > MAX_PROJECT_BYTES:
         raise ProjectError(f"grew past {MAX_PROJECT_BYTES // (1024 * 1024)} MB while being read.", file=str(p))
+    return loads_project(_decode(raw, str(p)), str(p))
+
+
+_BOM = b"\xef\xbb\xbf"
+#: Bytes text does not hold (all controls but tab, line feed, form feed and carriage return).
+_CONTROL_BYTES = bytes([*range(0, 9), 11, *range(14, 32), 127])
+#: How much of a file is looked at to tell text in another encoding from a binary file.
+_SNIFF_BYTES = 1024 * 1024
+#: Above this share of control bytes and bytes that are not UTF-8, a file is taken for binary.
+_BINARY_SHARE = 0.1
+
+
+def _decode(raw: bytes, file: str) -> str:
+    """The file's text (a UTF-8 byte-order mark dropped), or a ProjectError saying where it is not UTF-8.
+
+    A project that another program saved as Latin-1 or Windows-1252 is all valid UTF-8 but for an accented
+    letter or two, so the message names the first bad byte's line and column (as the JSON errors do) and its
+    offset; only a file that looks binary (an image renamed .nnb) is asked whether it is a project at all.
+    """
+    body = raw[len(_BOM):] if raw.startswith(_BOM) else raw
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ProjectError("is not a text (UTF-8) file; is it really an nnbuilder project?", file=str(p)) from None
-    return loads_project(text, str(p))
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        start = exc.start
+    if _looks_binary(body):
+        raise ProjectError("is not a text (UTF-8) file; is it really an nnbuilder project?", file=file)
+    line = body.count(b"\n", 0, start) + 1
+    line_start = body.rfind(b"\n", 0, start) + 1
+    column = len(body[line_start:start].decode("utf-8")) + 1  # in characters, as JSON's columns; all UTF-8
+    raise ProjectError(f"has a byte that is not UTF-8 text at line {line}, column {column} (byte "
+                       f"0x{body[start]:02X} at offset {start + len(raw) - len(body)}): was it saved by another "
+                       "program in another encoding? Save it as UTF-8.", file=file)
+
+
+def _looks_binary(data: bytes) -> bool:
+    """Whether bytes that are not all UTF-8 are a binary file rather than text in another encoding.
+
+    Binary formats hold NUL bytes (PNG, JPEG, ZIP headers all do) or, compressed, a large share of control
+    bytes and bytes that are not UTF-8; text in a single-byte encoding differs from UTF-8 only in its few
+    letters outside ASCII, a small share of a project file's JSON.
+    """
+    sample = data[:_SNIFF_BYTES]
+    if b"\0" in sample:
+        return True
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+    text = sample.decode("utf-8", errors="replace")
+    not_utf8 = text.count("\ufffd") - sample.count("\ufffd".encode())
+    return controls + not_utf8 > _BINARY_SHARE * len(text)
 
 
 def migrate(doc: dict[str, Any], ctx: _Ctx | None = None) -> dict[str, Any]:
     ctx = ctx or _Ctx(None)
+    if "format" not in doc:
+        raise ctx.fail("$", "the field 'format' is missing; this is not an nnbuilder project.")
     fmt = doc.get("format")
     if fmt != FORMAT_NAME:
         raise ctx.fail("$.format", f"expected {FORMAT_NAME!r}, found {_kind(fmt)}; this is not an nnbuilder project.")
+    if "version" not in doc:
+        raise ctx.fail("$", f"the field 'version' is missing (files this nnbuilder writes have version "
+                            f"{FORMAT_VERSION}).")
     version = doc.get("version")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise ctx.fail("$.version", f"expected a positive whole number, found {_kind(version)}.")
@@ -298,7 +387,7 @@ def _project_from_dict(doc: dict[str, Any], ctx: _Ctx) -> Project:
     ctx.known_keys(doc, "$", {"format", "version", "name", "notes", "graphs", "data", "training"})
     name = ctx.string(doc.get("name", "Untitled"), "$.name")
     notes = ctx.string(doc.get("notes", ""), "$.notes")
-    graphs_raw = ctx.arr(doc.get("graphs"), "$.graphs")
+    graphs_raw = ctx.arr(ctx.required(doc, "graphs", "$"), "$.graphs")
     if not graphs_raw:
         raise ctx.fail("$.graphs", "a project needs at least one graph.")
     if len(graphs_raw) > MAX_GRAPHS:
@@ -330,11 +419,11 @@ def _graph_from_dict(raw: Any, path: str, ctx: _Ctx) -> Graph:
         npath = f"{path}.nodes[{i}]"
         n = ctx.obj(nraw, npath)
         ctx.known_keys(n, npath, {"id", "type", "params", "position", "label", "trainable"})
-        nid = ctx.string(n.get("id"), f"{npath}.id", allow_empty=False)
+        nid = ctx.string(ctx.required(n, "id", npath), f"{npath}.id", allow_empty=False)
         if nid in ids:
             raise ctx.fail(f"{npath}.id", f"duplicate node id {nid!r}; every node needs its own id.")
         ids.add(nid)
-        tname = ctx.string(n.get("type"), f"{npath}.type", allow_empty=False)
+        tname = ctx.string(ctx.required(n, "type", npath), f"{npath}.type", allow_empty=False)
         try:
             spec = get_spec(tname)
         except KeyError:
@@ -352,7 +441,8 @@ def _graph_from_dict(raw: Any, path: str, ctx: _Ctx) -> Graph:
             try:
                 params[key] = pspec.coerce(value)
             except ValueError as exc:
-                raise ctx.fail(_child(f"{npath}.params", key), f"{spec.title} node {nid!r}: {key} {exc}.") from None
+                raise ctx.fail(_child(f"{npath}.params", key),
+                               f"{spec.title} node {nid!r}: {key} {_in_json_words(str(exc), value)}.") from None
         pos = ctx.arr(n.get("position", [0, 0]), f"{npath}.position")
         if len(pos) != 2:
             raise ctx.fail(f"{npath}.position", f"expected [x, y], found a list of {len(pos)}.")
@@ -373,8 +463,8 @@ def _graph_from_dict(raw: Any, path: str, ctx: _Ctx) -> Graph:
         epath = f"{path}.edges[{i}]"
         e = ctx.obj(eraw, epath)
         ctx.known_keys(e, epath, {"source", "source_port", "target", "target_port"})
-        src = ctx.string(e.get("source"), f"{epath}.source", allow_empty=False)
-        dst = ctx.string(e.get("target"), f"{epath}.target", allow_empty=False)
+        src = ctx.string(ctx.required(e, "source", epath), f"{epath}.source", allow_empty=False)
+        dst = ctx.string(ctx.required(e, "target", epath), f"{epath}.target", allow_empty=False)
         for end, nid in (("source", src), ("target", dst)):
             if nid not in ids:
                 raise ctx.fail(f"{epath}.{end}", f"edge points to node {nid!r}, which does not exist.")
