@@ -149,9 +149,9 @@ class Graph:
             return None
         sp, tp = s_spec.output_port(edge.source_port), t_spec.input_port(edge.target_port)
         if sp is None:
-            return ConnectRefusal("source_port", f"{s_name} ({s_spec.title}) has no output port '{edge.source_port}'.")
+            return ConnectRefusal("source_port", f"{s_name} ({s_spec.title}) has no output port {edge.source_port!r}.")
         if tp is None:
-            return ConnectRefusal("target_port", f"{t_name} ({t_spec.title}) has no input port '{edge.target_port}'.")
+            return ConnectRefusal("target_port", f"{t_name} ({t_spec.title}) has no input port {edge.target_port!r}.")
         if edge.source == edge.target:
             return ConnectRefusal(None, f"{s_name} cannot be connected to itself.")
         if sp.kind != tp.kind:

@@ -199,3 +199,22 @@ def test_a_binary_file_is_still_asked_whether_it_is_a_project(tmp_path: Path, co
     f = tmp_path / "picture.nnb"
     f.write_bytes(content)
     assert str(_refusal(f)) == f"{f}: is not a text (UTF-8) file; is it really an nnbuilder project?"
+
+
+def test_a_port_name_with_a_line_break_keeps_the_message_on_one_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The command line prints one line per error: a port named "\\n" split "has no output port '" from "'."."""
+    import json
+
+    from nnbuilder.project import ProjectError, load_project
+    from tests.conftest import EXAMPLES
+
+    data = json.loads((EXAMPLES / "perceptron_xor.nnb").read_text(encoding="utf-8"))
+    data["graphs"][0]["edges"][0]["source_port"] = "\n"
+    path = tmp_path / "port.nnb"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    try:
+        load_project(path)
+    except ProjectError as exc:
+        assert "\n" not in str(exc) and "port '\\n'" in str(exc), str(exc)
+    else:
+        raise AssertionError("a port that does not exist was accepted")
