@@ -10,6 +10,7 @@ intent and undo/redo with a sentence that says why.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,8 @@ from . import commands
 from .project_model import MISSING, ProjectModel
 
 DEFAULT_LOCK_REASON = "Training — editing is locked"
+#: Why two layers of one graph may not share a name: every message about a layer names it by it.
+NAMES_TELL_APART = "names tell layers apart in Problems, Summary and exported code."
 
 
 class EditRefusedError(Exception):
@@ -140,7 +143,7 @@ class Document(ProjectModel):
         self._check_unlocked()
         spec = get_spec(type_id)
         g = self.graph(graph)
-        node = Node(g.new_id(spec.type), spec.type, dict(params or {}), (float(position[0]), float(position[1])))
+        node = Node(_new_node_id(g, spec.type), spec.type, dict(params or {}), (float(position[0]), float(position[1])))
         self.push(commands.AddNodeCommand(self, g.name, node))
         return node.id
 
@@ -201,13 +204,43 @@ class Document(ProjectModel):
             return
         self.push(commands.SetParamCommand(self, g.name, node_id, name, value))
 
+    def name_problem(self, node_id: str, label: str, *, graph: str | None = None) -> str | None:
+        """Why layer ``node_id`` cannot be called ``label`` (a sentence), or None when it can.
+
+        Problems, Summary, the toolbar and exported code name layers by ``display_name`` (the label, else the
+        id), so two layers of one graph must never show the same one: a name is refused when it is another
+        layer's name, or another layer's id (which that layer shows again once its name is cleared). Keeping
+        the current name is always allowed, so files saved with duplicate names still open and edit.
+        """
+        g = self.graph(graph)
+        node = g.node(node_id)
+        label = label.strip()
+        if label == node.id:
+            label = ""  # as rename_node: the id is what an unnamed layer shows
+        if label == node.label:
+            return None
+        shown = label or node.id
+        for other in g.nodes:
+            if other.id == node_id:
+                continue
+            if other.display_name == shown:
+                return f"Another layer is already called '{shown}'; {NAMES_TELL_APART}"
+            if other.id == shown:
+                return (f"'{shown}' is the id of another layer ({other.display_name}), which it shows without a "
+                        f"name; {NAMES_TELL_APART}")
+        return None
+
     def rename_node(self, node_id: str, label: str, *, graph: str | None = None) -> None:
+        """Give a layer a name (one undo step); a name another layer has or shows is refused (``name_problem``)."""
         self._check_unlocked()
         g = self.graph(graph)
         label = label.strip()
         if label == g.node(node_id).id:
             label = ""
         if g.node(node_id).label != label:
+            problem = self.name_problem(node_id, label, graph=g.name)
+            if problem:
+                raise EditRefusedError(problem)
             self.push(commands.RenameNodeCommand(self, g.name, node_id, label))
 
     def insert_node_on_edge(self, edge: Edge, type_id: str, position: tuple[float, float] | None = None, *,
@@ -225,7 +258,7 @@ class Document(ProjectModel):
         if position is None:
             a, b = g.node(edge.source).position, g.node(edge.target).position
             position = ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2 + 40)
-        node = Node(g.new_id(spec.type), spec.type, {}, (float(position[0]), float(position[1])))
+        node = Node(_new_node_id(g, spec.type), spec.type, {}, (float(position[0]), float(position[1])))
         self.push(commands.InsertNodeOnEdgeCommand(self, g.name, edge, node, tensor_in[0].name, spec.outputs[0].name))
         return node.id
 
@@ -240,7 +273,7 @@ class Document(ProjectModel):
         port = next((p for p in spec.inputs if p.kind == kind), None)
         if port is None or spec.is_source:
             raise EditRefusedError(f"A {spec.title} layer cannot take {g.node(source).display_name}'s output.")
-        node = Node(g.new_id(spec.type), spec.type, {}, (float(position[0]), float(position[1])))
+        node = Node(_new_node_id(g, spec.type), spec.type, {}, (float(position[0]), float(position[1])))
         self.push(commands.AddConnectedNodeCommand(self, g.name, node, Edge(source, node.id, source_port, port.name)))
         return node.id
 
@@ -253,7 +286,12 @@ class Document(ProjectModel):
         return dumps_project(Project(name="clipboard", graphs=[sub]))
 
     def paste(self, text: str, offset: tuple[float, float] = (40.0, 40.0), *, graph: str | None = None) -> list[str]:
-        """Add the nodes of copied .nnb text with fresh ids; returns the new ids (empty if not a project)."""
+        """Add the nodes of copied .nnb text with fresh ids, one undo step; returns the new ids (empty if not a
+        project).
+
+        A copied name that the graph already shows becomes the next free ``name_2``, ``name_3`` … (as unnamed
+        copies get fresh ids), so a paste or a Duplicate never makes two layers that messages cannot tell apart.
+        """
         self._check_unlocked()
         try:
             src = loads_project(text).graphs[0]
@@ -262,14 +300,17 @@ class Document(ProjectModel):
         if not src.nodes:
             return []
         g = self.graph(graph)
-        scratch = g.copy()
+        taken = _names_in_use(g)
         mapping: dict[str, str] = {}
         nodes = []
         for n in src.nodes:
             new = n.copy()
-            new.id = scratch.new_id(n.type)
+            new.id = _new_node_id(g, n.type, taken)
+            taken.add(new.id)
+            if new.label:
+                new.label = _fresh_name(new.label, taken)
+                taken.add(new.label)
             new.position = (n.position[0] + offset[0], n.position[1] + offset[1])
-            scratch.add_node(new)
             mapping[n.id] = new.id
             nodes.append(new)
         edges = [Edge(mapping[e.source], mapping[e.target], e.source_port, e.target_port) for e in src.edges]
@@ -348,6 +389,38 @@ class Document(ProjectModel):
 
     def _on_undo_stack_clean_changed(self, clean: bool) -> None:
         self.modified_changed.emit(self.is_modified)
+
+
+def _names_in_use(g: Graph) -> set[str]:
+    """Every id and every name the graph's layers have: what a new layer's id or name must not repeat."""
+    return {n.id for n in g.nodes} | {n.label for n in g.nodes if n.label}
+
+
+def _new_node_id(g: Graph, type_id: str, taken: set[str] | None = None) -> str:
+    """A fresh id such as ``dense_3`` that is no layer's id nor name either.
+
+    ``Graph.new_id`` avoids ids only; a layer named "dense_2" would then show the same name as a new Dense,
+    whose id is also its displayed name until it is given one.
+    """
+    used = _names_in_use(g) | (taken or set())
+    stem = g.new_id(type_id).rpartition("_")[0]  # new_id always answers stem_<number>
+    i = 1
+    while f"{stem}_{i}" in used:
+        i += 1
+    return f"{stem}_{i}"
+
+
+def _fresh_name(name: str, taken: set[str]) -> str:
+    """``name`` if no layer uses it, else the next free ``name_2``, ``name_3`` … (a copy of "hidden_2" is
+    "hidden_3", not "hidden_2_2")."""
+    if name not in taken:
+        return name
+    match = re.fullmatch(r"(.+?)_(\d+)", name)
+    stem = match.group(1) if match else name
+    i = 2
+    while f"{stem}_{i}" in taken:
+        i += 1
+    return f"{stem}_{i}"
 
 
 def new_empty_project() -> Project:

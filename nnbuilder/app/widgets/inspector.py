@@ -4,6 +4,11 @@ Every editor commits through ``Document.set_param`` / ``rename_node`` (one undo 
 Spin boxes do not track the keyboard, so typing "128" is one edit, not three. When the document
 changes (undo, another panel) the editors are refreshed with their signals blocked, so refreshing
 never creates commands.
+
+Each field has a note under it (``notes``, ``name_note``): why the entry cannot be used while it is wrong
+(a shape that is no shape, a number out of range, a name another layer has), and once the entry is
+abandoned, that the value in effect was kept. A tooltip alone went unseen, and the old value came back
+without a word.
 """
 
 from __future__ import annotations
@@ -26,8 +31,19 @@ from PySide6.QtWidgets import (
 )
 
 from ...layers import ParamSpec, fmt_shape, get_spec
-from ..document import Document, EditRefusedError
-from .fields import FloatSpinBox, ShapeEdit, make_float_spin, make_int_spin, route_undo_keys
+from ..document import NAMES_TELL_APART, Document, EditRefusedError
+from .fields import (
+    CheckedLineEdit,
+    FieldNote,
+    FloatSpinBox,
+    IntSpinBox,
+    ShapeEdit,
+    kept_sentence,
+    make_float_spin,
+    make_int_spin,
+    route_undo_keys,
+    with_note,
+)
 
 _SEVERITY_COLORS = {"error": "#D62728", "warning": "#B7791F", "info": "#2F6FB5"}
 
@@ -41,7 +57,10 @@ class InspectorPanel(QWidget):
         self.doc = document
         self.node_id: str | None = None
         self.editors: dict[str, QWidget] = {}
-        self.name_edit: QLineEdit | None = None
+        #: The sentence under each parameter's field (hidden while empty).
+        self.notes: dict[str, FieldNote] = {}
+        self.name_edit: CheckedLineEdit | None = None
+        self.name_note: FieldNote | None = None
         self._locked = False
         self.title = QLabel(self)
         self.title.setTextFormat(Qt.TextFormat.RichText)
@@ -106,18 +125,19 @@ class InspectorPanel(QWidget):
         self.title.setText(f"<b>{html.escape(spec.title)}</b> <span style='color:gray'>({html.escape(spec.category)})"
                            "</span>")
         self.doc_label.setText(spec.doc)
-        name = QLineEdit(self.form_host)
+        name = CheckedLineEdit(self.form_host, check=self._name_problem)
         name.setPlaceholderText(node.id)
-        name.setToolTip("The name shown on the canvas and used for the layer in the generated PyTorch code.")
+        name.setToolTip("The name shown on the canvas and used for the layer in the generated PyTorch code; "
+                        "each layer of a network has its own.")
         name.editingFinished.connect(self._on_name_edit_editing_finished)
         self.name_edit = name
-        self.form.addRow("Name", name)
+        self.name_note = self._add_row(QLabel("Name"), name)
         for p in spec.params:
             editor = self._make_editor(p)
             editor.setToolTip(p.doc)
             label = QLabel(p.label)
             label.setToolTip(p.doc)
-            self.form.addRow(label, editor)
+            self.notes[p.name] = self._add_row(label, editor)
             self.editors[p.name] = editor
         self._refresh_values()
         route_undo_keys(self.form_host)
@@ -127,11 +147,28 @@ class InspectorPanel(QWidget):
         self._locked = locked
         self.form_host.setEnabled(not locked)
 
+    def _add_row(self, label: QLabel, editor: QWidget) -> FieldNote:
+        """A form row: ``label``, then ``editor`` with its note under it (in the field column)."""
+        host, note = with_note(editor, self.form_host)
+        self.form.addRow(label, host)
+        label.setBuddy(editor)  # Alt+letter and screen readers reach the field itself, not its holder
+        if isinstance(editor, CheckedLineEdit | IntSpinBox | FloatSpinBox):
+            editor.entry_dropped.connect(self._on_field_entry_dropped)
+        return note
+
     def _clear_form(self) -> None:
+        # A wrong entry still in a field when the form goes (the layer is deselected without the field losing
+        # focus first) is given up out loud, like one abandoned by clicking away.
+        if self.node_id is not None and self.doc.current_graph.has_node(self.node_id):
+            for field in [self.name_edit, *self.editors.values()]:
+                if isinstance(field, CheckedLineEdit | IntSpinBox | FloatSpinBox):
+                    field.drop_entry()
         while self.form.rowCount():
             self.form.removeRow(0)
         self.editors = {}
+        self.notes = {}
         self.name_edit = None
+        self.name_note = None
 
     def _make_editor(self, p: ParamSpec) -> QWidget:
         if p.kind == "int":
@@ -157,7 +194,7 @@ class InspectorPanel(QWidget):
             edit = ShapeEdit(self.form_host)
             edit.shape_edited.connect(lambda v, n=p.name: self._commit(n, v))
             return edit
-        line = QLineEdit(self.form_host)
+        line = CheckedLineEdit(self.form_host)
         line.editingFinished.connect(lambda n=p.name, w=line: self._commit(n, w.text()))
         return line
 
@@ -173,7 +210,8 @@ class InspectorPanel(QWidget):
         spec = get_spec(node.type)
         params = spec.resolved_params(node.params)
         if self.name_edit is not None and not self.name_edit.hasFocus():
-            self.name_edit.setText(node.label)
+            self.name_edit.set_kept_text(node.label)
+            self._note_shared_name()
         for name, editor in self.editors.items():
             value = params.get(name)
             editor.blockSignals(True)
@@ -181,6 +219,8 @@ class InspectorPanel(QWidget):
                 _set_editor_value(editor, value)
             finally:
                 editor.blockSignals(False)
+            if isinstance(editor, CheckedLineEdit | IntSpinBox | FloatSpinBox) and name in self.notes:
+                self.notes[name].set_note(editor.note)  # its note_changed was blocked with the rest
         self._refresh_status()
 
     def _refresh_status(self) -> None:
@@ -219,20 +259,61 @@ class InspectorPanel(QWidget):
     def _commit(self, name: str, value: Any) -> None:
         if self.node_id is None:
             return
+        editor = self.editors.get(name)
+        note = self.notes.get(name)
+        if note is not None and not isinstance(editor, CheckedLineEdit | IntSpinBox | FloatSpinBox):
+            note.set_note("")  # a check box's or a list's refusal is shown until its next edit
         try:
             self.doc.set_param(self.node_id, name, value)
         except EditRefusedError as exc:
             self.message.emit(str(exc))
-            self._refresh_values()
+            if isinstance(editor, CheckedLineEdit):
+                editor.refuse(str(exc))  # the entry stays to be corrected; leaving the field puts the value back
+                return
+            self._refresh_values()  # a box, a list or a check box shows the value in effect again, and says why
+            if isinstance(editor, IntSpinBox | FloatSpinBox):
+                editor.show_note(kept_sentence(str(exc), editor.kept_display()))
+            elif note is not None:
+                note.set_note(str(exc))
+            return
+        if isinstance(editor, CheckedLineEdit):
+            editor.accept_entry(editor.text())
+
+    def _name_problem(self, text: str) -> str | None:
+        """Checked as the name is typed, so a taken name is flagged before Enter."""
+        if self.node_id is None or not self.doc.current_graph.has_node(self.node_id):
+            return None
+        return self.doc.name_problem(self.node_id, text)
 
     def _on_name_edit_editing_finished(self) -> None:
         if self.node_id is None or self.name_edit is None:
             return
+        edit = self.name_edit
         try:
-            self.doc.rename_node(self.node_id, self.name_edit.text())
+            self.doc.rename_node(self.node_id, edit.text())
         except EditRefusedError as exc:
+            edit.refuse(str(exc))  # the layer keeps its name; the typed one stays to be corrected until focus leaves
             self.message.emit(str(exc))
-            self._refresh_values()
+            return
+        if self.node_id is not None and self.doc.current_graph.has_node(self.node_id):
+            edit.accept_entry(self.doc.current_graph.node(self.node_id).label)
+            self._note_shared_name()
+
+    def _note_shared_name(self) -> None:
+        """A file saved before names had to differ may hold two layers of one name: say so under the name."""
+        if self.node_id is None or self.name_edit is None or self.name_edit.refusal:
+            return
+        g = self.doc.current_graph
+        name = g.node(self.node_id).display_name
+        if any(n.id != self.node_id and n.display_name == name for n in g.nodes):
+            self.name_edit.show_note(f"Another layer is also called '{name}'; give one of them another name: "
+                                     f"{NAMES_TELL_APART[0].upper()}{NAMES_TELL_APART[1:]}")
+
+    def _on_field_entry_dropped(self, sentence: str) -> None:
+        """Also in the status bar: when the field was left by clicking another layer, its note is gone."""
+        g = self.doc.current_graph
+        who = g.node(self.node_id).display_name if self.node_id is not None and g.has_node(self.node_id) else ""
+        self.message.emit(f"{who}: {sentence}" if who else sentence)
 
 
 def _set_editor_value(editor: QWidget, value: Any) -> None:
@@ -246,5 +327,7 @@ def _set_editor_value(editor: QWidget, value: Any) -> None:
         editor.setCurrentText(str(value))
     elif isinstance(editor, ShapeEdit):
         editor.set_shape(value)
+    elif isinstance(editor, CheckedLineEdit):
+        editor.set_kept_text(str(value))
     elif isinstance(editor, QLineEdit):
         editor.setText(str(value))
