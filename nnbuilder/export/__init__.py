@@ -5,6 +5,7 @@ Pure and Qt-free; the CLI (``nnbuilder export``), the Code tab and File > Export
     from nnbuilder.export import export_project
     export_project(project, "python", "out/", weights="trained.safetensors")
     export_project(project, "onnx", "m.onnx", weights=StateWeights(model.state_dict(), "the last training run"))
+    plan = plan_export(project, "python", "out/")  # nothing written yet: plan.changed_files(), then plan.write()
 
 Importing this package does not import torch; the exporters do when they run.
 """
@@ -12,9 +13,9 @@ Importing this package does not import torch; the exporters do when they run.
 from __future__ import annotations
 
 from .errors import ExportError
-from .exporters import TARGETS, ExportResult, export_project, python_code
+from .exporters import TARGETS, ExportPlan, ExportResult, export_project, plan_export, python_code
 from .pytorch import ModelSource, model_source, pick_graph
 from .weights import StateWeights
 
-__all__ = ["TARGETS", "ExportError", "ExportResult", "ModelSource", "StateWeights", "export_project", "model_source",
-           "pick_graph", "python_code"]
+__all__ = ["TARGETS", "ExportError", "ExportPlan", "ExportResult", "ModelSource", "StateWeights", "export_project",
+           "model_source", "pick_graph", "plan_export", "python_code"]

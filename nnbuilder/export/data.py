@@ -89,10 +89,16 @@ def plan_data(dataset: Any) -> DataPlan:
                     window_span=span, class_names=list(dataset.class_names or []), arrays=arrays)
 
 
+def npz_bytes(plan: DataPlan) -> bytes:
+    """``data.npz`` (compressed) in memory, so an export can be compared with the files on disk before it is
+    written (numpy stamps each member with the time, so compare the members, not the bytes)."""
+    buf = io.BytesIO()
+    np.savez_compressed(buf, **plan.arrays)
+    return buf.getvalue()
+
+
 def write_npz(plan: DataPlan, path: Path) -> Path:
     """``data.npz`` (compressed), written atomically."""
     from ..fileio import atomic_write
 
-    buf = io.BytesIO()
-    np.savez_compressed(buf, **plan.arrays)
-    return atomic_write(path, buf.getvalue())
+    return atomic_write(path, npz_bytes(plan))

@@ -11,12 +11,10 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
-import os
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from ..fileio import atomic_write
 from ..project.model import Project
 from .errors import ExportError
 from .names import safe_text
@@ -203,10 +201,17 @@ def export_onnx(project: Project, source: ModelSource, out: Path, weights: Any, 
     """Write ``out`` (a .onnx file, or model.onnx inside a folder) after checking it runs like PyTorch.
 
     ``weights_hint`` ends the note about untrained weights (default: the CLI's wording)."""
-    from .exporters import ExportResult
+    return plan_onnx(project, source, out, weights, weights_hint).write()
+
+
+def plan_onnx(project: Project, source: ModelSource, out: Path, weights: Any, weights_hint: str | None = None) -> Any:
+    """The checked ONNX file in memory (an ``ExportPlan``), not yet at ``out``: the app asks before it replaces
+    a file that differs. The conversion runs in a temporary folder, so nothing appears beside ``out`` yet."""
+    from .exporters import ExportPlan, ExportResult
     from .weights import CLI_WEIGHTS_HINT, model_with_weights
 
     _require_onnx()
+    given = out
     if out.is_dir():
         out = out / "model.onnx"
     model, note = model_with_weights(project, source, weights, weights_hint or CLI_WEIGHTS_HINT)
@@ -214,10 +219,8 @@ def export_onnx(project: Project, source: ModelSource, out: Path, weights: Any, 
     input_names = [name for _nid, name, _k in source.inputs]
     outputs = source.inference.outputs
     output_names = ["output"] if len(outputs) == 1 else [f"output_{i + 1}" for i in range(len(outputs))]
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(suffix=".onnx", dir=str(out.parent))
-    os.close(fd)
-    tmp = Path(tmp_name)
+    scratch = tempfile.TemporaryDirectory(prefix="nnbuilder-onnx-")
+    tmp = Path(scratch.name) / "model.onnx"
     graph_name = safe_text(source.graph.name)
     try:
         try:
@@ -240,12 +243,12 @@ def export_onnx(project: Project, source: ModelSource, out: Path, weights: Any, 
             bad = _culprits(model, source)
             where = f"the layers {', '.join(bad)} do not export correctly" if bad else problem
             raise ExportError(f"The graph '{graph_name}' cannot be written as ONNX: {where}; no file was written.")
-        written = atomic_write(out, tmp.read_bytes())
+        data = tmp.read_bytes()
     finally:
-        tmp.unlink(missing_ok=True)
+        scratch.cleanup()
     notes = [note] if note else []
     if worst is None:
         notes.append("onnxruntime is not installed, so the file was not compared with PyTorch.")
     else:
         notes.append(f"Checked with onnxruntime: largest difference from PyTorch {worst:.1e}.")
-    return ExportResult("onnx", written, [written], notes)
+    return ExportPlan(ExportResult("onnx", out, [out], notes), {out: data}, given)

@@ -263,10 +263,16 @@ def compiled_names(keys: Any, model: Any, layer_names: Mapping[str, str]) -> dic
     return None if free else out
 
 
-def save_exported(state: dict[str, Any], path: Path, metadata: dict[str, str]) -> Path:
-    """Write tensors as safetensors, atomically (a crash leaves the old file or the new one)."""
+def exported_bytes(state: dict[str, Any], metadata: dict[str, str]) -> bytes:
+    """The safetensors file of ``state`` in memory: an export is worked out before anything is written, so the
+    app can ask before it replaces a file that differs (see ``ExportPlan``)."""
     from safetensors.torch import save
 
+    return bytes(save(state, metadata=metadata))
+
+
+def save_exported(state: dict[str, Any], path: Path, metadata: dict[str, str]) -> Path:
+    """Write tensors as safetensors, atomically (a crash leaves the old file or the new one)."""
     from ..fileio import atomic_write
 
-    return atomic_write(path, save(state, metadata=metadata))
+    return atomic_write(path, exported_bytes(state, metadata))

@@ -153,3 +153,94 @@ def test_an_example_without_a_file_exports_under_its_own_name(window: Any, examp
     assert default_output(None, "python", "Fashion-MNIST MLP (v2)") == Path.home() / "fashion_mnist_mlp_v2_python"
     assert default_output(None, "safetensors", "Réseau") == Path.home() / "reseau.export.safetensors"
     assert default_output(None, "onnx", "???") == Path.home() / "model.onnx"
+
+
+class MessageBoxes:
+    """Stands in for ``QMessageBox.exec``: records what each box says and clicks the scripted button, so the
+    real box (text, buttons) is what the test checks, without a modal loop that would block it."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        self.shown: list[tuple[str, str, list[str]]] = []
+        self.defaults: list[str] = []  # the button Enter presses
+        self.answers: list[str] = []
+        monkeypatch.setattr(QMessageBox, "exec", lambda box: self._exec(box))
+
+    def _exec(self, box: Any) -> int:
+        buttons = sorted(b.text().replace("&", "") for b in box.buttons())  # their order is the platform's
+        self.shown.append((box.text(), box.informativeText(), buttons))
+        self.defaults.append(box.defaultButton().text().replace("&", "") if box.defaultButton() else "")
+        assert self.answers, f"an unexpected question: {box.text()}"
+        answer = self.answers.pop(0)
+        next(b for b in box.buttons() if b.text().replace("&", "") == answer).click()
+        return 0
+
+
+def _export(dialog: Any, qtbot: Any) -> str:
+    dialog.export_button.click()
+    qtbot.waitUntil(lambda: not dialog.busy and dialog.export_button.isEnabled(), timeout=60_000)
+    return dialog.status.text()
+
+
+def test_exporting_again_asks_before_replacing_files_the_user_edited(
+        window: Any, qtbot: Any, examples_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    boxes = MessageBoxes(monkeypatch)
+    window.open_example(examples_dir / "spiral_playground.nnb", ask_to_save=False)
+    dialog = window.open_export_dialog()
+    out = tmp_path / "exp_out"
+    dialog.output.setText(str(out))
+    assert "Exported to" in _export(dialog, qtbot)
+    assert "Exported to" in _export(dialog, qtbot) and boxes.shown == []  # the same files again: nothing to lose
+
+    model = out / "model.py"
+    model.write_text(model.read_text(encoding="utf-8") + "# my edit\n", encoding="utf-8")
+    boxes.answers = ["Cancel"]
+    text = _export(dialog, qtbot)
+    assert boxes.shown == [("Replace 1 file in exp_out? model.py",
+                            "It differs from what this export writes (edited since the last export, or another "
+                            "export's). Replace overwrites it; Cancel writes nothing.", ["Cancel", "Replace"])]
+    assert boxes.defaults == ["Cancel"]  # a stray Enter keeps the user's edit
+    assert text == f"Nothing was exported: the files in {out} are as they were."
+    assert model.read_text(encoding="utf-8").endswith("# my edit\n")  # Cancel wrote nothing
+
+    for name in ("train.py", "README.md"):
+        (out / name).write_text("mine\n", encoding="utf-8")
+    boxes.answers = ["Replace"]
+    assert "Exported to" in _export(dialog, qtbot)
+    assert boxes.shown[1][0] == "Replace 3 files in exp_out? model.py, train.py, README.md"  # asked once, for all
+    assert model.read_text(encoding="utf-8") == window.code_panel.refresh_now()
+    assert (out / "README.md").read_text(encoding="utf-8") != "mine\n"
+    dialog.reject()
+
+
+def test_a_file_the_save_dialog_already_confirmed_is_not_asked_about_again(
+        window: Any, qtbot: Any, examples_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    boxes = MessageBoxes(monkeypatch)
+    window.open_example(examples_dir / "spiral_playground.nnb", ask_to_save=False)
+    dialog = window.open_export_dialog()
+    dialog.target.setCurrentIndex(dialog.target.findData("safetensors"))
+    weights = tmp_path / "w.safetensors"
+    dialog.output.setText(str(weights))
+    assert "Exported to" in _export(dialog, qtbot)
+    weights.write_bytes(b"edited")
+    boxes.answers = ["Cancel"]  # a typed path: asked before the file is replaced
+    assert _export(dialog, qtbot).startswith("Nothing was exported")
+    assert boxes.shown[0][0] == f"Replace 1 file in {tmp_path.name}? w.safetensors"
+    assert weights.read_bytes() == b"edited"
+
+    # Browse… → the Save dialog asks "w.safetensors already exists. Replace it?" and returns the file
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(weights), ""))
+    dialog._browse_output()
+    assert "Exported to" in _export(dialog, qtbot)
+    assert len(boxes.shown) == 1 and weights.read_bytes() != b"edited"  # not asked a second time
+    weights.write_bytes(b"edited again")  # that answer was for that export: the next one asks again
+    boxes.answers = ["Cancel"]
+    _export(dialog, qtbot)
+    assert len(boxes.shown) == 2 and weights.read_bytes() == b"edited again"
+    # files written beside the confirmed one (weights, a README) are still asked about
+    dialog._confirmed_by_file_dialog = weights
+    assert dialog._to_ask_about([weights, tmp_path / "README.md"]) == [tmp_path / "README.md"]
+    dialog.reject()

@@ -7,14 +7,20 @@ exporter's one-sentence reason, is shown in the dialog itself.
 Weights: after a run in this session the default is that run's weights (the model the Test tab and the
 sketch pad use), handed to the exporter as a state dict, so nothing is written beside the project; a
 weights file and the network's initial weights stay a choice away.
+
+Existing files: the worker first works the export out in memory (``plan_export``) and compares it with what
+is on disk. When files it would replace differ (a model.py the user edited since the last export), the
+dialog asks once, naming them, before anything is written; Cancel writes nothing. A file the Save dialog
+already asked about (Browse… for an ONNX or weights file) is not asked about twice.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QThread
 from PySide6.QtWidgets import (
@@ -26,12 +32,16 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from ..document import Document
+
+if TYPE_CHECKING:
+    from ...export import ExportPlan
 
 TARGETS = (
     ("python", "PyTorch code (model.py, train.py, data)"),
@@ -69,6 +79,36 @@ def default_output(project_path: Path | None, target: str, name: str = "") -> Pa
     return folder / (f"{stem}.onnx" if target == "onnx" else f"{stem}.export.safetensors")
 
 
+#: How many file names the question lists before "and N more".
+NAMES_SHOWN = 6
+
+
+def plan_and_compare(*args: Any, **kwargs: Any) -> tuple[ExportPlan, list[Path]]:
+    """``plan_export`` and the existing files it would change, both on the worker thread: comparing a large
+    data.npz with the one on disk takes a moment, and the GUI thread only asks the question."""
+    from ...export import plan_export
+
+    plan = plan_export(*args, **kwargs)
+    return plan, plan.changed_files()
+
+
+def replace_question(files: list[Path]) -> tuple[str, str]:
+    """(question, details) for files an export would replace: "Replace 3 files in exp_out?" and their names.
+
+    Names are relative to the folder they share, so the user recognises model.py and README.md at a glance.
+    """
+    folder = Path(os.path.commonpath([str(p.parent) for p in files])) if files else Path()
+    names = [os.path.relpath(p, folder) for p in files]
+    listed = ", ".join(names[:NAMES_SHOWN]) + (f" and {len(names) - NAMES_SHOWN} more" if len(names) > NAMES_SHOWN
+                                                else "")
+    count = "1 file" if len(files) == 1 else f"{len(files)} files"
+    question = f"Replace {count} in {folder.name or folder}? {listed}"
+    details = (f"{'It differs' if len(files) == 1 else 'They differ'} from what this export writes (edited since "
+               f"the last export, or another export's). Replace overwrites {'it' if len(files) == 1 else 'them'}; "
+               "Cancel writes nothing.")
+    return question, details
+
+
 def trained_modules(trainer: Any) -> dict[str, Any]:
     """graph name -> the trained module of ``trainer`` (the last run): the model, or a GAN's two networks."""
     if trainer is None:
@@ -94,6 +134,9 @@ class ExportDialog(QDialog):
         self._thread: QThread | None = None
         self._worker: Any = None
         self._weights_note = ""
+        self._planned: tuple[ExportPlan, list[Path]] | None = None  # a plan waiting for the question
+        #: The file the Save dialog of Browse… already asked to replace (it asks for the one file it returns).
+        self._confirmed_by_file_dialog: Path | None = None
         self.target = QComboBox(self)
         for key, text in TARGETS:
             self.target.addItem(text, key)
@@ -196,6 +239,8 @@ class ExportDialog(QDialog):
             path = QFileDialog.getExistingDirectory(self, "Export into folder", self.output.text())
         else:
             path, _ = QFileDialog.getSaveFileName(self, "Export to", self.output.text())
+            # The Save dialog asked before returning an existing file: that one is not asked about again.
+            self._confirmed_by_file_dialog = Path(path) if path and Path(path).exists() else None
         if path:
             self.output.setText(path)
 
@@ -204,9 +249,8 @@ class ExportDialog(QDialog):
         return self._thread is not None
 
     def start_export(self) -> None:
-        """Run the export on a worker thread; ``finished`` or the status line report the outcome."""
-        from ...export import export_project
-        from ..workers.function_worker import FunctionWorker, start_in_thread
+        """Work the export out on a worker thread; then ask about changed files, write, and say what happened."""
+        from ..workers.function_worker import FunctionWorker
 
         if self.busy:
             return
@@ -224,13 +268,61 @@ class ExportDialog(QDialog):
         source = self.doc.path.name if self.doc.path else ""
         self.export_button.setEnabled(False)
         self.status.setText("Exporting…")
-        worker = FunctionWorker(export_project, self.doc.project.copy(), self.target.currentData(), Path(out),
+        worker = FunctionWorker(plan_and_compare, self.doc.project.copy(), self.target.currentData(), Path(out),
                                 weights=weights, graph=self.graph.currentData(), base_dir=base, source_name=source,
                                 weights_hint=hint)
-        worker.returned.connect(self._on_worker_returned)
+        worker.returned.connect(self._on_plan_worker_returned)
+        self._run(worker)
+
+    def _run(self, worker: Any) -> None:
+        from ..workers.function_worker import start_in_thread
+
         worker.errored.connect(self._on_worker_errored)
         self._worker = worker
         self._thread = start_in_thread(worker, self._on_thread_finished)
+
+    def _on_plan_worker_returned(self, planned: tuple[ExportPlan, list[Path]]) -> None:
+        """Keep the plan until the thread has finished: a modal question asked now would run the thread's
+        clean-up inside its event loop, with the dialog half way between two exports."""
+        self._planned = planned
+
+    def _to_ask_about(self, changed: list[Path]) -> list[Path]:
+        """The changed files the user has not already agreed to replace in the Save dialog."""
+        confirmed = self._confirmed_by_file_dialog
+        if confirmed is None or Path(self.output.text().strip()) != confirmed:
+            return list(changed)
+        return [p for p in changed if not _same_file(p, confirmed)]
+
+    def _write_or_ask(self, plan: ExportPlan, changed: list[Path]) -> None:
+        """Ask once about files that would be replaced (if any), then write on a worker thread, or write nothing."""
+        from ..workers.function_worker import FunctionWorker
+
+        ask = self._to_ask_about(changed)
+        if ask and not self.confirm_replace(ask):
+            folder = Path(os.path.commonpath([str(p.parent) for p in ask]))
+            self.status.setText(f"Nothing was exported: the files in {folder} are as they were.")
+            self.export_button.setEnabled(True)
+            return
+        self._confirmed_by_file_dialog = None  # the Save dialog's answer was for this export only
+        self.status.setText("Writing…")
+        worker = FunctionWorker(plan.write)
+        worker.returned.connect(self._on_worker_returned)
+        self._run(worker)
+
+    def confirm_replace(self, files: list[Path]) -> bool:
+        """Ask whether to replace ``files`` (existing, and different from what the export writes); True to write.
+
+        Cancel is the default button: an edit the user made by hand is not lost to a stray Enter.
+        """
+        question, details = replace_question(files)
+        box = QMessageBox(QMessageBox.Icon.Warning, "Replace files?", question, parent=self)
+        box.setInformativeText(details)
+        replace = box.addButton("Replace", QMessageBox.ButtonRole.DestructiveRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        box.exec()
+        return box.clickedButton() is replace
 
     def _chosen_weights(self) -> tuple[Any, str, str]:
         """(weights for export_project, the hint for an untrained export, a note for the result), or ValueError
@@ -268,6 +360,10 @@ class ExportDialog(QDialog):
             self._thread.wait()
         self._thread = None
         self._worker = None
+        planned, self._planned = self._planned, None
+        if planned is not None:
+            self._write_or_ask(*planned)
+            return
         self.export_button.setEnabled(True)
 
     def reject(self) -> None:
@@ -275,3 +371,11 @@ class ExportDialog(QDialog):
             self.status.setText("Wait for the export to finish.")
             return
         super().reject()
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file (a symlink, a relative path or ``..`` may spell it differently)."""
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return a == b
