@@ -19,9 +19,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
+from PySide6.QtCore import QPoint, QPointF, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
     QApplication,
     QDockWidget,
     QFileDialog,
@@ -57,6 +58,15 @@ from .widgets.summary import SummaryPanel
 
 FILE_FILTER = "nnbuilder projects (*.nnb);;All files (*)"
 APP_NAME = "nnbuilder"
+#: On a small window the canvas keeps at least this share of the width (of the height) it shares with the
+#: side (bottom) docks, or CANVAS_ROOM pixels when that is less. Left alone, Qt takes every pixel a shrinking
+#: window loses from the canvas and none from the docks: at 800x550 the canvas was 80 px wide under a tall,
+#: mostly empty Problems list. Above these the docks keep whatever size the user (or a panel) gave them.
+CANVAS_SHARE = (0.55, 0.6)
+CANVAS_ROOM = (560, 320)
+#: The lists and editors of the bottom panels may shrink to this height (they scroll): their own minimums kept
+#: the bottom dock area at least 174 px high, 40 % of the smallest window (600x430) before the canvas got any.
+DOCK_VIEW_MIN_HEIGHT = 40
 
 
 class MainWindow(QMainWindow):
@@ -116,12 +126,20 @@ class MainWindow(QMainWindow):
         self.add_dock(self.problems_panel, "Problems", bottom, "problemsDock")
         self.add_dock(self.summary_panel, "Summary", bottom, "summaryDock", tabify_with="problemsDock")
         self.add_dock(self.code_panel, "Code", bottom, "codeDock", tabify_with="summaryDock")
+        for panel in (self.problems_panel, self.summary_panel, self.code_panel):
+            _modest_minimum_heights(panel)
         self.docks["inspectorDock"].raise_()
         self.docks["problemsDock"].raise_()
         self.resizeDocks([self.docks["paletteDock"], self.docks["inspectorDock"]], [210, 300],
                          Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["problemsDock"]], [220], Qt.Orientation.Vertical)
         self.docks["codeDock"].visibilityChanged.connect(self._on_code_dock_visibility_changed)
+        # Each dock area's size as the user (or a panel, or a restored layout) last set it, and as last measured:
+        # a small window shrinks the docks for the canvas, and growing it again gives them that size back.
+        self._dock_wanted: dict[str, int] = {}
+        self._dock_seen: dict[str, int] = {}
+        self._dock_seen_window = QSize()
+        self._room_check_pending = False
 
         # -- actions, menus, toolbar, status bar -----------------------------------------------------
         self._make_actions()
@@ -494,8 +512,7 @@ class MainWindow(QMainWindow):
         if ask_to_save and not self.maybe_save():
             return False
         if path is None:
-            start = str(self.document.path.parent) if self.document.path else ""
-            path = self.show_dialog("open_file", "Open project", directory=start)
+            path = self.show_dialog("open_file", "Open project", directory=str(self.file_dialog_folder()))
             if not path:
                 return False
         if is_bundled(path):  # e.g. double-clicked in the install folder: Save must not write there
@@ -507,6 +524,7 @@ class MainWindow(QMainWindow):
             return False
         self.document.replace_project(project, Path(path))
         app_settings_mod.add_recent_file(path)
+        app_settings_mod.set_last_folder(path)
         self.show_message(f"Opened {Path(path).name}.")
         return True
 
@@ -538,11 +556,28 @@ class MainWindow(QMainWindow):
     def save_as(self) -> bool:
         return self._save_as(offer_save_as=True)
 
+    def file_dialog_folder(self) -> Path:
+        """Where Open and Save As start: the project's own folder when it has a file, else the folder last
+        used to open or save one (an example or a new project has no folder of its own; the example's
+        install folder is read-only, and the launch folder is rarely where the user keeps projects)."""
+        path = self.document.path
+        if path is not None and not is_bundled(path):
+            return path.parent
+        return app_settings_mod.last_folder()
+
+    def suggested_save_path(self) -> Path:
+        """Save As's proposal: the project's own file, or its name (the example's file name, the template's, or
+        untitled.nnb) in ``file_dialog_folder``, so the dialog opens where Open does, with a name ready."""
+        if self.document.path is not None and not is_bundled(self.document.path):
+            return self.document.path
+        name = self.document.display_name if self.document.display_name != "Untitled" else "untitled.nnb"
+        name = Path(name).name  # a name, never a path that would take the dialog elsewhere
+        if not name.lower().endswith(".nnb"):
+            name += ".nnb"
+        return self.file_dialog_folder() / name
+
     def _save_as(self, *, offer_save_as: bool) -> bool:
-        suggested = self.document.display_name if self.document.display_name != "Untitled" else "untitled.nnb"
-        if self.document.path is not None:
-            suggested = str(self.document.path)
-        path = self.show_dialog("save_file", "Save project as", suggested=suggested)
+        path = self.show_dialog("save_file", "Save project as", suggested=str(self.suggested_save_path()))
         if not path:
             return False
         p = Path(path)
@@ -570,6 +605,7 @@ class MainWindow(QMainWindow):
                              "changes are still open; fix the field named and save again.")
             return False
         app_settings_mod.add_recent_file(path)
+        app_settings_mod.set_last_folder(path)
         self.autosaver.discard()
         self.show_message(f"Saved {path.name}.")
         return True
@@ -730,6 +766,9 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if state is not None:
             self.restoreState(state)
+            self._dock_wanted.clear()  # the restored sizes are the user's
+            self._dock_seen.clear()
+            self._schedule_room_check()
         snap = s.value("canvas/snap", False)
         snap_on = snap in (True, "true", "1", 1)
         self.snap_action.setChecked(snap_on)
@@ -738,6 +777,108 @@ class MainWindow(QMainWindow):
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
         QTimer.singleShot(0, self._hide_stale_dock_tab_bars)
+        self._schedule_room_check()
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._schedule_room_check()
+
+    def _schedule_room_check(self) -> None:
+        """Check the canvas's room once the layout has taken the new size (one check for a burst of resizes)."""
+        if not self._room_check_pending:
+            self._room_check_pending = True
+            QTimer.singleShot(0, self._keep_canvas_room)
+
+    def _shown_docks(self, area: Qt.DockWidgetArea) -> list[QDockWidget]:
+        """The docks of ``area`` on screen now: not floating, not closed, not a tab behind another (Qt moves
+        those outside the window but still calls them visible)."""
+        return [d for d in self.docks.values() if self.dockWidgetArea(d) == area and not d.isFloating()
+                and d.isVisible() and self.rect().intersects(d.geometry())]
+
+    def dock_room(self) -> dict[str, int]:
+        """Pixels beside and below the canvas taken by each dock area, its separator and tab bar included."""
+        c = self.centralWidget().geometry()
+        bar = self.statusBar()
+        bottom_edge = bar.geometry().top() if bar.isVisible() else self.height()
+        room = {"left": c.left(), "right": self.width() - c.right() - 1, "bottom": bottom_edge - c.bottom() - 1}
+        areas = {"left": Qt.DockWidgetArea.LeftDockWidgetArea, "right": Qt.DockWidgetArea.RightDockWidgetArea,
+                 "bottom": Qt.DockWidgetArea.BottomDockWidgetArea}
+        return {k: max(0, v) for k, v in room.items() if v > 0 and self._shown_docks(areas[k])}
+
+    def _keep_canvas_room(self) -> None:
+        """Give the canvas its share of a small window (CANVAS_SHARE), taking it from the docks, and give the
+        docks back the size they had once the window grows again.
+
+        Only the window's size triggers this, so a dock the user drags larger on a small window stays so.
+        """
+        self._room_check_pending = False
+        central = self.centralWidget()
+        if central is None or not self.isVisible():
+            return
+        room = self.dock_room()
+        window_same = self.size() == self._dock_seen_window
+        for area, now in room.items():
+            seen = self._dock_seen.get(area)
+            # Changed by someone else (a separator drag, a panel, a restored layout), not squeezed by a smaller
+            # window: that is the size wanted from now on.
+            if seen is None or now > seen + 2 or (window_same and abs(now - seen) > 2):
+                self._dock_wanted[area] = now
+        wanted = {area: self._dock_wanted.get(area, now) for area, now in room.items()}
+        width = central.width() + room.get("left", 0) + room.get("right", 0)
+        sides_max = width - min(CANVAS_SHARE[0] * width, CANVAS_ROOM[0])
+        sides = wanted.get("left", 0) + wanted.get("right", 0)
+        scale = min(1.0, sides_max / sides) if sides else 1.0
+        height = central.height() + room.get("bottom", 0)
+        bottom_max = height - min(CANVAS_SHARE[1] * height, CANVAS_ROOM[1])
+        target = {area: int(size * scale) for area, size in wanted.items() if area != "bottom"}
+        if "bottom" in wanted:
+            target["bottom"] = int(min(wanted["bottom"], bottom_max))
+        areas = {"left": Qt.DockWidgetArea.LeftDockWidgetArea, "right": Qt.DockWidgetArea.RightDockWidgetArea,
+                 "bottom": Qt.DockWidgetArea.BottomDockWidgetArea}
+        layout = self.layout()
+        asked: dict[str, dict[QDockWidget, int]] = {}  # the sizes resizeDocks was given, per area
+        for _attempt in range(3):  # a tab bar (resizeDocks counts it, height() does not) or a minimum size can
+            changed = False       # make one resizeDocks fall short: measure and correct
+            for area, size in target.items():
+                if area in room and abs(size - room[area]) > 2:
+                    asked[area] = self._resize_area(areas[area], size - room[area], asked.get(area))
+                    changed = changed or bool(asked[area])
+            if not changed or layout is None:
+                break
+            layout.activate()
+            after = self.dock_room()
+            if after == room:  # nothing moved (minimum sizes): done
+                break
+            room = after
+        self._dock_seen = self.dock_room()
+        self._dock_seen_window = self.size()
+
+    def _resize_area(self, area: Qt.DockWidgetArea, delta: int,
+                     before: dict[QDockWidget, int] | None = None) -> dict[QDockWidget, int]:
+        """Grow (or shrink, ``delta`` < 0) the docks shown in ``area`` by ``delta`` pixels in all, each by its
+        share: docks side by side across the area each change by ``delta``, stacked ones share it.
+
+        ``before``: the sizes the previous call asked for (a correction starts from them, not from the
+        docks' heights, which leave out a tab group's tab bar). Returns the sizes asked for now.
+        """
+        docks = self._shown_docks(area)
+        if not docks:
+            return {}
+        vertical = area in (Qt.DockWidgetArea.TopDockWidgetArea, Qt.DockWidgetArea.BottomDockWidgetArea)
+        spans = sorted((d.y(), d.y() + d.height()) if vertical else (d.x(), d.x() + d.width()) for d in docks)
+        covered, end = 0, None
+        for start, stop in spans:  # the length the docks cover along the resize, overlaps counted once
+            if end is None or start >= end:
+                covered += stop - start
+                end = stop
+            elif stop > end:
+                covered += stop - end
+                end = stop
+        sizes = [d.height() if vertical else d.width() for d in docks]
+        new = [max(1, int((before or {}).get(d, size) + delta * size / max(1, covered)))
+               for d, size in zip(docks, sizes, strict=True)]
+        self.resizeDocks(docks, new, Qt.Orientation.Vertical if vertical else Qt.Orientation.Horizontal)
+        return dict(zip(docks, new, strict=True))
 
     def _hide_stale_dock_tab_bars(self) -> None:
         """Qt 6 can leave the tab bar of an earlier, smaller tab group visible when a third dock is
@@ -938,6 +1079,13 @@ class MainWindow(QMainWindow):
 
     def _on_shortcuts_action_triggered(self) -> None:
         self.show_dialog("info", "Keyboard shortcuts", SHORTCUTS_TEXT)
+
+
+def _modest_minimum_heights(widget: QWidget) -> None:
+    """Let the lists and editors of a bottom panel shrink to a few rows (they scroll) so a small window's dock
+    can be short; the panel's own minimum then comes from its labels and buttons, which stay whole."""
+    for view in widget.findChildren(QAbstractScrollArea):
+        view.setMinimumHeight(min(view.minimumSizeHint().height(), DOCK_VIEW_MIN_HEIGHT))
 
 
 def _load_failure(path: str | Path, exc: BaseException) -> str:

@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from nnbuilder.app.autosave import Autosaver, find_recoveries
 from nnbuilder.app.main_window import MainWindow
 from nnbuilder.app.settings import recent_files
@@ -171,3 +173,89 @@ def test_geometry_and_docks_are_restored(qtbot, dialogs):
     second.show()
     assert second.docks["paletteDock"].isHidden()
     assert abs(second.width() - 700) < 30
+
+
+def _last(dialogs, kind):
+    """The options of the last ``kind`` dialog the window opened (where it started, what it proposed)."""
+    return [c[3] for c in dialogs.calls if c[0] == kind][-1]
+
+
+def test_save_as_of_an_example_starts_where_open_and_save_last_were(window, dialogs, tmp_path, examples_dir,
+                                                                     qtbot):
+    from pathlib import Path
+
+    from tests.app.conftest import FakeDialogs
+
+    ed2 = tmp_path / "ed2"
+    ed2.mkdir()
+    mine = ed2 / "mine.nnb"
+    mine.write_text((examples_dir / "spiral_playground.nnb").read_text(encoding="utf-8"), encoding="utf-8")
+    dialogs.answers["open_file"] = str(mine)
+    assert window.open_file()  # File ▸ Open… in ed2
+    assert window.open_example(examples_dir / "fashion_mnist_cnn.nnb")
+    dialogs.answers["save_file"] = None  # the user looks where the dialog starts, then cancels
+    window.save_action.trigger()  # Ctrl+S on the example's unsaved copy → Save As
+    assert Path(_last(dialogs, "save_file")["suggested"]) == ed2 / "fashion_mnist_cnn.nnb"
+    dialogs.answers["open_file"] = None
+    window.open_action.trigger()  # Open… starts in the same folder
+    assert Path(_last(dialogs, "open_file")["directory"]) == ed2
+
+    ed3 = tmp_path / "ed3"
+    ed3.mkdir()
+    dialogs.answers["save_file"] = str(ed3 / "cnn")  # saved elsewhere: that folder is the one remembered
+    assert window.save_as()
+    dialogs.answers["save_file"] = None
+    assert window.new_project()
+    window.save_action.trigger()
+    assert Path(_last(dialogs, "save_file")["suggested"]) == ed3 / "untitled.nnb"
+    assert window.open_file(mine)
+    window.save_as_action.trigger()  # a project with a file of its own: its own folder and name
+    assert Path(_last(dialogs, "save_file")["suggested"]) == mine
+
+    later = MainWindow()  # the next session remembers the folder too
+    later.show_dialog = FakeDialogs()
+    qtbot.addWidget(later)
+    later.open_example(examples_dir / "spiral_playground.nnb")
+    later.save_action.trigger()
+    assert Path(_last(later.show_dialog, "save_file")["suggested"]) == ed2 / "spiral_playground.nnb"
+
+
+def _docks_on_screen(window):
+    """name -> (width, height) of each dock the user sees (a tab behind another is moved outside the window)."""
+    return {name: (d.width(), d.height()) for name, d in window.docks.items()
+            if d.isVisible() and not d.isFloating() and window.rect().intersects(d.geometry())}
+
+
+def _canvas_share(window):
+    """(canvas width / window width, canvas height / the height between the toolbars and the status bar)."""
+    from PySide6.QtCore import QPoint
+
+    top = window.view.mapTo(window, QPoint(0, 0)).y()
+    return (window.view.width() / window.width(),
+            window.view.height() / (window.statusBar().geometry().top() - top))
+
+
+def test_a_small_window_keeps_the_canvas_first_and_the_docks_come_back(window, qtbot, examples_dir):
+    from PySide6.QtWidgets import QApplication
+
+    window.load_extensions()  # the Training tab joins Problems, Summary and Code below the canvas
+    window.open_example(examples_dir / "fashion_mnist_cnn.nnb")  # its notes open on the right
+    qtbot.wait(50)
+    before = _docks_on_screen(window)
+    assert {"paletteDock", "notesDock", "problemsDock"} <= set(before)
+    wide_before, high_before = _canvas_share(window)
+    for size, least in (((800, 550), (0.5, 0.55)), ((600, 430), (0.5, 0.5))):
+        window.resize(*size)
+        qtbot.waitUntil(lambda s=size: window.size().toTuple() == s)
+        qtbot.wait(50)
+        QApplication.processEvents()
+        wide, high = _canvas_share(window)
+        assert wide >= least[0] and high >= least[1], (size, window.view.size().toTuple(), _docks_on_screen(window))
+    window.resize(1280, 820)
+    qtbot.waitUntil(lambda: window.size().toTuple() == (1280, 820))
+    qtbot.wait(50)
+    QApplication.processEvents()
+    after = _docks_on_screen(window)
+    assert all(abs(a - b) <= 3 for name in before for a, b in zip(before[name], after[name], strict=True)), (
+        before, after)  # a larger window gives the docks back the room they had
+    assert _canvas_share(window) == pytest.approx((wide_before, high_before), abs=0.01)
