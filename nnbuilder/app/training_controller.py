@@ -923,6 +923,8 @@ class TrainingController(QObject):
             self._weights_kept = False
             self._pending_weights = None
             self._dataset_cache = (self._run_data_key, trainer.dataset)
+            # the Test tab names a series' columns and says which units its scores are in
+            self.dashboard.evaluate.set_data_details(getattr(trainer.dataset, "extra", None))
 
     @staticmethod
     def _data_key(project: Any, path: Path | None) -> str:
@@ -1207,6 +1209,7 @@ class TrainingController(QObject):
             except Exception:  # noqa: BLE001
                 sizes = {"test": 0 if ds.x_test is None else len(ds.x_test), "training": len(ds.x)}
             self.dashboard.set_model_available(True, sizes)
+            self.dashboard.evaluate.set_data_details(getattr(ds, "extra", None))
 
     def _on_job_errored(self, message: str, kind: str) -> None:
         self.dashboard.evaluate.show_busy(message)

@@ -485,3 +485,12 @@ def test_clear_runs_starts_the_numbering_again_and_says_the_model_keeps_its_weig
     h.controller.reset_weights()
     dashboard.clear_button.click()
     assert dashboard.status_label.text() != CLEARED_STATUS  # no trained weights left to speak of
+
+
+def test_after_training_a_forecaster_the_test_tab_knows_its_columns_and_units(qtbot: Any) -> None:
+    """The Test tab said the household-power scores with no unit while Predictions spoke kW: the controller
+    hands it what the trained model's data set says of itself."""
+    h = open_window(qtbot, "household_power_lstm.nnb", epochs=1)
+    train(qtbot, h, timeout_ms=180_000)
+    details = h.controller.dashboard.evaluate._details
+    assert details.get("target") == "Global_active_power" and details.get("columns"), details
