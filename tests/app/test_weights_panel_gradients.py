@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from nnbuilder.app.dashboard.weights import WeightsPanel
 from nnbuilder.app.workers.messages import WeightsUpdate
@@ -142,91 +141,3 @@ def test_a_cnn_s_four_plots_and_the_gradient_legend_fit_a_short_dock(qtbot) -> N
     assert panel.grad_legend.sceneBoundingRect().right() <= width
     assert [label.text for _, label in panel.grad_legend.items] == layers
     assert panel.matrix_plot.titleLabel.text.startswith("Weight matrix: hidden 64×1568")
-
-
-def _shown_panel(qtbot) -> WeightsPanel:  # type: ignore[no-untyped-def]
-    panel = WeightsPanel()
-    qtbot.addWidget(panel)
-    panel.resize(900, 400)
-    panel.show()
-    qtbot.waitExposed(panel)
-    return panel
-
-
-def _axis_labels(panel: WeightsPanel) -> list[tuple[float, str]]:
-    """The histogram's time-axis labels as drawn: (x on the image, text)."""
-    axis = panel.hist_axis
-    lo, hi = axis.range
-    values = [v for _spacing, vs in axis.tickValues(lo, hi, axis.width()) for v in vs]
-    return list(zip(values, axis.tickStrings(values, 1.0, 1.0), strict=True))
-
-
-def test_the_weight_histogram_is_labelled_in_epochs_not_snapshots(qtbot) -> None:  # type: ignore[no-untyped-def]
-    """Snapshots are paced by time: a karate-club run of 100 epochs in 0.4 s leaves five of them. Counted in
-    snapshots (0 ... 5), the axis could not say which epochs the columns show."""
-    panel = _shown_panel(qtbot)
-    for epoch in [*range(1, 21), *range(25, 101, 5)]:  # one a second: every epoch at first, every fifth later
-        panel.add(_snapshot(epoch, {"neuron": 0.5}))
-    panel.refresh()
-    qtbot.wait(50)
-    assert panel.hist_plot.getAxis("bottom").labelText == "epoch"
-    labels = _axis_labels(panel)
-    texts = [t for _x, t in labels]
-    assert len(texts) >= 3 and all(t.isdigit() for t in texts), texts
-    epochs = [int(t) for t in texts]
-    assert epochs == sorted(epochs) and 1 <= epochs[0] and 80 <= epochs[-1] <= 100, epochs
-    xs = [x for x, _t in labels]
-    # each label sits at its epoch's column, or between the columns taken before and after it: epoch 30's column
-    # is the 22nd (21 ... 22 on the image), 27.5 lies halfway between 25's and 30's, 100's is the last
-    for x, epoch in zip(xs, epochs, strict=True):
-        assert panel.hist_axis.epoch_at(x) == pytest.approx(epoch)
-    assert panel.hist_axis.column_of(30) == pytest.approx(21.5)
-    assert panel.hist_axis.column_of(27.5) == pytest.approx(21.0)
-    assert panel.hist_axis.column_of(100) == pytest.approx(35.5)
-    width = panel.hist_plot.getViewBox().width() / (panel.hist_axis.range[1] - panel.hist_axis.range[0])
-    assert all((b - a) * width >= panel.hist_axis.LABEL_PX - 0.5 for a, b in zip(xs, xs[1:], strict=False))
-
-    panel.clear()  # a new run forgets the old columns' epochs
-    assert _axis_labels(panel) == []
-
-
-def test_the_weight_histogram_labels_parts_of_an_epoch_in_a_one_epoch_run(qtbot) -> None:  # type: ignore[no-untyped-def]
-    panel = _shown_panel(qtbot)
-    for i in range(1, 13):  # a CNN's first epoch: a dozen snapshots within it
-        update = _snapshot(1, {"neuron": 0.5})
-        update.position = i / 12
-        panel.add(update)
-    panel.refresh()
-    qtbot.wait(50)
-    texts = [t for _x, t in _axis_labels(panel)]
-    assert len(texts) >= 2 and all(0 < float(t) <= 1 for t in texts), texts
-    assert len(set(texts)) == len(texts), texts  # no label says the same epoch twice
-
-
-def test_a_few_snapshots_are_each_labelled_with_their_own_epoch(qtbot) -> None:  # type: ignore[no-untyped-def]
-    """Two snapshots (a karate-club run that took 0.4 s): the labels name the two columns' epochs, not round
-    epochs squeezed between them."""
-    panel = _shown_panel(qtbot)
-    for epoch in (1, 100):
-        panel.add(_snapshot(epoch, {"neuron": 0.5}))
-    panel.refresh()
-    qtbot.wait(50)
-    assert _axis_labels(panel) == [(0.5, "1"), (1.5, "100")]
-
-
-def test_a_snapshot_just_past_an_epoch_start_reads_as_that_epoch(qtbot) -> None:  # type: ignore[no-untyped-def]
-    """The perceptron's snapshots at 1, 11.005 and 20 were labelled "1, 11.005, 20"."""
-    panel = _shown_panel(qtbot)
-    for position in (1.0, 11.005, 20.0):
-        update = _snapshot(int(position), {})
-        update.position = position
-        panel.add(update)
-    panel.refresh()
-    qtbot.wait(50)
-    assert [t for _x, t in _axis_labels(panel)] == ["1", "11", "20"]
-    panel.clear()
-    for epoch in range(1, 6):  # the lecture MLP: one snapshot an epoch, labelled 1 ... 5, not 1.0 ... 5.0
-        panel.add(_snapshot(epoch, {}))
-    panel.refresh()
-    qtbot.wait(50)
-    assert [t for _x, t in _axis_labels(panel)] == ["1", "2", "3", "4", "5"]

@@ -4,7 +4,9 @@ filters and the gradient norm per layer.
 A weight histogram is one column per snapshot in an image (time to the right, weight value up), the
 TensorBoard "distributions" view: it shows weights spreading, collapsing or exploding at a glance. Histograms
 arrive with a power-of-two range per layer; when the range doubles, the stored columns are re-binned exactly
-(``merge_histogram``), so the whole image keeps one value axis.
+(``merge_histogram``), so the whole image keeps one value axis. Snapshots are paced by time, not by epochs, so
+each column is drawn over the stretch of training it stands for, on a linear epoch axis like the plots beside
+it (``column_edges``, ``uniform_columns``).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ..workers.messages import ViewFrame, WeightsUpdate
-from ..workers.views.weights import merge_histogram
+from ..workers.views.weights import MAX_CHANNELS, MAX_FILTERS, filter_mosaic, merge_histogram
 from .legend import LegendColumn
 from .panel import ViewPanel
 from .style import (
@@ -27,7 +29,6 @@ from .style import (
     SEQUENTIAL_LUT,
     LogAxis,
     PlotView,
-    elide_title,
     place,
     prepare_axes,
     run_color,
@@ -35,6 +36,12 @@ from .style import (
 )
 
 MAX_COLUMNS = 400  # older snapshots are thinned (every other one dropped) beyond this
+# columns of the resampled histogram image at most: more than a plot has pixels across, so only snapshots
+# narrower than a pixel can drop out, and the per-update work stays a (bins × 2048) gather
+MAX_GRID = 2048
+FILTERS_TITLE = "First convolution layer's filters"
+# the image items' colours, as a map for the filters' colour key (blue negative, white zero, red positive)
+DIVERGING_MAP = pg.ColorMap(np.linspace(0.0, 1.0, len(DIVERGING_LUT)), DIVERGING_LUT)
 GRAD_TITLE = "Gradient norm per layer"
 # the perceptron rule updates weights without backpropagation, so its snapshots carry no gradient norms: an
 # empty plot with a squashed log axis looked broken; the title says why it stays empty instead
@@ -54,6 +61,11 @@ class _LayerHistory:
         while counts.size and r < self.range:  # a late, narrower histogram: widen it to the stored range
             counts = merge_histogram(counts)
             r *= 2.0
+        if len(self.positions) and float(position) <= self.positions[-1]:
+            # no training between the two (a snapshot asked for at an epoch's last batch and one at its end):
+            # on an epoch axis the older would be a column without width; the newer stands for the stretch
+            self.columns[-1] = counts
+            return
         self.columns = np.concatenate([self.columns, counts[None, :]], axis=0)
         self.positions = np.append(self.positions, float(position))
         if len(self.columns) > MAX_COLUMNS:
@@ -68,70 +80,111 @@ class _LayerHistory:
         return np.ascontiguousarray(img.T, dtype=np.float32)
 
 
-class EpochColumnsAxis(pg.AxisItem):
-    """The histogram's time axis, labelled in epochs although the image has one column per snapshot.
+def column_edges(positions: np.ndarray) -> np.ndarray:
+    """Where each histogram column begins and ends on the epoch axis: ``n + 1`` edges for ``n`` snapshots.
 
-    Snapshots are paced by time, not by epochs: a karate-club run of 100 epochs in 0.4 s leaves 5 of them, a
-    CNN's first epoch a dozen. Counted in snapshots, the axis could not tell the student which epochs a column
-    shows. The ticks sit at round epochs, placed between the columns taken before and after them.
+    A snapshot at position p shows the weights as the training up to p left them, so its column spans the
+    training since the snapshot before it, ending at p, as an epoch's batches lie in (e - 1, e] on the Curves
+    tab's axis. The first column starts where the first snapshot's epoch began (0 in a new run, 30 in one
+    continued from epoch 30). The last column ends at the newest snapshot, as the gradient-norm curve beside it.
+    """
+    p = np.maximum.accumulate(np.asarray(positions, dtype=np.float64))
+    if len(p) == 0:
+        return np.zeros(0, dtype=np.float64)
+    start = math.ceil(float(p[0]) - 1e-9) - 1.0  # the first snapshot's epoch's start (always below p[0])
+    return np.concatenate([[start], p])
+
+
+def uniform_columns(edges: np.ndarray, max_grid: int = MAX_GRID) -> np.ndarray | None:
+    """For columns of unequal widths, which column each cell of an evenly spaced grid shows; None when the
+    columns are already evenly spaced (the image is then drawn as it is, one image column per snapshot).
+
+    An ImageItem's columns are all one width. Drawn one per snapshot, time-paced snapshots made the epoch axis
+    uneven (half an epoch 35 px in one place and 63 px in another); resampled onto a grid fine enough for the
+    narrowest column, each snapshot covers its own stretch of a linear axis, as one contiguous block. The work
+    is O(grid) indices, and the image a (bins × grid) gather.
+    """
+    widths = np.diff(edges)
+    total = float(edges[-1] - edges[0]) if len(edges) > 1 else 0.0
+    if len(widths) == 0 or total <= 0 or float(np.ptp(widths)) <= 1e-6 * total:
+        return None
+    narrowest = float(widths[widths > 0].min())
+    cells = int(min(max_grid, max(len(widths), math.ceil(total / narrowest - 1e-9))))
+    centres = edges[0] + (np.arange(cells) + 0.5) * (total / cells)
+    index = np.searchsorted(edges, centres, side="right") - 1
+    return np.clip(index, 0, len(widths) - 1)
+
+
+class IndexAxis(pg.AxisItem):
+    """Whole-number ticks on the centres of an image's cells (0 … n - 1): a weight matrix's units and inputs,
+    a filter's taps and input channels.
+
+    pyqtgraph's own ticks count the image's edges: a 16×2 matrix's inputs read 0, 0.5, 1.0, 1.5, 2.0 and a
+    10×10 matrix 0 … 10, as if there were eleven units. Index i's cell is centred at ``offset + i * pitch``;
+    with many cells only every 2nd, 5th, 10th … index is labelled, so labels stand apart.
     """
 
-    LABEL_PX = 44.0  # pixels per label, so "100" and "120" never touch
+    def __init__(self, orientation: str) -> None:
+        super().__init__(orientation)
+        self.count = 0
+        self.pitch = 1.0
+        self.offset = 0.0
 
-    def __init__(self) -> None:
-        super().__init__("bottom")
-        self._positions = np.zeros(0, dtype=np.float64)
-
-    def set_positions(self, positions: np.ndarray) -> None:
-        """Each column's place in the run, in epochs (column i spans i..i+1 on the image's x axis)."""
-        positions = np.maximum.accumulate(np.asarray(positions, dtype=np.float64)) if len(positions) else \
-            np.zeros(0, dtype=np.float64)
-        if positions.shape == self._positions.shape and np.array_equal(positions, self._positions):
+    def set_cells(self, count: int, pitch: float = 1.0, offset: float = 0.0) -> None:
+        """``count`` indices, index i's cell centred at ``offset + i * pitch`` on the view's axis."""
+        if (count, pitch, offset) == (self.count, self.pitch, self.offset):
             return
-        self._positions = positions
+        self.count, self.pitch, self.offset = count, pitch, offset
         self.picture = None  # drawn again with the new ticks
         self.update()
 
-    def column_of(self, epoch: float) -> float:
-        """Where ``epoch`` lies on the image's x axis (between the columns taken before and after it)."""
-        centers = np.arange(len(self._positions)) + 0.5
-        return float(np.interp(epoch, self._positions, centers))
-
-    def epoch_at(self, x: float) -> float:
-        centers = np.arange(len(self._positions)) + 0.5
-        return float(np.interp(x, centers, self._positions))
+    def _label_px(self) -> float:
+        """Room one label needs along the axis: its text's width across, a line's height up the side."""
+        if self.orientation in ("left", "right"):
+            return 16.0
+        return 8.0 * len(str(max(self.count - 1, 0))) + 10.0
 
     def tickValues(self, minVal: float, maxVal: float, size: float) -> list[tuple[Any, list[float]]]:  # noqa: N803
-        p = self._positions
-        if len(p) == 0 or size <= 0 or maxVal <= minVal:
+        lo, hi = sorted((float(minVal), float(maxVal)))
+        if self.count <= 0 or size <= 0 or hi <= lo or self.pitch <= 0:
             return []
-        px_per_x = size / (float(maxVal) - float(minVal))
-        lo_x, hi_x = max(float(minVal), 0.5), min(float(maxVal), len(p) - 0.5)
-        if px_per_x >= self.LABEL_PX:  # few columns: each under its own epoch (1 and 100, not 20 ... 80 between)
-            return [(1.0, [i + 0.5 for i in range(len(p)) if lo_x <= i + 0.5 <= hi_x])]
-        lo, hi = self.epoch_at(lo_x), self.epoch_at(hi_x)
-        if hi <= lo:
-            return []
-        least = (hi - lo) / (px_per_x * (hi_x - lo_x)) * self.LABEL_PX  # a step whose labels stand apart
-        spacing = next(m * 10.0 ** e for e in range(math.floor(math.log10(least)), 99) for m in (1, 2, 5)
-                       if m * 10.0 ** e >= least)
-        ticks = np.arange(math.ceil(lo / spacing - 1e-9), math.floor(hi / spacing + 1e-9) + 1) * spacing
-        chosen: list[float] = []
-        for epoch in ticks:  # where snapshots crowd (a slow start, a fast end) only labels that stand apart
-            x = self.column_of(float(epoch))
-            if not chosen or (x - chosen[-1]) * px_per_x >= self.LABEL_PX:
-                chosen.append(x)
-        return [(spacing, chosen)]
+        px_per_index = size / (hi - lo) * self.pitch
+        step = next(m * 10**e for e in range(0, 12) for m in (1, 2, 5) if m * 10**e * px_per_index >= self._label_px())
+        first = max(0, math.ceil((lo - self.offset) / self.pitch - 1e-9))
+        last = min(self.count - 1, math.floor((hi - self.offset) / self.pitch + 1e-9))
+        first = math.ceil(first / step) * step
+        return [(step * self.pitch, [self.offset + i * self.pitch for i in range(first, last + 1, step)])]
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
-        """Epochs to as many decimals as tell the labels apart: a snapshot taken just after an epoch began
-        (epoch 11 + one batch of 200) read "11.005" beside "1" and "20"."""
-        epochs = [self.epoch_at(v) for v in values]
-        gaps = [b - a for a, b in zip(epochs, epochs[1:], strict=False) if b - a > 1e-9]
-        gap = min(gaps) if gaps else max(abs(epochs[0]) if epochs else 1.0, 1.0)
-        whole = all(abs(e - round(e)) < 1e-6 for e in epochs)
-        decimals = 0 if whole or gap >= 2 else min(3, max(0, math.ceil(-math.log10(gap) + 0.3)))
-        return [f"{e:.{decimals}f}" for e in epochs]
+        return [str(round((v - self.offset) / self.pitch)) for v in values]
+
+
+def filters_title(layer: str, shape: tuple[int, ...]) -> str:
+    """What the filters image shows, from the convolution's weight shape: how many filters, of how many taps
+    (or pixels), and what happened to the input channels."""
+    if len(shape) not in (3, 4):
+        return f"Filters of {layer}"
+    out, channels = shape[0], shape[1]
+    count = f"{out} filters" if out <= MAX_FILTERS else f"first {MAX_FILTERS} of {out} filters"
+    if len(shape) == 4:
+        mean = f", mean over {channels} input channels" if channels > 1 else ""
+        return f"Filters of {layer}: {count}, {shape[2]}×{shape[3]}{mean}"
+    k = shape[2]
+    shown = f" (first {MAX_CHANNELS} of {channels})" if channels > MAX_CHANNELS else ""
+    if k == 1 and channels == 1:
+        return f"Filters of {layer}: {count}, kernel size 1 on 1 input channel: one weight each"
+    if k == 1:
+        return f"Filters of {layer}: {count} × {channels} input channels{shown} (kernel size 1)"
+    if channels == 1:
+        return f"Filters of {layer}: {count} × {k} taps"
+    return f"Filters of {layer}: {count} × {k} taps, {channels} input channels side by side{shown}"
+
+
+def _peak(values: np.ndarray) -> float:
+    """The largest finite magnitude (1 when there is none): the symmetric colour range of signed weights."""
+    finite = values[np.isfinite(values)]
+    peak = float(np.abs(finite).max()) if finite.size else 1.0
+    return peak if peak > 0 else 1.0
 
 
 class WeightsPanel(ViewPanel):
@@ -153,8 +206,7 @@ class WeightsPanel(ViewPanel):
         top.addWidget(self.dead_label)
 
         self.view = PlotView()
-        self.hist_axis = EpochColumnsAxis()
-        self.hist_plot = self.view.addPlot(title="Weight distribution", axisItems={"bottom": self.hist_axis})
+        self.hist_plot = self.view.addPlot(title="Weight distribution")
         prepare_axes(self.hist_plot)
         self.hist_plot.setLabel("bottom", "epoch")
         self.hist_plot.setLabel("left", "weight value")
@@ -162,7 +214,8 @@ class WeightsPanel(ViewPanel):
         self.hist_image.setLookupTable(SEQUENTIAL_LUT)
         self.hist_plot.addItem(self.hist_image)
 
-        self.matrix_plot = self.view.addPlot(title="Weight matrix")
+        self.matrix_plot = self.view.addPlot(title="Weight matrix",
+                                             axisItems={"left": IndexAxis("left"), "bottom": IndexAxis("bottom")})
         prepare_axes(self.matrix_plot)
         self.matrix_plot.setLabel("bottom", "input")
         self.matrix_plot.setLabel("left", "unit")
@@ -172,15 +225,22 @@ class WeightsPanel(ViewPanel):
         self.matrix_plot.addItem(self.matrix_image)
         self.view.nextRow()
 
-        self.filter_plot = self.view.addPlot(title="First convolution layer's filters")
-        elide_title(self.filter_plot)
-        self.filter_plot.hideAxis("left")
-        self.filter_plot.hideAxis("bottom")
+        self.filter_plot = self.view.addPlot(title=FILTERS_TITLE,
+                                             axisItems={"left": IndexAxis("left"), "bottom": IndexAxis("bottom")})
+        prepare_axes(self.filter_plot)
         self.filter_plot.invertY(True)
-        self.filter_plot.setAspectLocked(True)
         self.filter_image = pg.ImageItem(axisOrder="row-major")
         self.filter_image.setLookupTable(DIVERGING_LUT)
         self.filter_plot.addItem(self.filter_image)
+        # the colour key: the filters' values in the weights' own units, blue negative and red positive
+        self.filter_key = pg.ColorBarItem(values=(-1.0, 1.0), width=10, colorMap=DIVERGING_MAP, interactive=False,
+                                          colorMapMenu=False)
+        self.filter_key.setImageItem(self.filter_image, insert_in=self.filter_plot)
+        self.filter_key.axis.enableAutoSIPrefix(False)
+        self.filter_key.axis.setWidth(38)
+        self.filter_key.setVisible(False)  # until there are filters to read it by
+        self._filters_1d: bool | None = None
+        self._show_filter_axes(False)
         self.filter_note = pg.TextItem("No convolution layer in this network.", color="#777", anchor=(0.5, 0.5))
         self.filter_plot.addItem(self.filter_note)
 
@@ -246,12 +306,15 @@ class WeightsPanel(ViewPanel):
         self.layer_combo.clear()
         self.layer_combo.blockSignals(False)
         self.hist_image.clear()
-        self.hist_axis.set_positions(np.zeros(0))
         self.hist_plot.setTitle("Weight distribution")  # not the last run's layer and epoch
         self.matrix_image.clear()
         self.matrix_plot.setTitle("Weight matrix")
+        for name in ("left", "bottom"):
+            self.matrix_plot.getAxis(name).set_cells(0)
         self.filter_image.clear()
-        self.filter_plot.setTitle("First convolution layer's filters")
+        self.filter_plot.setTitle(FILTERS_TITLE)
+        self.filter_key.setVisible(False)
+        self._show_filter_axes(False)
         self.filter_note.setVisible(True)
         self._arrange(False)
         self.dead_label.clear()
@@ -321,17 +384,23 @@ class WeightsPanel(ViewPanel):
         hist = self._hist.get(layer)
         if hist is not None and len(hist.columns):
             img = hist.image()
+            edges = column_edges(hist.positions)
+            index = uniform_columns(edges)
+            if index is not None:
+                img = np.ascontiguousarray(img[:, index])
             self.hist_image.setImage(img, levels=(0.0, 1.0), autoLevels=False)
-            self.hist_image.setRect(QRectF(0, -hist.range, img.shape[1], 2 * hist.range))
-            self.hist_axis.set_positions(hist.positions)
+            self.hist_image.setRect(QRectF(edges[0], -hist.range, edges[-1] - edges[0], 2 * hist.range))
             self.hist_plot.setTitle(f"Weight distribution: {layer} (epoch {self._epoch})")
         matrix = self._matrices.get(layer)
         if matrix is not None:
-            finite = matrix[np.isfinite(matrix)]
-            peak = float(np.abs(finite).max()) if finite.size else 1.0
-            peak = peak if peak > 0 else 1.0
+            peak = _peak(matrix)
             self.matrix_image.setImage(matrix, levels=(-peak, peak), autoLevels=False)
             shape = self._shapes.get(layer, matrix.shape)
+            rows, cols = (shape[0], shape[1]) if len(shape) == 2 else matrix.shape
+            # cell i centred on i (a strided matrix stretched over the real one's indices)
+            self.matrix_image.setRect(QRectF(-0.5, -0.5, cols, rows))
+            self.matrix_plot.getAxis("bottom").set_cells(cols)
+            self.matrix_plot.getAxis("left").set_cells(rows)
             shown = "" if tuple(shape) == matrix.shape else f", shown at {matrix.shape[0]}×{matrix.shape[1]}"
             self.matrix_plot.setTitle(f"Weight matrix: {layer} {shape[0]}×{shape[1]} (±{peak:.2g}{shown})")
         elif layer:
@@ -340,8 +409,7 @@ class WeightsPanel(ViewPanel):
         if self._filters is not None:
             self._arrange(True)
             self.filter_note.setVisible(False)
-            self.filter_image.setImage(self._filters, levels=(-1.0, 1.0), autoLevels=False)
-            self.filter_plot.setTitle(f"Filters of {self._filters_layer}")
+            self._draw_filters(self._filters, tuple(self._shapes.get(self._filters_layer, ())))
         for i, (name, ys) in enumerate(self._grad_y.items()):
             curve = self._grad_curves.get(name)
             if curve is None:
@@ -358,6 +426,50 @@ class WeightsPanel(ViewPanel):
         if self._dead:
             parts = ", ".join(f"{k} {100 * v:.0f} %" for k, v in self._dead.items())
             self.dead_label.setText(f"Dead ReLU units: {parts}")
+
+    def _draw_filters(self, image: np.ndarray, shape: tuple[int, ...]) -> None:
+        """The filters at their own scale (the colour key gives it), a 1-D convolution's as rows with axes."""
+        if image.ndim == 3:  # a stack of (h, w) tiles rather than their mosaic: tile them here
+            image = filter_mosaic(image[:, None])
+        peak = _peak(image)
+        self.filter_image.setImage(image, autoLevels=False)
+        # levels through the key, which sets the image's: set on the image alone, the key kept showing ±1 (and
+        # the key's first levels, given before there was an image, overrode the image's at its first picture)
+        self.filter_key.setLevels((-peak, peak))
+        self.filter_key.setVisible(True)
+        one_d = len(shape) == 3
+        self._show_filter_axes(one_d)
+        rows, cols = image.shape
+        if one_d:
+            k = shape[2]
+            self.filter_image.setRect(QRectF(-0.5, -0.5, cols, rows))  # filter i, tap j centred on (j, i)
+            self.filter_plot.getAxis("left").set_cells(rows)
+            if k > 1 and shape[1] > 1:  # input channels side by side, k taps each: label the channels
+                self.filter_plot.getAxis("bottom").set_cells((cols + 1) // (k + 1), k + 1, (k - 1) / 2)
+            else:
+                self.filter_plot.getAxis("bottom").set_cells(cols)
+            label = "tap" if shape[1] == 1 and k > 1 else "input channel" if k == 1 else \
+                "input channel (taps left to right)"
+            if self.filter_plot.getAxis("bottom").labelText != label:  # (a new label lays the plot out again)
+                self.filter_plot.setLabel("bottom", label)
+        else:
+            self.filter_image.setRect(QRectF(0, 0, cols, rows))
+        title = filters_title(self._filters_layer, shape)
+        if self.filter_plot.titleLabel.text != title:
+            self.filter_plot.setTitle(title)
+
+    def _show_filter_axes(self, one_d: bool) -> None:
+        """A 1-D convolution's filters are a matrix (filter × tap), read by its axes and drawn to fill the plot;
+        2-D filters are small pictures in a mosaic, kept square and without axes."""
+        if one_d == self._filters_1d:
+            return
+        self._filters_1d = one_d
+        for name in ("left", "bottom"):
+            self.filter_plot.showAxis(name, one_d)
+        if one_d:
+            self.filter_plot.setLabel("left", "filter")
+        self.filter_plot.setAspectLocked(not one_d)
+        self.filter_plot.enableAutoRange()  # the view follows the image to come, whatever was shown before
 
     def _show_grad_state(self) -> None:
         """Title and axis of the gradient plot: the plain title while there are curves or nothing has arrived

@@ -1,5 +1,5 @@
 """The Weights view: per-layer histograms on power-of-two ranges (so re-binning stays exact), strided weight
-matrices and a mosaic of the first convolution's filters, from one core ``Snapshot``."""
+matrices and an image of the first convolution's filters, from one core ``Snapshot``."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from ..messages import WeightsUpdate
 HIST_BINS = 64  # even, so doubling a histogram's range merges bin pairs exactly (see merge_histogram)
 MATRIX_MAX_SIDE = 512  # larger Dense matrices are strided down before they cross threads
 MAX_FILTERS = 64
+MAX_CHANNELS = 16  # a 1-D convolution's input channels shown side by side in each filter's row
 
 
 def merge_histogram(counts: np.ndarray) -> np.ndarray:
@@ -26,25 +27,35 @@ def merge_histogram(counts: np.ndarray) -> np.ndarray:
     return out
 
 
-def filter_mosaic(w: np.ndarray, max_filters: int = MAX_FILTERS) -> np.ndarray:
-    """Tile convolution filters (out, in, kh, kw) or (out, in, k) into one float32 image, NaN between tiles.
+def filter_mosaic(w: np.ndarray, max_filters: int = MAX_FILTERS, max_channels: int = MAX_CHANNELS) -> np.ndarray:
+    """The first convolution's filters as one float32 image, in the weights' own units (the panel's colour key
+    reads them); NaN marks the gaps between tiles.
 
-    Multi-channel filters are averaged over their input channels; a 1-D filter is shown as an (in, k) tile, so
-    each row of the tile is one input channel. Values are scaled to [-1, 1] by the largest magnitude so the
-    image can be drawn with fixed levels.
+    2-D filters (out, in, kh, kw) are tiled as a square-ish mosaic of (kh, kw) tiles, averaged over their input
+    channels. 1-D filters (out, in, k) are one row per filter with the kernel's taps as columns and the input
+    channels side by side (a NaN column between them): as (in, k) tiles in a mosaic, a kernel of 1 over 7
+    channels was a 1-pixel-wide strip 7 tall per filter, and over one channel a grid of lone squares. With a
+    kernel of 1 the row is the filter's weight for each input channel, like a Dense layer's matrix.
     """
     w = np.asarray(w, dtype=np.float32)[:max_filters]
-    tiles = w.mean(axis=1) if w.ndim == 4 else w  # (out, kh, kw) or (out, in, k)
+    if w.ndim == 3:
+        n, channels, k = w.shape
+        channels = min(channels, max_channels)
+        if k == 1:
+            return np.ascontiguousarray(w[:, :channels, 0])
+        rows = np.full((n, channels * (k + 1) - 1), np.nan, dtype=np.float32)
+        for c in range(channels):
+            rows[:, c * (k + 1) : c * (k + 1) + k] = w[:, c, :]
+        return rows
+    tiles = w.mean(axis=1)  # (out, kh, kw)
     n, th, tw = tiles.shape
     cols = int(np.ceil(np.sqrt(n)))
-    rows = int(np.ceil(n / cols))
-    mosaic = np.full((rows * (th + 1) - 1, cols * (tw + 1) - 1), np.nan, dtype=np.float32)
-    scale = float(np.nanmax(np.abs(tiles))) if tiles.size else 1.0
-    scale = scale if np.isfinite(scale) and scale > 0 else 1.0
+    grid_rows = int(np.ceil(n / cols))
+    mosaic = np.full((grid_rows * (th + 1) - 1, cols * (tw + 1) - 1), np.nan, dtype=np.float32)
     for i in range(n):
         r, c = divmod(i, cols)
-        mosaic[r * (th + 1) : r * (th + 1) + th, c * (tw + 1) : c * (tw + 1) + tw] = tiles[i] / scale
-    return np.ascontiguousarray(mosaic)
+        mosaic[r * (th + 1) : r * (th + 1) + th, c * (tw + 1) : c * (tw + 1) + tw] = tiles[i]
+    return mosaic
 
 
 def weights_update(snapshot: Any, position: float, hist_ranges: dict[str, float]) -> WeightsUpdate:
