@@ -74,3 +74,30 @@ def test_mixed_precision_is_a_setting_that_can_be_undone(window, examples_dir) -
     doc.undo()
     assert doc.project.training.mixed_precision is before and panel.mixed_precision.isChecked() is before
     assert "bfloat16" in panel.mixed_precision.toolTip()
+
+
+def test_the_scaling_choices_show_whole_in_a_narrow_settings_dock(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """At the default dock's width "standardize (mean 0, sd 1)" read "standardize (mean 0"."""
+    from nnbuilder.app.widgets.data_options import DataOptionsForm
+
+    form = DataOptionsForm()
+    qtbot.addWidget(form)
+    form.show_options("household_power", {})
+    form.resize(240, form.sizeHint().height())  # the default window's dock: fields about 150 px wide
+    form.show()
+    qtbot.waitExposed(form)
+    combo = form.fields["scaling"]
+    assert isinstance(combo, QComboBox)
+    room = combo.style().subControlRect(  # the text's room: the combo less its arrow and frame
+        combo.style().ComplexControl.CC_ComboBox, _combo_option(combo),
+        combo.style().SubControl.SC_ComboBoxEditField, combo).width()
+    for i in range(combo.count()):
+        assert combo.fontMetrics().horizontalAdvance(combo.itemText(i)) <= room, combo.itemText(i)
+
+
+def _combo_option(combo):  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QStyleOptionComboBox
+
+    option = QStyleOptionComboBox()
+    combo.initStyleOption(option)
+    return option

@@ -11,13 +11,14 @@ import os
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QSizePolicy, QWidget
 
 from .fields import make_float_spin, make_int_spin
 
-#: Shown in a choice box beside the value the file stores, where the bare word says too little.
+#: Shown in a choice box beside the value the file stores, where the bare word says too little. "standardize"
+#: says enough with the row's tooltip ("mean 0, standard deviation 1"): "standardize (mean 0, sd 1)" was cut to
+#: "standardize (mean 0" in the default dock.
 CHOICE_TITLES = {
-    "standardize": "standardize (mean 0, sd 1)",
     "minmax": "minmax ([0, 1])",
     "none": "none (raw values)",
 }
@@ -97,6 +98,8 @@ class DataOptionsForm(QWidget):
             # the whole settings form past the edge of its dock.
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(10)
+            # but as wide as the row lets it be
+            combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             for choice in spec.choices or ():
                 combo.addItem(CHOICE_TITLES.get(str(choice), str(choice)), choice)
             combo.activated.connect(lambda i, n=name, c=combo: self.option_edited.emit(n, c.itemData(i)))
