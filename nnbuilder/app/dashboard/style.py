@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QSizeF, Qt, QTimer
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 RUN_COLORS = [
@@ -204,6 +204,32 @@ class Blank(pg.GraphicsWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.setMinimumWidth(0)
         self.setPreferredWidth(0)
+
+
+def _label_size_hint(self: pg.LabelItem, hint: Qt.SizeHint, constraint: QSizeF) -> QSizeF:
+    """pyqtgraph's LabelItem.sizeHint, safe on a label whose Python half is already gone.
+
+    When a window closes, Qt may still lay out a plot whose title label's Python attributes were collected;
+    the stock method then raised AttributeError ('_sizeHint') from inside Qt's layout, once per label. An
+    empty size is what it answers for a hint it does not know.
+    """
+    sizes = self.__dict__.get("_sizeHint")
+    if not sizes or hint not in sizes:
+        return QSizeF(0, 0)
+    return QSizeF(*sizes[hint])
+
+
+_stock_label_resize = pg.LabelItem.resizeEvent
+
+
+def _label_resize(self: pg.LabelItem, event: object) -> None:
+    """LabelItem.resizeEvent, skipped for a label whose Python half is gone (as ``_label_size_hint``)."""
+    if "item" in self.__dict__:
+        _stock_label_resize(self, event)
+
+
+pg.LabelItem.sizeHint = _label_size_hint  # type: ignore[method-assign]
+pg.LabelItem.resizeEvent = _label_resize  # type: ignore[method-assign]
 
 
 class DataWidth(QObject):
