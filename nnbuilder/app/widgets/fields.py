@@ -296,17 +296,17 @@ class _SpinNotes:
             return f"{_quoted(t)} is too large: the largest allowed is {self.textFromValue(self.maximum())}."
         return f"{_quoted(t)} is not {self._range_words(kind)}."
 
-    def _handle_key(self: Any, event: QKeyEvent, base: Callable[[QKeyEvent], None]) -> None:
+    def keyPressEvent(self: Any, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self._about_to_interpret()
-            base(event)
+            super().keyPressEvent(event)  # type: ignore[misc]  # the spin box's own, next in the MRO
             self._after_interpret()
         else:
-            base(event)
+            super().keyPressEvent(event)  # type: ignore[misc]
 
-    def _handle_focus_out(self: Any, event: QFocusEvent, base: Callable[[QFocusEvent], None]) -> None:
+    def focusOutEvent(self: Any, event: QFocusEvent) -> None:  # noqa: N802 - Qt API
         self._about_to_interpret()
-        base(event)
+        super().focusOutEvent(event)  # type: ignore[misc]
         self._after_interpret()
 
 
@@ -341,12 +341,6 @@ class IntSpinBox(_SpinNotes, QSpinBox):
         self._about_to_interpret()
         super().stepBy(steps)
         self._after_interpret()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
-        self._handle_key(event, super().keyPressEvent)
-
-    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt API
-        self._handle_focus_out(event, super().focusOutEvent)
 
 
 class FloatSpinBox(_SpinNotes, QDoubleSpinBox):
@@ -394,12 +388,6 @@ class FloatSpinBox(_SpinNotes, QDoubleSpinBox):
         else:
             super().stepBy(steps)
         self._after_interpret()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
-        self._handle_key(event, super().keyPressEvent)
-
-    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt API
-        self._handle_focus_out(event, super().focusOutEvent)
 
 
 class _UndoKeysToWindow(QObject):
