@@ -126,3 +126,14 @@ class Harness:
 
     def isVisible(self) -> bool:  # noqa: N802 - mirrors Qt
         return self.window.isVisible()
+
+
+def chain_layers(window: MainWindow, *types: str) -> list[str]:
+    """Layers of ``types`` added left to right and wired in a row, the view fitted to them: their ids."""
+    doc = window.document
+    ids = [doc.add_node(t, (i * 240.0, 0.0)) for i, t in enumerate(types)]
+    for a, b in zip(ids, ids[1:], strict=False):
+        doc.connect(a, "out", b, "in")
+    window.view.set_zoom(1.0)
+    window.view.fit_to_view()
+    return ids

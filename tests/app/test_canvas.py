@@ -10,21 +10,11 @@ from PySide6.QtWidgets import QApplication
 from nnbuilder.app.canvas.items import GRID
 from nnbuilder.project import Edge
 
-from .helpers import click_node, connect_ports, mouse_drag, node_pos, port_pos
-
-
-def _chain(window, *types: str) -> list[str]:
-    doc = window.document
-    ids = [doc.add_node(t, (i * 240.0, 0.0)) for i, t in enumerate(types)]
-    for a, b in zip(ids, ids[1:], strict=False):
-        doc.connect(a, "out", b, "in")
-    window.view.set_zoom(1.0)
-    window.view.fit_to_view()
-    return ids
+from .helpers import chain_layers, click_node, connect_ports, mouse_drag, node_pos, port_pos
 
 
 def test_refused_connections_say_why_and_change_nothing(window):
-    a, b, c = _chain(window, "Input", "Dense", "Dense")
+    a, b, c = chain_layers(window, "Input", "Dense", "Dense")
     edges = list(window.document.current_graph.edges)
     connect_ports(window, c, b)
     assert "cycle" in window.scene.last_refusal
@@ -39,14 +29,14 @@ def test_refused_connections_say_why_and_change_nothing(window):
 
 
 def test_dragging_from_an_input_port_to_an_output_port_also_connects(window):
-    a, b = _chain(window, "Input", "Dense")
+    a, b = chain_layers(window, "Input", "Dense")
     c = window.document.add_node("Dense", (480, 150))
     mouse_drag(window, port_pos(window, c, "in", False), port_pos(window, b, "out", True))
     assert Edge(b, c) in window.document.current_graph.edges
 
 
 def test_move_by_drag_is_one_command_and_edges_follow(window):
-    a, b = _chain(window, "Input", "Dense")
+    a, b = chain_layers(window, "Input", "Dense")
     doc = window.document
     count = doc.undo_stack.count()
     start = node_pos(window, b)
@@ -64,7 +54,7 @@ def test_move_by_drag_is_one_command_and_edges_follow(window):
 
 
 def test_snap_to_grid(window):
-    (a,) = _chain(window, "Dense")
+    (a,) = chain_layers(window, "Dense")
     window.snap_action.trigger()
     start = node_pos(window, a)
     mouse_drag(window, start, start + QPoint(37, 23), steps=5)
@@ -73,7 +63,7 @@ def test_snap_to_grid(window):
 
 
 def test_rubber_band_selects_and_delete_key_removes_with_edges(window):
-    a, b, c = _chain(window, "Input", "Dense", "Dense")
+    a, b, c = chain_layers(window, "Input", "Dense", "Dense")
     doc = window.document
     rect_a = window.view.mapFromScene(window.scene.nodes[b].sceneBoundingRect().topLeft() - QPointF(20, 20))
     rect_b = window.view.mapFromScene(window.scene.nodes[c].sceneBoundingRect().bottomRight() + QPointF(20, 20))
@@ -90,7 +80,7 @@ def test_rubber_band_selects_and_delete_key_removes_with_edges(window):
 
 
 def test_delete_selected_edge(window):
-    a, b = _chain(window, "Input", "Dense")
+    a, b = chain_layers(window, "Input", "Dense")
     item = window.scene.edges[Edge(a, b).key]
     item.setSelected(True)
     window.delete_selection()
@@ -99,7 +89,7 @@ def test_delete_selected_edge(window):
 
 
 def test_copy_paste_duplicate_shortcuts(window):
-    a, b, c = _chain(window, "Input", "Dense", "Dense")
+    a, b, c = chain_layers(window, "Input", "Dense", "Dense")
     doc = window.document
     window.scene.select_nodes([b, c])
     window.view.setFocus()
@@ -117,7 +107,7 @@ def test_copy_paste_duplicate_shortcuts(window):
 
 
 def test_double_click_edge_inserts_a_layer(window, qtbot):
-    a, b = _chain(window, "Input", "Dense")
+    a, b = chain_layers(window, "Input", "Dense")
     item = window.scene.edges[Edge(a, b).key]
     mid = window.view.mapFromScene(item.path().pointAtPercent(0.5))
     QTest.mouseDClick(window.view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, mid)
@@ -135,7 +125,7 @@ def test_double_click_edge_inserts_a_layer(window, qtbot):
 
 
 def test_drag_from_output_into_empty_space_adds_a_connected_layer(window):
-    (a,) = _chain(window, "Input")
+    (a,) = chain_layers(window, "Input")
     start = port_pos(window, a, "out", True)
     mouse_drag(window, start, start + QPoint(250, 120))
     picker = window._picker
@@ -149,7 +139,7 @@ def test_drag_from_output_into_empty_space_adds_a_connected_layer(window):
 
 
 def test_wheel_zooms_around_the_cursor_and_f_fits(window):
-    a, b, c = _chain(window, "Input", "Dense", "Dense")
+    a, b, c = chain_layers(window, "Input", "Dense", "Dense")
     view = window.view
     view.set_zoom(1.0)
     anchor = QPoint(200, 150)
@@ -169,7 +159,7 @@ def test_wheel_zooms_around_the_cursor_and_f_fits(window):
 
 
 def test_middle_button_pans(window):
-    _chain(window, "Input", "Dense")
+    chain_layers(window, "Input", "Dense")
     view = window.view
     before = view.mapToScene(view.viewport().rect().center())
     mouse_drag(window, QPoint(300, 300), QPoint(200, 250), button=Qt.MouseButton.MiddleButton)
@@ -195,7 +185,7 @@ def test_auto_layout_is_one_step_left_to_right(window):
 
 
 def test_clicking_selects_and_the_inspector_follows(window):
-    a, b = _chain(window, "Input", "Dense")
+    a, b = chain_layers(window, "Input", "Dense")
     click_node(window, b)
     assert window.scene.selected_node_ids() == [b]
     assert window.inspector.node_id == b
@@ -205,7 +195,7 @@ def test_clicking_selects_and_the_inspector_follows(window):
 
 
 def test_node_faces_show_shapes_params_and_problem_states(window):
-    a, b = _chain(window, "Input", "Dense")
+    a, b = chain_layers(window, "Input", "Dense")
     doc = window.document
     doc.set_param(a, "shape", [1, 28, 28])
     face = window.scene.nodes[b].face
@@ -222,7 +212,7 @@ def test_node_faces_show_shapes_params_and_problem_states(window):
 
 
 def test_space_and_drag_pans(window):
-    a, b = _chain(window, "Input", "Dense")
+    a, b = chain_layers(window, "Input", "Dense")
     view = window.view
     view.setFocus()
     before = view.mapToScene(view.viewport().rect().center())

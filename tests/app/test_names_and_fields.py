@@ -13,17 +13,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 from nnbuilder.app.main_window import MainWindow
 from nnbuilder.project import Graph, Node, Project, save_project
 
-from .helpers import click_node
-
-
-def _chain(window: MainWindow, *types: str) -> list[str]:
-    doc = window.document
-    ids = [doc.add_node(t, (i * 240.0, 0.0)) for i, t in enumerate(types)]
-    for a, b in zip(ids, ids[1:], strict=False):
-        doc.connect(a, "out", b, "in")
-    window.view.set_zoom(1.0)
-    window.view.fit_to_view()
-    return ids
+from .helpers import chain_layers, click_node
 
 
 def _focus(qtbot: Any, window: MainWindow, widget: QWidget) -> None:
@@ -71,7 +61,7 @@ def _rename(qtbot: Any, window: MainWindow, node_id: str, name: str) -> None:
 def test_a_name_another_layer_has_is_refused_with_a_sentence_and_the_old_name_is_kept(window: MainWindow,
                                                                                       qtbot: Any) -> None:
     doc = window.document
-    _inp, dense, relu, _out = _chain(window, "Input", "Dense", "ReLU", "Output")
+    _inp, dense, relu, _out = chain_layers(window, "Input", "Dense", "ReLU", "Output")
     _rename(qtbot, window, dense, "hidden")
     assert doc.current_graph.node(dense).label == "hidden"
 
@@ -108,7 +98,7 @@ def test_a_name_another_layer_has_is_refused_with_a_sentence_and_the_old_name_is
 def test_a_name_that_is_another_layer_s_id_is_refused(window: MainWindow, qtbot: Any) -> None:
     """An unnamed layer shows its id: calling another layer "dense_1" would make two "dense_1" on the canvas."""
     doc = window.document
-    _inp, dense, relu = _chain(window, "Input", "Dense", "ReLU")
+    _inp, dense, relu = chain_layers(window, "Input", "Dense", "ReLU")
     _rename(qtbot, window, relu, dense)
     assert doc.current_graph.node(relu).label == ""
     assert _note_under(window, window.inspector.name_edit).startswith(f"Another layer is already called '{dense}'")
@@ -131,7 +121,7 @@ def test_a_new_layer_never_gets_an_id_another_layer_shows_as_its_name(window: Ma
 
 def test_pasted_and_duplicated_layers_get_fresh_names_in_one_undo_step(window: MainWindow, qtbot: Any) -> None:
     doc = window.document
-    _inp, dense, relu, _out = _chain(window, "Input", "Dense", "ReLU", "Output")
+    _inp, dense, relu, _out = chain_layers(window, "Input", "Dense", "ReLU", "Output")
     doc.rename_node(dense, "hidden")
     doc.rename_node(relu, "act")
     window.scene.select_nodes([dense, relu])
@@ -206,7 +196,7 @@ def test_a_wrong_shape_is_explained_under_the_field_then_kept_out_loud(window: M
 
 def test_a_wrong_entry_left_by_clicking_another_layer_is_reported_in_the_status_bar(window: MainWindow,
                                                                                    qtbot: Any) -> None:
-    inp, dense = _chain(window, "Input", "Dense")
+    inp, dense = chain_layers(window, "Input", "Dense")
     click_node(window, inp)
     shape = window.inspector.editors["shape"]
     _focus(qtbot, window, shape)

@@ -9,21 +9,13 @@ import pytest
 
 from nnbuilder.compiler import infer
 from nnbuilder.compiler.data_checks import add_data_checks, dataset_problems, output_mismatch
-from nnbuilder.project import Edge, Graph, Node, Project, load_project
+from nnbuilder.project import Project, load_project
 from tests.conftest import EXAMPLES
+from tests.core.graphs import chain
 
 XOR = EXAMPLES / "perceptron_xor.nnb"
 
 
-def chain(*nodes: tuple[str, str, dict]) -> Graph:
-    g = Graph()
-    prev = None
-    for nid, t, p in nodes:
-        g.add_node(Node(nid, t, p))
-        if prev:
-            g.add_edge(Edge(prev, nid))
-        prev = nid
-    return g
 
 
 def spiral_project(*layers: tuple[str, str, dict]) -> Project:

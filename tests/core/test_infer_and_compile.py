@@ -11,17 +11,7 @@ from nnbuilder import build_model, load_project, summarize
 from nnbuilder.compiler import CompileError, infer
 from nnbuilder.project import Edge, Graph, Node, TrainingConfig
 from tests.conftest import EXAMPLES
-
-
-def chain(*nodes: tuple[str, str, dict]) -> Graph:
-    g = Graph()
-    prev = None
-    for nid, t, p in nodes:
-        g.add_node(Node(nid, t, p))
-        if prev:
-            g.add_edge(Edge(prev, nid))
-        prev = nid
-    return g
+from tests.core.graphs import chain
 
 
 def messages(inf, node: str | None = None) -> list[str]:  # type: ignore[no-untyped-def]
