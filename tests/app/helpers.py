@@ -137,3 +137,12 @@ def chain_layers(window: MainWindow, *types: str) -> list[str]:
     window.view.set_zoom(1.0)
     window.view.fit_to_view()
     return ids
+
+
+def shown(qtbot: Any, widget: Any, width: int, height: int) -> Any:
+    """``widget`` at ``width`` × ``height``, on screen (exposed), closed with the test."""
+    qtbot.addWidget(widget)
+    widget.resize(width, height)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget

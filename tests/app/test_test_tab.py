@@ -16,7 +16,7 @@ from nnbuilder.app.dashboard.evaluate import IDLE_TITLE, EvaluatePanel
 from nnbuilder.app.workers.messages import PredictionResult
 from nnbuilder.project import load_project
 
-from .helpers import Harness
+from .helpers import Harness, shown
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
 CORA = ["Case_Based", "Genetic_Algorithms", "Neural_Networks", "Probabilistic_Methods", "Reinforcement_Learning",
@@ -28,12 +28,7 @@ MINMAX_POWER = {"time_series": True, "columns": POWER_COLUMNS, "scaling": "minma
 
 
 def shown_panel(qtbot: Any, width: int = 1000, height: int = 420) -> EvaluatePanel:
-    panel = EvaluatePanel()
-    qtbot.addWidget(panel)
-    panel.resize(width, height)
-    panel.show()
-    qtbot.waitExposed(panel)
-    return panel
+    return shown(qtbot, EvaluatePanel(), width, height)
 
 
 def settle() -> None:

@@ -12,16 +12,13 @@ from nnbuilder.app.dashboard.weights import WeightsPanel
 from nnbuilder.app.workers.messages import WeightsUpdate
 from nnbuilder.app.workers.views.weights import filter_mosaic
 
+from .helpers import shown
+
 BINS = 64
 
 
 def _shown_panel(qtbot, width: int = 900, height: int = 400) -> WeightsPanel:  # type: ignore[no-untyped-def]
-    panel = WeightsPanel()
-    qtbot.addWidget(panel)
-    panel.resize(width, height)
-    panel.show()
-    qtbot.waitExposed(panel)
-    return panel
+    return shown(qtbot, WeightsPanel(), width, height)
 
 
 def _snapshot(i: int, position: float) -> WeightsUpdate:
