@@ -282,3 +282,24 @@ def test_2d_filters_stay_a_square_mosaic_with_a_colour_key(qtbot) -> None:  # ty
     assert panel.filter_plot.getViewBox().state["aspectLocked"]
     peak = float(np.nanmax(np.abs(filter_mosaic(w))))
     assert panel.filter_key.isVisible() and panel.filter_key.levels() == pytest.approx((-peak, peak))
+
+
+def test_another_project_finds_the_weights_tab_as_before_any_run(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """After a run, opening another project left the histogram on epochs -1.5 ... 1.5 and weights 0 ... -2
+    and the gradient norms on the old run's epochs, over empty plots with nothing to say why."""
+    from nnbuilder.app.dashboard.weights import EMPTY_NOTE
+
+    panel = _shown_panel(qtbot)
+    assert panel.hist_note.isVisible() and panel.hist_note.toPlainText() == EMPTY_NOTE
+    for i, position in enumerate((0.5, 1.5, 3.0)):
+        panel.add(_snapshot(i, position))
+    panel.refresh()
+    qtbot.wait(20)
+    assert not panel.hist_note.isVisible()
+    panel.clear()
+    panel.refresh()
+    qtbot.wait(20)
+    assert panel.hist_note.isVisible()
+    for plot in (panel.hist_plot, panel.grad_plot):
+        (x0, x1), (y0, y1) = plot.getViewBox().viewRange()
+        assert (x0, x1) == (0.0, 1.0), (x0, x1)

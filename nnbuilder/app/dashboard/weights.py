@@ -187,6 +187,9 @@ def _peak(values: np.ndarray) -> float:
     return peak if peak > 0 else 1.0
 
 
+EMPTY_NOTE = "Train the network: its weights appear here."
+
+
 class WeightsPanel(ViewPanel):
     """The Weights tab; the layer picker drives the histogram and the matrix heatmap."""
 
@@ -213,6 +216,9 @@ class WeightsPanel(ViewPanel):
         self.hist_image = pg.ImageItem(axisOrder="row-major")
         self.hist_image.setLookupTable(SEQUENTIAL_LUT)
         self.hist_plot.addItem(self.hist_image)
+        self.hist_note = pg.TextItem(EMPTY_NOTE, color="#777", anchor=(0.5, 0.5))
+        self.hist_plot.addItem(self.hist_note, ignoreBounds=True)
+        self.hist_note.setPos(0.5, 0.5)
 
         self.matrix_plot = self.view.addPlot(title="Weight matrix",
                                              axisItems={"left": IndexAxis("left"), "bottom": IndexAxis("bottom")})
@@ -318,6 +324,11 @@ class WeightsPanel(ViewPanel):
         self.filter_note.setVisible(True)
         self._arrange(False)
         self.dead_label.clear()
+        # Axes as before any run: the previous project's run left the histogram on epochs -1.5 ... 1.5 and
+        # weights 0 ... -2, and the gradient norms on its 3 epochs, over empty plots that said nothing.
+        for plot in (self.hist_plot, self.grad_plot):  # fixed until the next run's first snapshot (see add)
+            plot.getViewBox().setRange(xRange=(0.0, 1.0), yRange=(0.0, 1.0), padding=0.0)
+        self.hist_note.setVisible(True)
         self.dirty = True
 
     def _arrange(self, with_filters: bool | None = None, wide: bool | None = None) -> None:
@@ -352,6 +363,10 @@ class WeightsPanel(ViewPanel):
     def add(self, update: WeightsUpdate) -> None:
         """Store one snapshot (cheap); drawing happens in ``refresh``."""
         self.snapshots += 1
+        if self.snapshots == 1:
+            self.hist_note.setVisible(False)
+            for plot in (self.hist_plot, self.grad_plot):
+                plot.enableAutoRange()  # the data sets the ranges again
         self._epoch = update.epoch
         for name, counts in update.histograms.items():
             r = update.hist_ranges.get(name, 1.0)
