@@ -327,6 +327,14 @@ def _decode(raw: bytes, file: str) -> str:
     letter or two, so the message names the first bad byte's line and column (as the JSON errors do) and its
     offset; only a file that looks binary (an image renamed .nnb) is asked whether it is a project at all.
     """
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # UTF-16 with its byte-order mark: what Windows PowerShell 5's ">" and Notepad's "Unicode" write. The
+        # text is all there, so it is read (and saved again as UTF-8) rather than called binary for its NULs.
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ProjectError(f"is UTF-16 text with a broken character at byte {exc.start}: save it as UTF-8.",
+                               file=file) from None
     body = raw[len(_BOM):] if raw.startswith(_BOM) else raw
     try:
         return body.decode("utf-8")

@@ -218,3 +218,28 @@ def test_a_port_name_with_a_line_break_keeps_the_message_on_one_line(tmp_path) -
         assert "\n" not in str(exc) and "port '\\n'" in str(exc), str(exc)
     else:
         raise AssertionError("a port that does not exist was accepted")
+
+
+def test_a_project_saved_as_utf16_opens(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Windows PowerShell 5's ">" writes UTF-16 with a byte-order mark: the file was called binary ("is it
+    really an nnbuilder project?") for the NUL bytes of its ASCII letters, though all its text was there."""
+    from nnbuilder.project import ProjectError, load_project, save_project
+    from tests.conftest import EXAMPLES
+
+    text = (EXAMPLES / "perceptron_xor.nnb").read_text(encoding="utf-8")
+    for encoding in ("utf-16", "utf-16-be"):
+        path = tmp_path / f"{encoding}.nnb"
+        data = text.encode(encoding)
+        path.write_bytes(data if encoding == "utf-16" else b"\xfe\xff" + data)
+        project = load_project(path)
+        assert project.name == load_project(EXAMPLES / "perceptron_xor.nnb").name
+        save_project(project, path)
+        assert path.read_bytes()[:1] == b"{"  # saved back as UTF-8
+    broken = tmp_path / "broken.nnb"
+    broken.write_bytes(b"\xff\xfe" + "{}".encode("utf-16-le") + b"\x00\xd8")  # a lone high surrogate
+    try:
+        load_project(broken)
+    except ProjectError as exc:
+        assert "UTF-16" in str(exc) and "\n" not in str(exc), str(exc)
+    else:
+        raise AssertionError("a broken UTF-16 file was accepted")
