@@ -16,6 +16,15 @@ from nnbuilder.project import Graph, Node, Project, save_project
 from .helpers import chain_layers, click_node
 
 
+def _layer_field(window: MainWindow, qtbot: Any, layer_type: str, param: str) -> tuple[str, QWidget]:
+    """A new layer of ``layer_type``, selected, and its ``param`` field in the inspector, focused."""
+    node = window.document.add_node(layer_type)
+    window.scene.select_nodes([node])
+    field = window.inspector.editors[param]
+    _focus(qtbot, window, field)
+    return node, field
+
+
 def _focus(qtbot: Any, window: MainWindow, widget: QWidget) -> None:
     """Focus ``widget`` as a click would, once the inspector has shown its new form (a queued show)."""
     qtbot.waitUntil(widget.isVisible)
@@ -170,11 +179,8 @@ def test_a_file_with_two_layers_of_one_name_still_opens_and_copies_get_fresh_nam
 # ---------------------------------------------------------------------------------------------- wrong entries
 def test_a_wrong_shape_is_explained_under_the_field_then_kept_out_loud(window: MainWindow, qtbot: Any) -> None:
     doc = window.document
-    inp = doc.add_node("Input")
-    window.scene.select_nodes([inp])
-    shape = window.inspector.editors["shape"]
+    inp, shape = _layer_field(window, qtbot, "Input", "shape")
     dtype = window.inspector.editors["dtype"]
-    _focus(qtbot, window, shape)
     steps = doc.undo_stack.count()
     _type(shape, "abc")
     expected = "'abc' is not a shape: use positive whole numbers separated by commas (e.g. 28, 28)."
@@ -209,10 +215,7 @@ def test_a_wrong_entry_left_by_clicking_another_layer_is_reported_in_the_status_
 
 def test_a_number_out_of_range_is_explained_and_the_kept_value_said(window: MainWindow, qtbot: Any) -> None:
     doc = window.document
-    dense = doc.add_node("Dense")
-    window.scene.select_nodes([dense])
-    units = window.inspector.editors["units"]
-    _focus(qtbot, window, units)
+    dense, units = _layer_field(window, qtbot, "Dense", "units")
     steps = doc.undo_stack.count()
     _type(units, "0", enter=False)
     assert _note_under(window, units) == "'0' is too small: the smallest allowed is 1."
@@ -236,10 +239,7 @@ def test_a_number_out_of_range_is_explained_and_the_kept_value_said(window: Main
 
 def test_a_rate_out_of_range_is_kept_out_loud_when_focus_leaves(window: MainWindow, qtbot: Any) -> None:
     doc = window.document
-    drop = doc.add_node("Dropout")
-    window.scene.select_nodes([drop])
-    rate = window.inspector.editors["rate"]
-    _focus(qtbot, window, rate)
+    drop, rate = _layer_field(window, qtbot, "Dropout", "rate")
     _type(rate, "5", enter=False)
     assert _note_under(window, rate) == "'5' is too large: the largest allowed is 0.99."
     _focus(qtbot, window, window.inspector.name_edit)
