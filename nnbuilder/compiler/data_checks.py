@@ -279,6 +279,13 @@ def _attach(inf: Inference, problem: Problem, first: bool = False) -> None:
             problems.append(problem)
 
 
+def label_outside_gan(name: str) -> str:
+    """Why a Class label layer cannot feed a model: its classes come from the data set only in a GAN."""
+    return (f"'{name}' is a Class label layer, which only a conditional GAN's generator and discriminator use; "
+            "a model that predicts classes reads its samples from an Input (the classes are what it learns to "
+            "give). Remove it, or give the project a generator and a discriminator.")
+
+
 def add_data_checks(project: Project, graph: Graph, inf: Inference | None = None,
                     base_dir: Path | str | None = None) -> Inference:
     """``inf`` (``infer(graph)`` when not given) with every problem the data settings reveal added to it.
@@ -289,6 +296,10 @@ def add_data_checks(project: Project, graph: Graph, inf: Inference | None = None
     """
     if inf is None:
         inf = infer(graph, project.training)
+    if graph.role == "model":
+        for node in graph.nodes:
+            if node.type == "Label":
+                _attach(inf, Problem(ERROR, label_outside_gan(node.display_name), node=node.id), first=True)
     target = data_graph(project)
     own = dataset_problems(project, base_dir)
     if target is not None and target.name == graph.name:
@@ -306,9 +317,11 @@ def add_data_checks(project: Project, graph: Graph, inf: Inference | None = None
     else:
         expected = None
     if project.is_gan:
+        from ..data.shapes import class_count
         from .gan_checks import check_gan
 
-        for gp in check_gan(project, expected):
+        classes = None if any(dp.is_error for dp in own) else class_count(project.data.dataset)
+        for gp in check_gan(project, expected, data_classes=classes):
             if gp.graph == graph.name:  # shown on the graph whose node the student should change first
                 _attach(inf, gp.as_problem())
     return inf

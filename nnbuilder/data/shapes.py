@@ -25,7 +25,7 @@ def sample_shape(dataset_id: str, options: dict[str, Any] | None = None) -> tupl
     except Exception:  # noqa: BLE001 - an unknown id is reported by the project reader, not here
         return None
     opts = {**info.defaults(), **(options or {})}
-    if dataset_id in GENERATED:
+    if dataset_id in GENERATED or dataset_id == "ring8":
         return (2,)
     if dataset_id in ("fashion_mnist", "mnist_test"):
         if opts.get("flatten"):

@@ -60,6 +60,10 @@ def _examples(source: ModelSource, batch: int, seq_extra: int = 0) -> tuple[Any,
             out.append(d[:, None] * a * d[None, :])
             continue
         shape = list(source.inference.nodes[nid].output_shape or ())
+        if source.graph.node(nid).type == "Label":  # a conditional GAN's class, one-hot
+            out.append(torch.nn.functional.one_hot(torch.randint(0, shape[0], (batch,), generator=gen),
+                                                   shape[0]).float())
+            continue
         if recurrent and len(shape) >= 1:
             shape[0] += seq_extra
         if dt == "int64":

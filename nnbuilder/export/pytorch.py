@@ -23,7 +23,8 @@ from .errors import ExportError
 from .names import Namer, camel, safe_text
 
 PEELABLE = ("softmax", "log_softmax", "sigmoid")
-ALIAS_TYPES = ("Input", "Noise", "GraphInput", "Output", "Identity")  # Noise: the generator takes z
+# Noise: the generator takes z; Label: a conditional GAN's networks take the class, one-hot
+ALIAS_TYPES = ("Input", "Noise", "Label", "GraphInput", "Output", "Identity")
 
 _ACT_EXPR: dict[str, Callable[[str], str]] = {
     "relu": lambda e: f"torch.relu({e})",
@@ -463,9 +464,12 @@ def _render(project: Project, g: Graph, inf: Inference, class_name: str, inputs:
     title = safe_text(project.name)
     where = f" ({safe_text(source_name)})" if source_name else ""
     in_desc = []
-    for (nid, _name, kind), dt in zip(inputs, dtypes, strict=True):
+    for (nid, name, kind), dt in zip(inputs, dtypes, strict=True):
         if kind == "graph":
             in_desc.append("the normalised adjacency (nodes x nodes)")
+        elif inf.nodes[nid].spec is not None and inf.nodes[nid].spec.type == "Label":  # type: ignore[union-attr]
+            classes = (inf.nodes[nid].output_shape or (0,))[0]
+            in_desc.append(f"{name}, the class as {classes} one-hot values")
         else:
             shape = inf.nodes[nid].output_shape or ()
             in_desc.append(fmt_shape(shape) + (" token ids" if dt == "int64" else ""))

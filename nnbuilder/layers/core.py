@@ -1,4 +1,4 @@
-"""Core layers: Input, Noise, Dense, Flatten, Reshape, Dropout, normalisation, Embedding, Output."""
+"""Core layers: Input, Noise, Label, Dense, Flatten, Reshape, Dropout, normalisation, Embedding, Output."""
 
 from __future__ import annotations
 
@@ -14,6 +14,10 @@ def _input_infer(inputs: list[Shape], p: dict[str, Any]) -> list[Shape]:
 
 def _noise_infer(inputs: list[Shape], p: dict[str, Any]) -> list[Shape]:
     return [(int(p["latent"]),)]
+
+
+def _label_infer(inputs: list[Shape], p: dict[str, Any]) -> list[Shape]:
+    return [(int(p["classes"]),)]
 
 
 def _build_none(p: dict[str, Any], inputs: list[Shape]) -> Any:
@@ -196,6 +200,15 @@ SPECS = [
         ),
         inputs=(), aliases=("Latent", "LatentInput", "NoiseInput"), key_params=("latent", "distribution"),
         is_source=True,
+    ),
+    LayerSpec(
+        "Label", "Class label", "Core",
+        "Where a conditional GAN is told the class, as a one-hot vector: in the generator the class to draw, in "
+        "the discriminator the class of the sample it judges.",
+        _label_infer, _build_none,
+        params=(ParamSpec("classes", "int", 10, "How many classes the data set has (the vector's length).", 2,
+                          100_000, title="Classes"),),
+        inputs=(), aliases=("ClassLabel", "Condition", "ConditionLabel"), key_params=("classes",), is_source=True,
     ),
     LayerSpec(
         "Dense", "Dense", "Core",

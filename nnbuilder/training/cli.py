@@ -63,6 +63,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     g.add_argument("-n", "--count", type=_positive_int, default=64, help="how many samples (default 64)")
     g.add_argument("-o", "--out", required=True, help="where to write: a .png or .npy file")
     g.add_argument("--seed", type=int, help="seed for the noise (default: a fresh draw each time)")
+    g.add_argument("--label", help="a conditional GAN's class, by number or name (default: every class in turn, "
+                   "one per column of a .png grid)")
     g.add_argument("--device", help=DEVICE_HELP)
     g.set_defaults(handler=cmd_generate, graph=None)
 
@@ -218,8 +220,10 @@ def cmd_generate(args: argparse.Namespace) -> int:
     trainer = _make_trainer(args)
     try:
         trainer.load_weights(args.weights)
-        samples = trainer.generate(args.count, args.seed)
-        trainer_path = write_samples(args.out, samples)
+        samples = trainer.generate(args.count, args.seed, args.label)
+        classes = int(getattr(trainer.step, "classes", 0) or 0)
+        columns = classes if classes and args.label is None and args.count >= classes else None
+        trainer_path = write_samples(args.out, samples, columns)
     except TrainingError as exc:
         raise _user_error(exc.message) from None
     except OSError as exc:

@@ -55,8 +55,9 @@ def sample_grid(samples: np.ndarray, columns: int | None = None, pad: int = 2) -
     return (grid * 255.0 + 0.5).astype(np.uint8)
 
 
-def write_samples(path: str | Path, samples: np.ndarray) -> Path:
-    """Write ``samples`` to ``path``: .npy the raw float32 array, .png a grid (image data only)."""
+def write_samples(path: str | Path, samples: np.ndarray, columns: int | None = None) -> Path:
+    """Write ``samples`` to ``path``: .npy the raw float32 array, .png a grid (image data only) of ``columns``
+    columns (default: about square; a conditional GAN's samples in turn per class: one class per column)."""
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix == ".npy":
@@ -66,7 +67,7 @@ def write_samples(path: str | Path, samples: np.ndarray) -> Path:
     if suffix == ".png":
         from PIL import Image
 
-        grid = sample_grid(samples)
+        grid = sample_grid(samples, columns)
         buf = io.BytesIO()
         Image.fromarray(grid).save(buf, format="PNG")
         return atomic_write(p, buf.getvalue())

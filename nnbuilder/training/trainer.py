@@ -271,12 +271,30 @@ class Trainer:
         """Predictions for nodes of the data set's graph (all nodes when ``nodes`` is None)."""
         return self.step.predict_nodes(nodes)
 
-    def generate(self, n: int, seed: int | None = None) -> np.ndarray:
-        """``n`` samples from a GAN's generator (TrainingError for other projects)."""
+    def generate(self, n: int, seed: int | None = None, label: int | str | None = None) -> np.ndarray:
+        """``n`` samples from a GAN's generator (TrainingError for other projects). A conditional GAN draws
+        them all of class ``label`` (its number or name), or by default sample i of class i mod classes."""
         if getattr(self.step, "kind", "") != "gan":
             raise TrainingError("Only a project with a generator and a discriminator graph generates samples.",
                                 kind="model")
-        return self.step.generate(self.step.sample_noise(n, seed))
+        classes = int(getattr(self.step, "classes", 0) or 0)
+        if label is not None and not classes:
+            raise TrainingError("This GAN has no Class label layers, so it cannot be asked for a class.", kind="model")
+        which = None if label is None else self.class_index(label)
+        return self.step.generate(self.step.sample_noise(n, seed), which)
+
+    def class_index(self, label: int | str) -> int:
+        """A conditional GAN's class by number ("3") or name ("Sneaker", any case); TrainingError naming the
+        classes when there is no such one."""
+        names = list(getattr(self.step, "class_names", []) or [])
+        text = str(label).strip()
+        lowered = [nm.lower() for nm in names]
+        if text.lower() in lowered:
+            return lowered.index(text.lower())
+        if text.lstrip("-").isdigit() and 0 <= int(text) < len(names):
+            return int(text)
+        raise TrainingError(f"There is no class '{text}'; the classes are {', '.join(names)} (or their numbers, 0 "
+                            f"to {len(names) - 1}).", kind="data")
 
     # -- weights files -----------------------------------------------------------------------------------
     def save_weights(self, path: str | Path) -> Path:

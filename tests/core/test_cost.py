@@ -24,11 +24,12 @@ def test_estimate_is_within_a_tenth_of_torchs_flop_count(example: str, role: str
     graph = project.role_graph(role) if role != "model" else project.graph()
     assert graph is not None
     module = build_module(graph).eval()
-    first = graph.nodes[0]
-    shape = [int(first.params["latent"])] if first.type == "Noise" else list(first.params["shape"])
+    sizes = {"Noise": lambda n: [int(n.params["latent"])], "Label": lambda n: [int(n.params["classes"])],
+             "Input": lambda n: list(n.params["shape"])}
+    inputs = [torch.zeros(1, *sizes[n.type](n)) for n in graph.nodes if n.type in sizes]  # in the compiler's order
     counter = FlopCounterMode(display=False)
     with torch.no_grad(), counter:
-        module(torch.zeros(1, *shape))
+        module(*inputs)
     torch_macs = counter.get_total_flops() / 2
     ours = forward_macs_per_sample(graph)
     assert abs(ours - torch_macs) <= 0.1 * torch_macs, (ours, torch_macs)

@@ -28,6 +28,8 @@ def case(draw, type_id: str):  # type: ignore[no-untyped-def]
         return {"shape": shape}, []
     if type_id == "Noise":
         return {"latent": draw(st.integers(1, 64)), "distribution": draw(st.sampled_from(["normal", "uniform"]))}, []
+    if type_id == "Label":
+        return {"classes": draw(st.integers(2, 64))}, []
     if type_id == "Dense":
         return ({"units": draw(small), "activation": draw(acts), "use_bias": draw(st.booleans())},
                 [draw(any_shape(1, 2))])

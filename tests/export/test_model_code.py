@@ -113,7 +113,7 @@ def test_the_cases_cover_the_whole_catalog() -> None:
     from nnbuilder.layers import all_specs
 
     covered = {t for layers, _ in LAYER_CASES for t, _ in layers} | {"Input", "Add", "Multiply", "Concatenate",
-                                                                   "GraphInput", "GCNConv", "Noise"}
+                                                                   "GraphInput", "GCNConv", "Noise", "Label"}
     assert {s.type for s in all_specs()} <= covered
 
 
@@ -220,3 +220,22 @@ def test_a_gan_graph_exports_as_model_py_only(tmp_path: Path) -> None:
     assert [p.name for p in result.files] == ["model.py"] and "no train.py" in result.notes[0]
     with pytest.raises(ExportError, match="two networks"):
         export_project(project, "torchrun", tmp_path / "ddp")
+
+
+@pytest.mark.parametrize("role, first", [("generator", "noise"), ("discriminator", "image")])
+def test_a_conditional_gans_networks_take_the_class_as_their_second_argument(role: str, first: str,
+                                                                            tmp_path: Path) -> None:
+    project = load_project(EXAMPLES / "fashion_mnist_dcgan.nnb")
+    source = model_source(project, role)
+    assert f"def forward(self, {first}: torch.Tensor, label: torch.Tensor" in source.code
+    assert "label, the class as 10 one-hot values" in source.code
+    compiled = compile_model(project, source).eval()
+    exported = getattr(import_code(source.code, tmp_path), source.class_name)()
+    exported.load_state_dict(exported_state(compiled, source))
+    exported.eval()
+    args = _inputs(source)
+    args[1] = torch.nn.functional.one_hot(torch.arange(5) % 10, 10).float()
+    with torch.no_grad():
+        torch.testing.assert_close(exported(*args), compiled(*args))
+        other = torch.nn.functional.one_hot((torch.arange(5) + 3) % 10, 10).float()
+        assert not torch.allclose(exported(args[0], other), exported(*args))  # the class changes the output

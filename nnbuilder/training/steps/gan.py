@@ -12,6 +12,12 @@ generated ones, before the discriminator's update), the tutorial's signals. For 
 modes (``ring8``) each epoch also logs ``modes`` and ``high_quality`` (VEEGAN's definitions). Like the
 supervised step, nothing is read back from the device per batch; values are stacked when an event is due.
 
+A *conditional* GAN (Mirza & Osindero 2014) has a Class label layer in both graphs: each real batch comes with
+its classes, the generator is asked for the same classes (as one-hot vectors), and the discriminator judges
+every sample together with its class, so the generator must draw the asked class to pass. Generated samples
+then cycle through the classes (sample i is of class i mod classes) unless labels are given; the fixed grid
+holds 8 noise vectors, each drawn in every class, so a row is one "style" and a column one class.
+
 Probes for the live views (see ``base.py``): ``fixed_noise``, ``sample_noise``, ``generate``,
 ``discriminate``, ``generator_gradient``, ``real_samples``.
 """
@@ -31,6 +37,8 @@ from ..split import Split, compute_split
 from .base import VIEW_CURVES, VIEW_GAN_LAB, VIEW_GAN_SAMPLES, Plan
 
 FIXED_NOISE_ROWS = 64  # the gallery's grid: 8 x 8 samples of the same noise all run long
+CONDITIONAL_ROWS = 8  # a conditional GAN's grid: this many noise vectors, each in every class (one per column)
+MAX_CLASS_COLUMNS = 16  # more classes than this: the grid's 64 samples cycle through them instead
 COVERAGE_SAMPLES = 2500  # samples for modes covered / high quality after each epoch (VEEGAN uses 2,500)
 _NAMES = ["loss_D", "D_x", "D_G_z", "loss_G"]
 
@@ -61,13 +69,25 @@ class GANStep:
         gen_graph = project.role_graph("generator")
         disc_graph = project.role_graph("discriminator")
         title = getattr(dataset, "title", None) or getattr(dataset, "id", "the data set")
-        problems = [p for p in check_gan(project, tuple(int(d) for d in dataset.x.shape[1:]), title) if p.is_error]
+        labelled = any(n.type == "Label" for g in (gen_graph, disc_graph) if g is not None for n in g.nodes)
+        data_classes = (dataset.num_classes or 0) if labelled else None
+        problems = [p for p in check_gan(project, tuple(int(d) for d in dataset.x.shape[1:]), title, data_classes)
+                    if p.is_error]
         if problems:
             raise TrainingError(" ".join(p.message for p in problems[:2]), kind="model")
         assert gen_graph is not None and disc_graph is not None
         self.gen_graph, self.disc_graph = gen_graph, disc_graph
         g_inf, d_inf = infer(gen_graph), infer(disc_graph)
-        noise_node = gen_graph.node(g_inf.inputs[0])
+        noise_id = next(n for n in g_inf.inputs if gen_graph.node(n).type == "Noise")
+        noise_node = gen_graph.node(noise_id)
+        g_label = next((n for n in g_inf.inputs if gen_graph.node(n).type == "Label"), None)
+        d_label = next((n for n in d_inf.inputs if disc_graph.node(n).type == "Label"), None)
+        #: classes of a conditional GAN (0: unconditional); the label's place among each network's inputs
+        self.classes = int(g_inf.nodes[g_label].output_shape[0]) if g_label else 0  # type: ignore[index]
+        self._g_label_first = g_label is not None and g_inf.inputs.index(g_label) < g_inf.inputs.index(noise_id)
+        self._d_label_first = d_label is not None and d_inf.inputs.index(d_label) == 0
+        names = list(getattr(dataset, "class_names", None) or [])
+        self.class_names = names if len(names) == self.classes else [str(i) for i in range(self.classes)]
         self.latent = int(noise_node.params.get("latent", 100))
         self.distribution = str(noise_node.params.get("distribution", "normal"))
         self.sample_shape = tuple(int(d) for d in dataset.x.shape[1:])
@@ -98,18 +118,26 @@ class GANStep:
         self._schedulers: dict[str, Any] = {}
         self._gen: Any = None  # noise and shuffling, seeded per run
         self._real: Any = None  # real training rows on the device
+        self._real_y: Any = None  # their classes (conditional GANs)
         self._shuffled: Any = None
         self.split: Split | None = None
         self.stop_requested: Callable[[], bool] = lambda: False
         self._batch_size = int(self.config.batch_size)
         self._shuffle = bool(self.config.shuffle)
         rng = np.random.default_rng(int(self.config.seed) + 1)
-        self.fixed_noise = self._draw(rng, FIXED_NOISE_ROWS)
+        if self.classes and self.classes <= MAX_CLASS_COLUMNS:
+            self.fixed_noise = np.repeat(self._draw(rng, CONDITIONAL_ROWS), self.classes, axis=0)
+        else:
+            self.fixed_noise = self._draw(rng, FIXED_NOISE_ROWS)
+        #: columns of the grid of ``fixed_noise``'s samples: one per class in a conditional GAN, else 0 (any)
+        self.grid_columns = self.classes if self.classes and self.classes <= MAX_CLASS_COLUMNS else 0
         self._eval_noise = self._draw(np.random.default_rng(int(self.config.seed) + 2), COVERAGE_SAMPLES)
         extra = getattr(dataset, "extra", {}) or {}
         self._modes = np.asarray(extra["modes"], dtype=np.float64) if "modes" in extra else None
         self._mode_std = float(extra.get("mode_std", 0.0))
-        self.views = [VIEW_CURVES, VIEW_GAN_SAMPLES] + ([VIEW_GAN_LAB] if self.sample_shape == (2,) else [])
+        # GAN Lab's heatmap is D over the plane: one picture only when D does not also depend on a class
+        self.views = [VIEW_CURVES, VIEW_GAN_SAMPLES] + (
+            [VIEW_GAN_LAB] if self.sample_shape == (2,) and not self.classes else [])
         self._notes: list[str] = []
         self._amp_dtype: Any = None  # set per run by begin(): the mixed-precision setting may change between runs
         self._scalers: dict[str, Any] = {}
@@ -159,6 +187,53 @@ class GANStep:
             z = torch.randn((n, self.latent), generator=self._gen, device=self._gen.device)
         return z.to(self._torch_device, non_blocking=True)
 
+    # -- class labels (conditional GANs) -------------------------------------------------------------------
+    def labels_for(self, n: int, labels: Any = None) -> np.ndarray | None:
+        """The classes of ``n`` generated samples: ``labels`` (one class for all, or one per sample) checked
+        against the Class label's range, else i mod classes for sample i; None for an unconditional GAN."""
+        if not self.classes:
+            return None
+        if labels is None:
+            return (np.arange(int(n)) % self.classes).astype(np.int64)
+        out = np.asarray(labels, dtype=np.int64).reshape(-1)
+        if out.size == 1:
+            out = np.full(int(n), int(out[0]), dtype=np.int64)
+        if len(out) != n:
+            raise TrainingError(f"{len(out)} class labels were given for {n} samples.", kind="data")
+        if len(out) and (out.min() < 0 or out.max() >= self.classes):
+            raise TrainingError(f"A class label must lie between 0 and {self.classes - 1} (the Class label's "
+                                f"{self.classes} classes), not {int(out.min() if out.min() < 0 else out.max())}.",
+                                kind="data")
+        return out
+
+    def _one_hot(self, y: Any) -> Any:
+        import torch.nn.functional as F
+
+        return F.one_hot(y, self.classes).float()
+
+    def _gen_call(self, net: Any, z: Any, c: Any) -> Any:
+        if c is None:
+            return net(z)
+        return net(c, z) if self._g_label_first else net(z, c)
+
+    def _disc_call(self, net: Any, x: Any, c: Any) -> Any:
+        if c is None:
+            return net(x)
+        return net(c, x) if self._d_label_first else net(x, c)
+
+    def _random_classes(self, n: int) -> Any:
+        import torch
+
+        y = torch.randint(0, self.classes, (n,), generator=self._gen, device=self._gen.device)
+        return self._one_hot(y.to(self._torch_device, non_blocking=True))
+
+    def _labels_tensor(self, labels: np.ndarray | None) -> Any:
+        import torch
+
+        if labels is None:
+            return None
+        return self._one_hot(torch.from_numpy(labels).to(self._torch_device))
+
     # -- Step protocol -------------------------------------------------------------------------------------
     def prepare(self) -> Plan:
         import torch
@@ -178,6 +253,9 @@ class GANStep:
                                     "or fill them before training.", kind="data")
             rows = torch.from_numpy(np.array(self.split.train, dtype=np.int64))
             self._real = torch.from_numpy(x).index_select(0, rows).to(self._torch_device)
+            if self.classes:
+                y = torch.from_numpy(np.asarray(ds.y).astype(np.int64).reshape(-1))
+                self._real_y = y.index_select(0, rows).to(self._torch_device)
             lo, hi = float(x.min()), float(x.max())
             act = getattr(self.generator, "output_activation", None)
             if act == "sigmoid" and (lo < -0.01 or hi > 1.01):
@@ -287,21 +365,23 @@ class GANStep:
 
         return torch.sigmoid(out)
 
-    def _d_update(self, real: Any) -> tuple[Any, Any, Any, Any]:
-        """One discriminator step; (loss, D(x) mean, D(G(z)) mean, the fake batch) as device tensors."""
+    def _d_update(self, real: Any, c: Any = None) -> tuple[Any, Any, Any, Any]:
+        """One discriminator step; (loss, D(x) mean, D(G(z)) mean, the fake batch) as device tensors. ``c``: the
+        real rows' classes, one-hot (conditional GANs); the fake batch is made of the same classes."""
         self.optimizers["discriminator"].zero_grad(set_to_none=True)
         with self._autocast():
-            fake = self._g_view(self._noise(len(real)))
-            out_real = self._d_view(real).float()  # the losses and scores in float32 under mixed precision
-            out_fake = self._d_view(fake.detach()).float()
+            fake = self._gen_call(self._g_view, self._noise(len(real)), c)
+            out_real = self._disc_call(self._d_view, real, c).float()  # losses and scores in float32 under AMP
+            out_fake = self._disc_call(self._d_view, fake.detach(), c).float()
             loss = self._d_loss(out_real, out_fake)
         self._backward("discriminator", loss)
         self._optimizer_step("discriminator")
         out_real, out_fake = out_real.detach(), out_fake.detach()
         return loss.detach(), self._score(out_real).mean(), self._score(out_fake).mean(), fake
 
-    def _g_update(self, fake: Any | None, n: int) -> Any:
-        """One generator step (reusing the discriminator step's fake batch when given, as the DCGAN tutorial)."""
+    def _g_update(self, fake: Any | None, n: int, c: Any = None) -> Any:
+        """One generator step (reusing the discriminator step's fake batch when given, as the DCGAN tutorial;
+        ``c`` is its classes, one-hot; without a batch, a conditional GAN draws classes at random)."""
         self.optimizers["generator"].zero_grad(set_to_none=True)
         d_params = self._d_params
         for p in d_params:
@@ -309,8 +389,10 @@ class GANStep:
         try:
             with self._autocast():
                 if fake is None:
-                    fake = self._g_view(self._noise(n))
-                loss = self._g_loss(self._d_view(fake).float())
+                    if self.classes and c is None:
+                        c = self._random_classes(n)
+                    fake = self._gen_call(self._g_view, self._noise(n), c)
+                loss = self._g_loss(self._disc_call(self._d_view, fake, c).float())
             self._backward("generator", loss)
         finally:
             for p in d_params:
@@ -326,17 +408,19 @@ class GANStep:
             self._d_param_list = params
         return params
 
-    def _iteration(self, batches: list[Any]) -> Any:
-        """``d_steps`` D updates (one per real batch) then one G update; a (4,) row of _NAMES on the device."""
+    def _iteration(self, batches: list[Any], labels: list[Any] | None = None) -> Any:
+        """``d_steps`` D updates (one per real batch, with its classes' rows of ``labels`` in a conditional GAN)
+        then one G update; a (4,) row of _NAMES on the device."""
         import torch
 
         fake = None
+        cs = [self._one_hot(y) for y in labels] if labels is not None else [None] * len(batches)
         if len(batches) == 1:
-            loss_d, d_x, d_gz, fake = self._d_update(batches[0])
+            loss_d, d_x, d_gz, fake = self._d_update(batches[0], cs[0])
         else:
-            parts = [self._d_update(real)[:3] for real in batches]
+            parts = [self._d_update(real, c)[:3] for real, c in zip(batches, cs, strict=True)]
             loss_d, d_x, d_gz = (torch.stack(col).mean() for col in zip(*parts, strict=True))
-        loss_g = self._g_update(fake if self.d_steps == 1 else None, len(batches[-1]))
+        loss_g = self._g_update(fake if self.d_steps == 1 else None, len(batches[-1]), cs[-1])
         return torch.stack([loss_d, d_x, d_gz, loss_g])
 
     def run_epoch(self, epoch: int, ctx: Any) -> dict[str, float]:
@@ -352,8 +436,10 @@ class GANStep:
             if self._shuffled is None or len(self._shuffled) != n:
                 self._shuffled = real.new_empty(real.shape)
             xs = torch.index_select(real, 0, perm, out=self._shuffled)
+            ys = self._real_y.index_select(0, perm) if self.classes else None
         else:  # in order every epoch; the last partial batch is left out, as it is when shuffling
             xs = real
+            ys = self._real_y if self.classes else None
         self.generator.train()
         self.discriminator.train()
         self._g_view.train()
@@ -367,8 +453,9 @@ class GANStep:
         it = 0
         try:
             for it in range(iterations):
-                batches = [xs[(j % n_batches) * bs:(j % n_batches) * bs + bs] for j in range(it * k, it * k + k)]
-                pending.append(self._iteration(batches))
+                starts = [(j % n_batches) * bs for j in range(it * k, it * k + k)]
+                batches = [xs[a:a + bs] for a in starts]
+                pending.append(self._iteration(batches, None if ys is None else [ys[a:a + bs] for a in starts]))
                 if it == iterations - 1 or due():
                     stacked = torch.stack(pending)
                     ctx.check_finite(stacked, flushed + 1, _NAMES)
@@ -398,14 +485,15 @@ class GANStep:
         bs = min(self._batch_size, len(real))
         rows = torch.randint(0, len(real), (bs,), generator=self._gen, device=self._gen.device).to(real.device)
         batch = real.index_select(0, rows)
+        y = self._real_y.index_select(0, rows) if self.classes else None
         self.generator.train()
         self.discriminator.train()
         if which == "D":
-            loss, d_x, d_gz, _fake = self._d_update(batch)
+            loss, d_x, d_gz, _fake = self._d_update(batch, None if y is None else self._one_hot(y))
             return {"loss_D": float(loss), "D_x": float(d_x), "D_G_z": float(d_gz)}
         if which == "G":
-            return {"loss_G": float(self._g_update(None, bs))}
-        row = self._iteration([batch] * self.d_steps).tolist()
+            return {"loss_G": float(self._g_update(None, bs, None if y is None else self._one_hot(y)))}
+        row = self._iteration([batch] * self.d_steps, None if y is None else [y] * self.d_steps).tolist()
         return dict(zip(_NAMES, row, strict=True))
 
     # -- quality -----------------------------------------------------------------------------------------
@@ -429,18 +517,22 @@ class GANStep:
             self.generator.train(modes[0])
             self.discriminator.train(modes[1])
 
-    def generate(self, noise: np.ndarray | None = None) -> np.ndarray:
-        """Generated samples (float32, (N, *sample shape)) for ``noise`` (default: ``fixed_noise``)."""
+    def generate(self, noise: np.ndarray | None = None, labels: Any = None) -> np.ndarray:
+        """Generated samples (float32, (N, *sample shape)) for ``noise`` (default: ``fixed_noise``); a conditional
+        GAN draws them in the classes ``labels`` (see ``labels_for``: by default sample i is of class i mod
+        classes, which for ``fixed_noise`` puts one class in each column of its grid)."""
         import torch
 
         z = self.fixed_noise if noise is None else np.asarray(noise, dtype=np.float32)
         if z.ndim != 2 or z.shape[1] != self.latent:
             raise TrainingError(f"The noise must be shaped N×{self.latent} (the Noise layer's latent size), "
                                 f"not {'×'.join(map(str, z.shape))}.", kind="data")
+        ys = self.labels_for(len(z), labels)
 
         def run() -> np.ndarray:
             with torch.no_grad():
-                out = [self.generator(torch.from_numpy(z[s:s + 4096]).to(self._torch_device))
+                out = [self._gen_call(self.generator, torch.from_numpy(z[s:s + 4096]).to(self._torch_device),
+                                      None if ys is None else self._labels_tensor(ys[s:s + 4096]))
                        for s in range(0, len(z), 4096)]
             return torch.cat(out).float().cpu().numpy() if out else np.zeros((0, *self.sample_shape), np.float32)
 
@@ -460,26 +552,31 @@ class GANStep:
             x = x.reshape((-1, *self.sample_shape))
         return torch.from_numpy(x).to(self._torch_device)
 
-    def discriminate(self, points: np.ndarray) -> np.ndarray:
-        """D's verdict per sample, shape (N,): the probability of 'real' (BCE losses) or the raw score (LS)."""
+    def discriminate(self, points: np.ndarray, labels: Any = None) -> np.ndarray:
+        """D's verdict per sample, shape (N,): the probability of 'real' (BCE losses) or the raw score (LS); a
+        conditional GAN's D judges each sample as one of the classes ``labels`` (see ``labels_for``)."""
         import torch
+
+        ys = self.labels_for(len(points), labels)
 
         def run() -> np.ndarray:
             with torch.no_grad():
-                out = self._score(self._d_view(self._points(points)))
+                out = self._score(self._disc_call(self._d_view, self._points(points), self._labels_tensor(ys)))
             return out.reshape(len(out), -1)[:, 0].float().cpu().numpy()
 
         return self._eval_call(run)
 
-    def generator_gradient(self, points: np.ndarray) -> np.ndarray:
+    def generator_gradient(self, points: np.ndarray, labels: Any = None) -> np.ndarray:
         """-dL_G/dx at each sample x: the direction the generator's loss pushes a generated point (GAN Lab's
         arrows), shape like ``points``. Per-sample losses are summed so each arrow is that sample's own."""
         import torch
 
+        ys = self.labels_for(len(points), labels)
+
         def run() -> np.ndarray:
             with torch.enable_grad():
                 x = self._points(points).requires_grad_(True)
-                out = self._d_view(x)
+                out = self._disc_call(self._d_view, x, self._labels_tensor(ys))
                 loss = self._g_loss(out) * len(x)  # mean -> sum: each sample's own gradient
                 (grad,) = torch.autograd.grad(loss, x)
             return (-grad).float().cpu().numpy().reshape(np.shape(points))
@@ -506,11 +603,13 @@ class GANStep:
             raise TrainingError("There is no validation data (the validation split is 0).", kind="data")
         x = self._points(np.asarray(self.dataset.x)[rows[:4096]])
         z = torch.from_numpy(self.sample_noise(len(x), int(self.config.seed) + 3)).to(self._torch_device)
+        c = self._labels_tensor(np.asarray(self.dataset.y).astype(np.int64).reshape(-1)[rows[:4096]]
+                                if self.classes else None)
 
         def run() -> dict[str, float]:
             with torch.no_grad():
-                out_real = self._d_view(x)
-                out_fake = self._d_view(self._g_view(z))
+                out_real = self._disc_call(self._d_view, x, c)
+                out_fake = self._disc_call(self._d_view, self._gen_call(self._g_view, z, c), c)
                 return {"loss_D": float(self._d_loss(out_real, out_fake)), "loss_G": float(self._g_loss(out_fake)),
                         "D_x": float(self._score(out_real).mean()), "D_G_z": float(self._score(out_fake).mean())}
 
@@ -522,4 +621,5 @@ class GANStep:
         from ..snapshot import take_snapshot
 
         z = torch.from_numpy(self.fixed_noise).to(self._torch_device)
-        return take_snapshot(self.generator, lambda: self.generator(z), epoch, batch)
+        c = self._labels_tensor(self.labels_for(len(self.fixed_noise)))
+        return take_snapshot(self.generator, lambda: self._gen_call(self.generator, z, c), epoch, batch)

@@ -233,6 +233,11 @@ class SupervisedStep:
         loss = obj.canonical_loss(cfg.loss)
         metrics = obj.canonical_metrics(list(cfg.metrics))
         input_types = [self.graph.node(nid).type for nid in inf.inputs]
+        labels = [nid for nid, t in zip(inf.inputs, input_types, strict=True) if t == "Label"]
+        if labels:
+            from ...compiler.data_checks import label_outside_gan
+
+            raise TrainingError(label_outside_gan(self.graph.node(labels[0]).display_name), kind="model")
         inputs = ["graph" if t == "GraphInput" else "x" for t in input_types]
         feature_inputs = [nid for nid, kind in zip(inf.inputs, inputs, strict=True) if kind == "x"]
         if len(feature_inputs) != 1:
