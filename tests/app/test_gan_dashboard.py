@@ -395,3 +395,58 @@ def test_after_a_run_a_resized_samples_tab_lays_its_grid_out_again(qtbot) -> Non
     panel.resize(1370, 260)
     qtbot.waitUntil(lambda: panel.image.image.shape == wide, timeout=2000)
     assert panel.slider.width() == slider_width  # the label's text does not move the slider's end
+
+
+def test_a_conditional_gan_grid_keeps_one_class_per_column_with_its_name(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Whatever the tab's shape, each column holds one class (8 noise vectors, one per row), named above it; a
+    short, wide tab shows the rows in blocks side by side, each block with its names; a grid of another run
+    has no names over it."""
+    from nnbuilder.app.dashboard.samples import CLASS_GAP
+
+    names = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
+             "Ankle boot"]
+    panel = SamplesPanel()
+    qtbot.addWidget(panel)
+    panel.resize(1370, 260)  # short and wide
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.begin_run("run 1")
+    images = np.random.default_rng(0).uniform(0, 1, (80, 28, 28)).astype(np.float32)
+    grid = gan.sample_grid(images, 1, 1.0, 10, names)
+    assert grid is not None and grid.columns == 10 and grid.count == 80
+    panel.add_frame(ViewFrame("samples", 1, 1, 1.0, grid))
+    panel.refresh()
+    mosaic = gan.tile_mosaic(images, columns=10)
+    assert panel._blocks == 2  # two blocks of 4 rows: twice the size of one block of 8 in this box
+    np.testing.assert_array_equal(panel.image.image, gan.class_blocks(mosaic, 80, 10, 2, gap=CLASS_GAP))
+    assert [item.toolTip() for item in panel.class_heads] == names * 2
+    shown = [item.textItem.toPlainText() for item in panel.class_heads]
+    assert "Bag" in shown and all(s == n or s.endswith("…") for s, n in zip(shown, names * 2, strict=True))
+    xs = [item.pos().x() for item in panel.class_heads]
+    assert xs == sorted(xs) and xs[0] == pytest.approx(14, abs=1) and xs[10] == pytest.approx(289 + CLASS_GAP + 14,
+                                                                                               abs=1)
+    assert "8 noise vectors (rows), each in every class (columns)" in panel.title.text
+    panel.resize(500, 900)  # a tall tab: one block, the ten columns as they came
+    qtbot.wait(50)
+    panel.refresh()
+    assert panel._blocks == 1
+    np.testing.assert_array_equal(panel.image.image, mosaic)
+    assert [item.textItem.toPlainText() for item in panel.class_heads][:2] == ["T-shirt/top", "Trouser"]
+    panel.begin_run("run 2")  # another run: no names until its own grid says so
+    assert panel.class_heads == []
+    panel.add_frame(ViewFrame("samples", 1, 1, 1.0, gan.sample_grid(images[:64], 1, 1.0, 10)))
+    panel.refresh()
+    assert panel.class_heads == [] and "64 samples" in panel.title.text
+
+
+def test_class_blocks_deal_rows_into_blocks_that_keep_their_columns() -> None:
+    images = np.arange(6 * 3 * 4, dtype=np.float32).reshape(6 * 3, 1, 2, 2) % 7 / 6  # 6 rows of 3 classes
+    mosaic = gan.tile_mosaic(images[:, 0], columns=3)
+    out = gan.class_blocks(mosaic, 18, 3, 2, gap=4)
+    assert out.shape == (3 * 3 - 1, 2 * (3 * 3 - 1) + 4)
+    tile = mosaic[0:2, 0:2]  # row 0, class 0: top left of block 1
+    np.testing.assert_array_equal(out[0:2, 0:2], tile)
+    np.testing.assert_array_equal(out[0:2, 8 + 4 + 3:8 + 4 + 5], mosaic[9:11, 3:5])  # row 3, class 1: block 2
+    assert (out[:, 8:12] == 255).all()  # the gap
+    assert gan.class_blocks(mosaic, 18, 3, 1) is mosaic
+    assert gan.blocks_to_fit(8, 10, 1200, 190) == 2 and gan.blocks_to_fit(8, 10, 400, 900) == 1

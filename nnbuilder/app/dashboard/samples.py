@@ -8,14 +8,16 @@ whole run (a ``SnapshotStore``: past ``MAX_KEPT`` frames it keeps every second o
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
 from ..workers.messages import DataView, SampleGrid, ViewFrame
-from ..workers.views.gan import columns_to_fit, retile
+from ..workers.views.gan import blocks_to_fit, class_blocks, columns_to_fit, retile
 from .panel import ViewPanel
 from .runs import SnapshotStore
 from .style import FAKE_COLOR, REAL_COLOR, DataWidth, PlotView, move_points, prepare_axes
@@ -25,6 +27,23 @@ MAX_KEPT = 240  # frames kept for the slider (a 64-sample 28×28 mosaic is 54 kB
 
 
 _NO_LIMIT = 16_777_215  # QWIDGETSIZE_MAX
+
+
+CLASS_GAP = 8  # mosaic pixels between blocks of a conditional GAN's grid
+
+
+@functools.cache
+def _head_font() -> QFont:
+    """The class names' font (made once there is an application: a QFont needs one)."""
+    font = QFont()
+    font.setPointSizeF(8.0)
+    return font
+
+
+def _fit_text(text: str, room: float) -> str:
+    """``text`` cut (with an ellipsis) to fit ``room`` pixels in the class names' font: "T-shirt/top" becomes
+    "T-shi…" over a narrow column instead of running into its neighbours' names (the tooltip has it whole)."""
+    return QFontMetrics(_head_font()).elidedText(text, Qt.TextElideMode.ElideRight, max(int(room), 8))
 
 
 class SamplesPanel(ViewPanel):
@@ -38,6 +57,8 @@ class SamplesPanel(ViewPanel):
         self.box.setMenuEnabled(False)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.box.addItem(self.image)
+        self.class_heads: list[pg.TextItem] = []  # a conditional GAN's class names over their columns
+        self._blocks = 1  # ... whose rows are shown in this many blocks side by side
         # 2-D samples: generated points over the real ones
         self.view.nextRow()
         self.plot = self.view.addPlot()
@@ -112,6 +133,9 @@ class SamplesPanel(ViewPanel):
         self.follow = True
         self._drawn = None
         self.image.clear()
+        for item in self.class_heads:
+            self.box.removeItem(item)
+        self.class_heads.clear()
         self.fake_points.clear()
         self.slider.blockSignals(True)
         self.slider.setRange(0, 0)
@@ -187,8 +211,12 @@ class SamplesPanel(ViewPanel):
         self._drawn = grid
         if grid.mosaic is not None:
             self._set_mode(points=False)
-            self.image.setImage(self._laid_out(grid), levels=(0, 255), autoLevels=False)
+            image = self._laid_out(grid)
+            self.image.setImage(image, levels=(0, 255), autoLevels=False)
+            self._head_columns(grid, image)
             what = f"{grid.count} samples"
+            if grid.classes:
+                what = f"{grid.count // max(1, len(grid.classes))} noise vectors (rows), each in every class (columns)"
         elif grid.points is not None:
             self._set_mode(points=True)
             move_points(self.fake_points, grid.points)
@@ -199,11 +227,45 @@ class SamplesPanel(ViewPanel):
                            size="10pt", color="#222")
         self.updates += 1
 
+    def _head_columns(self, grid: SampleGrid, image: np.ndarray) -> None:
+        """Name each column's class above it (a conditional GAN; ``image`` is the grid as laid out, in
+        ``self._blocks`` blocks side by side), or take the names away (any other grid)."""
+        names = list(grid.classes or []) * self._blocks
+        for item in self.class_heads[len(names):]:
+            self.box.removeItem(item)
+        del self.class_heads[len(names):]
+        if not names:
+            self.box.enableAutoRange()
+            return
+        while len(self.class_heads) < len(names):
+            item = pg.TextItem(color="#222", anchor=(0.5, 1.0))
+            item.setFont(_head_font())
+            self.box.addItem(item)
+            self.class_heads.append(item)
+        k = len(grid.classes or [])
+        height, width = image.shape[:2]
+        pitch = (grid.mosaic.shape[1] + 1) / k if grid.mosaic is not None else 29.0  # a tile and its padding
+        block = k * pitch - 1 + CLASS_GAP
+        header = 0.5 * pitch
+        size = self.box.size()
+        pixels = min(size.width() / max(width, 1), size.height() / max(height + header, 1))  # screen px a pixel
+        for i, (item, name) in enumerate(zip(self.class_heads, names, strict=True)):
+            b, c = divmod(i, k)
+            item.setText(_fit_text(name, pitch * pixels - 3))
+            item.setToolTip(name)
+            item.setPos(b * block + c * pitch + (pitch - 1) / 2, -1)
+        self.box.setRange(xRange=(0, width), yRange=(-header, height), padding=0)
+
     def _laid_out(self, grid: SampleGrid) -> np.ndarray:
         """The mosaic in as many columns as show its samples largest in the tab: a short, wide dock showed
         64 samples 8 × 8 in a square, ~20 px a sample, where three rows of 22 show them 2.5 times as large."""
         assert grid.mosaic is not None
         size = self.box.size()
+        if grid.classes:  # one class per column, always; a short, wide tab gets the rows in blocks side by side
+            k = len(grid.classes)
+            rows = -(-grid.count // k)
+            self._blocks = blocks_to_fit(rows, k, size.width(), size.height(), gap=CLASS_GAP / 29)
+            return class_blocks(grid.mosaic, grid.count, k, self._blocks, gap=CLASS_GAP)
         rows = -(-grid.count // max(1, grid.columns))
         tile_aspect = (grid.mosaic.shape[1] / max(1, grid.columns)) / (grid.mosaic.shape[0] / max(1, rows))
         columns = columns_to_fit(grid.count, size.width() / tile_aspect, size.height())

@@ -171,6 +171,7 @@ class SampleGrid:
     points: np.ndarray | None = None  # (n, 2) float32
     count: int = 0  # samples in the grid
     columns: int = 0
+    classes: list[str] | None = None  # a conditional GAN's grid: one column per class, kept in that layout
 
 
 @dataclass

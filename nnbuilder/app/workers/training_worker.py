@@ -786,7 +786,9 @@ class TrainingWorker(QObject):
     def _emit_samples(self) -> None:
         step = self.trainer.step
         samples = np.asarray(step.generate(self._gan["grid_noise"]))
-        grid = gan_views.sample_grid(samples, self._epoch, self._position, self._g_steps())
+        columns = int(getattr(step, "grid_columns", 0) or 0)
+        classes = list(step.class_names) if columns and samples.ndim > 2 else None
+        grid = gan_views.sample_grid(samples, self._epoch, self._position, self._g_steps(), classes)
         if grid is not None:
             self._emit(STREAM_SAMPLES, grid)
 

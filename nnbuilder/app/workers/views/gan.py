@@ -10,6 +10,7 @@ from ..messages import GanLabFrame, Hint, SampleGrid
 from .supervised import as_images
 
 SAMPLE_COUNT = 64  # samples in the fixed-noise grid (8 × 8 images; the GAN Lab view draws as many points)
+CLASS_ROWS = 8  # a conditional GAN's grid: at most this many rows (noise vectors), one column per class
 POINT_COUNT = 512  # generated points in the 2-D views
 REAL_POINTS = 1000  # real points drawn behind them
 HEAT_GRID = 60  # the discriminator's heatmap is HEAT_GRID × HEAT_GRID
@@ -64,6 +65,42 @@ def retile(mosaic: np.ndarray, count: int, columns: int, new_columns: int, pad: 
     return np.ascontiguousarray(out)
 
 
+def class_blocks(mosaic: np.ndarray, count: int, columns: int, blocks: int, pad: int = 1, gap: int = 8
+                 ) -> np.ndarray:
+    """A conditional GAN's ``tile_mosaic`` (one class per column, one noise vector per row) with its rows dealt
+    into ``blocks`` blocks side by side, ``gap`` white pixels apart: every block keeps one class per column, so
+    a short, wide tab shows 8 rows as two blocks of 4 at twice the size."""
+    rows = math.ceil(count / max(columns, 1))
+    if blocks <= 1 or count <= 0 or columns <= 0 or rows <= 1:
+        return mosaic
+    h = (mosaic.shape[0] + pad) // rows - pad
+    w = (mosaic.shape[1] + pad) // columns - pad
+    per = math.ceil(rows / blocks)
+    block_w = columns * (w + pad) - pad
+    out = np.full((per * (h + pad) - pad, blocks * block_w + (blocks - 1) * gap) + mosaic.shape[2:], 255,
+                  dtype=mosaic.dtype)
+    for i in range(count):
+        r, c = divmod(i, columns)
+        b, nr = divmod(r, per)
+        x, y = b * (block_w + gap) + c * (w + pad), nr * (h + pad)
+        out[y:y + h, x:x + w] = mosaic[r * (h + pad): r * (h + pad) + h, c * (w + pad): c * (w + pad) + w]
+    return np.ascontiguousarray(out)
+
+
+def blocks_to_fit(rows: int, columns: int, width: float, height: float, header: float = 0.5,
+                  gap: float = 0.3) -> int:
+    """How many blocks of ``class_blocks`` show square tiles largest in a ``width`` × ``height`` box, with
+    ``header`` tiles of height for the class names over each block and ``gap`` tiles between blocks."""
+    if rows <= 1 or columns <= 0 or width <= 0 or height <= 0:
+        return 1
+    choices = [k for k in range(1, rows + 1) if rows % k == 0]
+
+    def tile(k: int) -> float:
+        return min(width / (k * columns + (k - 1) * gap), height / (rows // k + header))
+
+    return max(choices, key=lambda k: (tile(k), -k))
+
+
 def columns_to_fit(count: int, width: float, height: float) -> int:
     """The number of columns that shows ``count`` square tiles largest in a ``width`` × ``height`` box."""
     if count <= 0 or width <= 0 or height <= 0:
@@ -71,15 +108,22 @@ def columns_to_fit(count: int, width: float, height: float) -> int:
     return max(range(1, count + 1), key=lambda c: (min(width / c, height / math.ceil(count / c)), -c))
 
 
-def sample_grid(samples: np.ndarray, epoch: int, position: float, steps: int) -> SampleGrid | None:
+def sample_grid(samples: np.ndarray, epoch: int, position: float, steps: int,
+                classes: list[str] | None = None) -> SampleGrid | None:
     """The Samples view's frame for the generator's output ``samples``: a mosaic for image-shaped samples,
-    the points for 2-D ones, None for anything else (tables of more than two columns)."""
+    the points for 2-D ones, None for anything else (tables of more than two columns). ``classes``: a
+    conditional GAN's class names, sample i being of class i mod classes: one column per class."""
     x = np.asarray(samples)
     if x.ndim == 2 and x.shape[1] == 2:
         return SampleGrid(epoch, position, steps, points=np.ascontiguousarray(x, dtype=np.float32), count=len(x))
     images = as_images(x)
     if images is None:
         return None
+    if classes:
+        cols = len(classes)
+        images = images[:CLASS_ROWS * cols]
+        return SampleGrid(epoch, position, steps, mosaic=tile_mosaic(images, cols), count=len(images), columns=cols,
+                          classes=list(classes))
     images = images[:SAMPLE_COUNT]
     cols = int(math.ceil(math.sqrt(len(images))))
     return SampleGrid(epoch, position, steps, mosaic=tile_mosaic(images, cols), count=len(images), columns=cols)
