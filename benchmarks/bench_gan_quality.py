@@ -11,8 +11,11 @@
    180; the run is stopped by the clock if its epochs take longer). ``--clock cpu`` counts this process's
    CPU time divided by the torch threads instead of wall time, for a machine other work is sharing.
 3. Generates 500 samples and lets the judge classify them. Targets: at least half get a class with
-   probability >= 0.9, and at least 8 of the 10 classes appear among those confident samples.
-4. Saves a grid of 64 samples (the run's fixed noise) to docs/screenshots/gan_fashion_grid.png.
+   probability >= 0.9, and at least 8 of the 10 classes appear among those confident samples. A conditional
+   GAN (Class label layers) is asked for each class in turn (50 samples each), and the benchmark also prints
+   how often the judge's class is the one asked for.
+4. Saves a grid of the run's fixed noise's samples to docs/screenshots/gan_fashion_grid.png (a conditional GAN:
+   8 noise vectors, one row each, in every class, one column each).
 
     python benchmarks/bench_gan_quality.py [--budget 180] [--threads 2] [--clock wall|cpu]
 """
@@ -162,10 +165,16 @@ def main() -> int:
     counts = {names[c]: int((classes[confident] == c).sum()) for c in seen}
     print(f"of {args.samples} generated samples, {share:.1%} get a class with p >= 0.9 (target >= 50 %)")
     print(f"classes among them: {len(seen)}/10 (target >= 8): {counts}")
+    asked = trainer.step.labels_for(args.samples)
+    if asked is not None:  # a conditional GAN: is each sample of the class it was asked for?
+        right = classes == asked
+        print(f"conditional: the judge names the asked class for {float(right.mean()):.1%} of the samples; "
+              f"{float((right & confident).mean()):.1%} are confident and of the asked class")
     grid = Path(args.grid)
     grid.parent.mkdir(parents=True, exist_ok=True)
-    write_samples(grid, trainer.step.generate())
-    print(f"grid of the fixed noise's 64 samples: {grid}")
+    fixed = trainer.step.generate()
+    write_samples(grid, fixed, trainer.step.grid_columns or None)
+    print(f"grid of the fixed noise's {len(fixed)} samples: {grid}")
     met = share >= 0.5 and len(seen) >= 8
     print(f"RESULT {'met' if met else 'NOT met'}: {share:.1%} confident, {len(seen)}/10 classes, "
           f"{seconds:.0f} s of training ({args.clock} clock)")

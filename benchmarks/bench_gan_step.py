@@ -3,7 +3,8 @@
 Prints the ratio of epoch times measured in one run (ours / baseline; the target is <= 1.05).
 
 * The models: resources/examples/fashion_mnist_dcgan.nnb compiled by nnbuilder; the baseline trains deep
-  copies of the same two modules, so both sides run identical layers with identical initial weights.
+  copies of the same two modules, so both sides run identical layers with identical initial weights. The
+  example is conditional: both sides give each batch's classes to both networks, one-hot.
 * The baseline is the PyTorch DCGAN tutorial's loop as a competent user writes it: real images preloaded as
   one tensor, a permutation per epoch and slice views per batch, ``D(real)``, ``D(G(z).detach())``, one
   backward for D, then G's step on the same fake batch (D's weights frozen for it), the tutorial's Sigmoid +
@@ -28,8 +29,11 @@ sys.path.insert(0, str(ROOT))
 EXAMPLE = ROOT / "resources" / "examples" / "fashion_mnist_dcgan.nnb"
 
 
-def baseline_runner(generator, discriminator, real, batch_size: int, latent: int, seed: int):  # type: ignore[no-untyped-def]
-    """A closure running one epoch of the hand-written loop; returns its wall time in seconds."""
+def baseline_runner(generator, discriminator, real, labels, classes: int, batch_size: int, latent: int,  # type: ignore[no-untyped-def]
+                    seed: int):
+    """A closure running one epoch of the hand-written loop; returns its wall time in seconds. With ``classes``
+    (a conditional GAN, whose compiled networks take ``(noise, label)`` and ``(image, label)``), each batch's
+    classes go to both networks one-hot, as a user would write it."""
     import torch
     import torch.nn.functional as F
     G = copy.deepcopy(generator)
@@ -46,14 +50,17 @@ def baseline_runner(generator, discriminator, real, batch_size: int, latent: int
         t0 = time.perf_counter()
         G.train()
         D_full.train()
-        xs = real[torch.randperm(n, generator=gen)]
+        perm = torch.randperm(n, generator=gen)
+        xs = real[perm]
+        ys = labels[perm] if classes else None
         for b in range(nb):
             xb = xs[b * batch_size:(b + 1) * batch_size]
             z = torch.randn((batch_size, latent), generator=gen)
+            c = F.one_hot(ys[b * batch_size:(b + 1) * batch_size], classes).float() if classes else None
             opt_d.zero_grad(set_to_none=True)
-            fake = G(z)
-            out_real = D(xb)
-            out_fake = D(fake.detach())
+            fake = G(z, c) if classes else G(z)
+            out_real = D(xb, c) if classes else D(xb)
+            out_fake = D(fake.detach(), c) if classes else D(fake.detach())
             loss_d = F.binary_cross_entropy(out_real, torch.ones_like(out_real)) + \
                 F.binary_cross_entropy(out_fake, torch.zeros_like(out_fake))
             loss_d.backward()
@@ -61,7 +68,7 @@ def baseline_runner(generator, discriminator, real, batch_size: int, latent: int
             opt_g.zero_grad(set_to_none=True)
             for p in d_params:
                 p.requires_grad_(False)
-            out = D(fake)
+            out = D(fake, c) if classes else D(fake)
             loss_g = F.binary_cross_entropy(out, torch.ones_like(out))
             loss_g.backward()
             for p in d_params:
@@ -95,9 +102,14 @@ def main() -> int:
     trainer = Trainer(project, dataset=ds, device="cpu")
     step = trainer.step
     real = torch.from_numpy(np.ascontiguousarray(ds.x, dtype=np.float32))
-    baseline = baseline_runner(step.generator, step.discriminator, real, project.training.batch_size, step.latent, 0)
+    labels = torch.from_numpy(np.asarray(ds.y, dtype=np.int64))
+    assert not step.classes or (step.generator.input_names[0] == "noise" and step.discriminator.input_names[0] ==
+                                "image"), "the baseline passes (noise, label) and (image, label)"
+    baseline = baseline_runner(step.generator, step.discriminator, real, labels, step.classes,
+                               project.training.batch_size, step.latent, 0)
     print(f"data: Fashion-MNIST, {args.rows} images 1×28×28, batch {project.training.batch_size}, d_steps "
-          f"{project.training.gan.d_steps}, torch threads {torch.get_num_threads()}")
+          f"{project.training.gan.d_steps}, torch threads {torch.get_num_threads()}"
+          f"{f', conditional on {step.classes} classes' if step.classes else ''}")
     baseline()  # warm-up both sides (allocator, first Adam step)
     trainer.fit(epochs=1)
     ours: list[float] = []
