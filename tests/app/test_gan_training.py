@@ -177,3 +177,27 @@ def test_a_stopped_gan_run_leaves_its_hidden_views_at_the_stop(qtbot: Any) -> No
     assert d.show_view("gan_lab")
     d.refresh_now()
     assert lab.last is last_lab.payload
+
+
+def test_a_conditional_gan_trains_from_the_app_without_the_gan_lab(qtbot: Any) -> None:
+    """D's heatmap over the plane would depend on a class, so a conditional GAN on 2-D data offers its samples
+    but not the GAN Lab tab; the run finishes with the generator drawing each class at its own mode."""
+    from nnbuilder.data.mixtures import ring_means
+    from tests.training.test_conditional_gan import conditional_ring
+
+    project = conditional_ring()
+    project.training.epochs = 12
+    window = open_window(qtbot, project)
+    c = window.controller
+    d = c.dashboard
+    samples = d.panels["gan_samples"]
+    with qtbot.waitSignal(c.run_finished, timeout=120_000):
+        assert c.train()
+        qtbot.waitUntil(lambda: d.show_view("gan_samples"), timeout=30_000)
+        assert not d.show_view("gan_lab")
+        qtbot.waitUntil(lambda: samples.updates >= 1, timeout=60_000)
+    wait_done(qtbot, c)
+    assert window.errors == [] and not d.show_view("gan_lab")
+    points = samples.history[-1].points  # the grid's samples take the classes in turn: point i is of class i % 8
+    nearest = np.linalg.norm(points[:, None] - ring_means()[None], axis=2).argmin(axis=1)
+    assert (nearest == np.arange(len(points)) % 8).mean() >= 0.9
