@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 
 from nnbuilder.app.dashboard import Dashboard
@@ -425,13 +426,20 @@ def test_a_conditional_gan_grid_keeps_one_class_per_column_with_its_name(qtbot) 
     xs = [item.pos().x() for item in panel.class_heads]
     assert xs == sorted(xs) and xs[0] == pytest.approx(14, abs=1) and xs[10] == pytest.approx(289 + CLASS_GAP + 14,
                                                                                                abs=1)
-    assert "8 noise vectors (rows), each in every class (columns)" in panel.title.text
+    assert "epoch 1: a row per noise vector, a column per class" in panel.title.text
     panel.resize(500, 900)  # a tall tab: one block, the ten columns as they came
     qtbot.wait(50)
     panel.refresh()
     assert panel._blocks == 1
     np.testing.assert_array_equal(panel.image.image, mosaic)
     assert [item.textItem.toPlainText() for item in panel.class_heads][:2] == ["T-shirt/top", "Trouser"]
+    panel.resize(560, 880)  # the narrowest dashboard, narrower than the title: the title is cut, not the picture
+    qtbot.wait(50)
+    panel.refresh()
+    assert panel.title.text.endswith("…") and panel.view.width() <= 560
+    (x0, x1), _ = panel.box.viewRange()
+    assert x0 <= 0 and x1 >= panel.image.image.shape[1]  # every column in sight
+    assert panel.box.mapViewToScene(pg.Point(panel.image.image.shape[1], 0)).x() <= panel.view.width()
     panel.begin_run("run 2")  # another run: no names until its own grid says so
     assert panel.class_heads == []
     panel.add_frame(ViewFrame("samples", 1, 1, 1.0, gan.sample_grid(images[:64], 1, 1.0, 10)))

@@ -33,6 +33,13 @@ CLASS_GAP = 8  # mosaic pixels between blocks of a conditional GAN's grid
 
 
 @functools.cache
+def _title_font() -> QFont:
+    font = QFont()
+    font.setPointSizeF(10.0)
+    return font
+
+
+@functools.cache
 def _head_font() -> QFont:
     """The class names' font (made once there is an application: a QFont needs one)."""
     font = QFont()
@@ -51,6 +58,7 @@ class SamplesPanel(ViewPanel):
         super().__init__(parent)
         self.view = PlotView()
         self.title = self.view.addLabel("Samples from a fixed noise batch", size="10pt", color="#222")
+        self._title_text = "Samples from a fixed noise batch"
         self.view.nextRow()
         # image samples: one image item for the whole mosaic (one texture upload per frame, not 64)
         self.box = self.view.addViewBox(lockAspect=True, invertY=True, enableMouse=False)
@@ -216,16 +224,24 @@ class SamplesPanel(ViewPanel):
             self._head_columns(grid, image)
             what = f"{grid.count} samples"
             if grid.classes:
-                what = f"{grid.count // max(1, len(grid.classes))} noise vectors (rows), each in every class (columns)"
+                what = "a row per noise vector, a column per class"
         elif grid.points is not None:
             self._set_mode(points=True)
             move_points(self.fake_points, grid.points)
             what = f"{grid.count} generated points (purple) over the real data (green)"
         else:
             return
-        self.title.setText(f"The generator's output for the same noise: {what}, epoch {grid.epoch}",
-                           size="10pt", color="#222")
+        self._title_text = f"The generator's output for the same noise, epoch {grid.epoch}: {what}"
+        self._set_title()
         self.updates += 1
+
+    def _set_title(self) -> None:
+        """The title, cut to the tab's width: a LabelItem is as wide as its text at least, and a title wider
+        than a narrow dock widened the whole picture with it, pushing columns of samples out of sight."""
+        room = max(self.width() - 24, 80)
+        metrics = QFontMetrics(_title_font())
+        text = metrics.elidedText(self._title_text, Qt.TextElideMode.ElideRight, room)
+        self.title.setText(text, size="10pt", color="#222")
 
     def _head_columns(self, grid: SampleGrid, image: np.ndarray) -> None:
         """Name each column's class above it (a conditional GAN; ``image`` is the grid as laid out, in
@@ -273,6 +289,7 @@ class SamplesPanel(ViewPanel):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)
+        self._set_title()
         if self._drawn is not None and self._drawn.mosaic is not None:
             self._drawn = None  # laid out again for the new shape at the next refresh
             self.dirty = True
