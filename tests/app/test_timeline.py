@@ -290,3 +290,31 @@ def test_the_compare_list_never_offers_the_run_replayed(qtbot: Any) -> None:
     bar.run_combo.setCurrentIndex(0)  # replay run 1 now: its own comparison goes, run 2 is offered
     offered = [bar.compare_combo.itemText(i) for i in range(bar.compare_combo.count()) if model.item(i).isEnabled()]
     assert offered == ["no other run", "run 2"] and bar.compare_combo.currentText() == "no other run"
+
+
+def test_a_narrow_bar_puts_compare_and_restart_on_a_second_row(qtbot: Any) -> None:
+    """Squeezed into one row, a 700 px dock drew "end of run 1 (epoch 1.1)" over "Compare with" and cut the
+    restart button to "m run 1's…"; below the width one row needs, that half moves under the first."""
+    from nnbuilder.app.dashboard.timeline import TimelineBar
+
+    bar = TimelineBar()
+    qtbot.addWidget(bar)
+    bar.resize(1340, 30)
+    bar.show()
+    qtbot.waitExposed(bar)
+    assert not bar.two_rows
+    assert bar.compare_label.geometry().top() == bar.play_button.geometry().top() or \
+        abs(bar.compare_label.geometry().center().y() - bar.play_button.geometry().center().y()) < 8
+    bar.resize(700, 60)
+    qtbot.waitUntil(lambda: bar.two_rows, timeout=2000)
+    qtbot.wait(50)
+    first = [bar.run_combo, bar.play_button, bar.slider, bar.position_label]
+    second = [bar.compare_label, bar.compare_combo, bar.restart_button]
+    assert min(w.geometry().top() for w in second) >= max(w.geometry().bottom() for w in first)
+    widgets = first + second
+    for i, a in enumerate(widgets):  # nothing drawn over anything else, and the restart button whole
+        for b in widgets[i + 1:]:
+            assert not a.geometry().intersects(b.geometry()), (a, b)
+    assert bar.restart_button.width() >= bar.restart_button.sizeHint().width()
+    bar.resize(1340, 60)
+    qtbot.waitUntil(lambda: not bar.two_rows, timeout=2000)

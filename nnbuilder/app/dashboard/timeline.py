@@ -13,7 +13,8 @@ This module is only the bar: its widgets and the signals it sends. The dashboard
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
 
 from .runs import RunRecord
 
@@ -60,16 +61,24 @@ class TimelineBar(QWidget):
         self.restart_button = QPushButton("Restart from the same initial weights")
         self.restart_button.setToolTip("Train again starting from exactly the weights this run started from, "
                                        "with the settings as they are now, and compare the two runs")
-        row = QHBoxLayout(self)
-        row.setContentsMargins(6, 2, 6, 2)
-        row.addWidget(QLabel("Replay"))
-        row.addWidget(self.run_combo)
-        row.addWidget(self.play_button)
-        row.addWidget(self.slider, 1)
-        row.addWidget(self.position_label)
-        row.addWidget(QLabel("Compare with"))
-        row.addWidget(self.compare_combo)
-        row.addWidget(self.restart_button)
+        # Replay ... on the first row; Compare with ... beside it when the bar is wide enough, else below it
+        # (squeezed into one row, a narrow dock drew the labels over each other)
+        rows = QVBoxLayout(self)
+        rows.setContentsMargins(6, 2, 6, 2)
+        rows.setSpacing(2)
+        self._first = QHBoxLayout()
+        self._second = QHBoxLayout()
+        rows.addLayout(self._first)
+        rows.addLayout(self._second)
+        self._first.addWidget(QLabel("Replay"))
+        self._first.addWidget(self.run_combo)
+        self._first.addWidget(self.play_button)
+        self._first.addWidget(self.slider, 1)
+        self._first.addWidget(self.position_label)
+        self.compare_label = QLabel("Compare with")
+        self._compare_part = [self.compare_label, self.compare_combo, self.restart_button]
+        self.two_rows = False
+        self._place_compare(two_rows=False)
 
         self.runs: list[RunRecord] = []
         self._busy = False
@@ -81,6 +90,34 @@ class TimelineBar(QWidget):
         self.slider.valueChanged.connect(self._on_slider_value_changed)
         self.play_button.toggled.connect(self._on_play_button_toggled)
         self.restart_button.clicked.connect(self._on_restart_button_clicked)
+
+    def _place_compare(self, two_rows: bool) -> None:
+        self.two_rows = two_rows
+        for w in self._compare_part:
+            self._first.removeWidget(w)
+            self._second.removeWidget(w)
+        while self._second.count():  # the stretch of the last time
+            self._second.takeAt(0)
+        target = self._second if two_rows else self._first
+        for w in self._compare_part:
+            target.addWidget(w)
+        if two_rows:
+            self._second.addStretch(1)
+
+    def _one_row_width(self) -> int:
+        """The width the bar needs to hold everything in one row."""
+        widgets = [self._first.itemAt(i).widget() for i in range(self._first.count())]
+        parts = [w for w in widgets if w is not None and w not in self._compare_part] + self._compare_part
+        spacing = max(self._first.spacing(), 0)
+        margins = self.layout().contentsMargins()
+        return sum(max(w.minimumSizeHint().width(), w.minimumWidth()) + spacing for w in parts) + 60 + \
+            margins.left() + margins.right()  # 60: a usable slider
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        two = event.size().width() < self._one_row_width()
+        if two != self.two_rows:
+            self._place_compare(two)
 
     # -- what the dashboard tells it ------------------------------------------------------------------------
     def set_runs(self, runs: list[RunRecord], select: RunRecord | None = None,
