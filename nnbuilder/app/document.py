@@ -143,7 +143,14 @@ class Document(ProjectModel):
         self._check_unlocked()
         spec = get_spec(type_id)
         g = self.graph(graph)
-        node = Node(_new_node_id(g, spec.type), spec.type, dict(params or {}), (float(position[0]), float(position[1])))
+        params = dict(params or {})
+        if spec.type == "Label" and "classes" not in params:  # the data set's classes, not the catalogue's 10
+            from ..data.shapes import class_count
+
+            classes = class_count(self.project.data.dataset)
+            if classes:
+                params["classes"] = classes
+        node = Node(_new_node_id(g, spec.type), spec.type, params, (float(position[0]), float(position[1])))
         self.push(commands.AddNodeCommand(self, g.name, node))
         return node.id
 

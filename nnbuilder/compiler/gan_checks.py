@@ -70,12 +70,12 @@ def _label_problems(gen: Graph, g_inf: Inference, g_labels: list[str], disc: Gra
             f"The generator has the Class label {_name(gen, g_labels[0])}, but the discriminator '{disc.name}' has "
             "none: add a Class label to the discriminator too (joined to the sample, e.g. by a Dense and a Reshape "
             "into an extra channel), or it never checks that a sample shows the asked class and the generator "
-            "learns to ignore its label.", disc.name)]
+            "learns to ignore its label.", gen.name, g_labels[0])]  # on the one label there is, to find it
     if not g_labels:
         return [GanProblem(
             f"The discriminator has the Class label {_name(disc, d_labels[0])}, but the generator '{gen.name}' has "
             "none: add a Class label to the generator too (joined to its Noise by a Concatenate), or remove the "
-            "discriminator's.", gen.name)]
+            "discriminator's.", disc.name, d_labels[0])]
     g_k = int(g_inf.nodes[g_labels[0]].output_shape[0])  # type: ignore[index]
     d_k = int(d_inf.nodes[d_labels[0]].output_shape[0])  # type: ignore[index]
     what = f"The data set '{data_title}'" if data_title else "The data set"

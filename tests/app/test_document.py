@@ -203,3 +203,16 @@ def test_commands_import_only_the_model_half() -> None:
     assert "document" not in imported and "project_model" in imported
     assert issubclass(Document, ProjectModel)
     assert not hasattr(ProjectModel, "undo_stack") and not hasattr(ProjectModel, "add_node")
+
+
+def test_a_new_class_label_takes_the_data_sets_number_of_classes(qapp) -> None:
+    from tests.conftest import EXAMPLES
+
+    ring = Document(load_project(EXAMPLES / "gan_ring_2d.nnb"))  # ring8: 8 classes
+    nid = ring.add_node("Label", (0.0, 300.0), graph="generator")
+    assert ring.project.role_graph("generator").node(nid).params["classes"] == 8
+    fashion = Document(load_project(EXAMPLES / "fashion_mnist_dcgan.nnb"))
+    assert fashion.project.role_graph("generator").node(fashion.add_node("Class label", (0.0, 600.0))).params[
+        "classes"] == 10
+    own = ring.add_node("Label", (0.0, 500.0), params={"classes": 3}, graph="discriminator")
+    assert ring.project.role_graph("discriminator").node(own).params["classes"] == 3  # given: kept
