@@ -484,6 +484,7 @@ def _render(project: Project, g: Graph, inf: Inference, class_name: str, inputs:
         f"    model = {class_name}()",
         '    model.load_state_dict(load_file("weights.safetensors"))',
         "    model.eval()",
+        *_label_use(inf, inputs),
         '"""',
         "",
         "import torch",
@@ -524,6 +525,30 @@ def _render(project: Project, g: Graph, inf: Inference, class_name: str, inputs:
     return "\n".join(lines) + "\n"
 
 
+def _label_use(inf: Inference, inputs: list[tuple[str, str, str]]) -> list[str]:
+    """Docstring lines showing how a conditional GAN's network is called with a class (none for others)."""
+    labels = [(nid, name) for nid, name, _kind in inputs
+              if inf.nodes[nid].spec is not None and inf.nodes[nid].spec.type == "Label"]  # type: ignore[union-attr]
+    if not labels:
+        return []
+    nid, name = labels[0]
+    classes = int((inf.nodes[nid].output_shape or (2,))[0])
+    args = []
+    for other, _other_name, _kind in inputs:
+        if other == nid:
+            args.append(name)
+        else:
+            shape = ", ".join(str(d) for d in (inf.nodes[other].output_shape or ()))
+            args.append(f"torch.randn(1, {shape})" if shape else "torch.randn(1)")
+    return [
+        "",
+        f"The class goes in as {classes} one-hot values (the data set's class number 3, for example):",
+        "",
+        f"    {name} = torch.nn.functional.one_hot(torch.tensor([3]), {classes}).float()",
+        f"    out = model({', '.join(args)})",
+    ]
+
+
 def _example_inputs(inf: Inference, inputs: list[tuple[str, str, str]], dtypes: list[str]) -> str:
     parts = []
     for (nid, _name, kind), dt in zip(inputs, dtypes, strict=True):
@@ -533,6 +558,11 @@ def _example_inputs(inf: Inference, inputs: list[tuple[str, str, str]], dtypes: 
         shape = inf.nodes[nid].output_shape or ()
         batch = "4" if not any(i[2] == "graph" for i in inputs) else "4"
         dims = ", ".join([batch, *(str(d) for d in shape)])
+        if inf.nodes[nid].spec is not None and inf.nodes[nid].spec.type == "Label":  # type: ignore[union-attr]
+            classes = int(shape[0]) if shape else 2
+            # classes 0, 1, 2, 3 as one-hot rows: what a conditional GAN's network is given
+            parts.append(f"torch.nn.functional.one_hot(torch.arange(4) % {classes}, {classes}).float()")
+            continue
         if dt == "int64":
             high = 2
             for n in inf.nodes.values():

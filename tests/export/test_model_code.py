@@ -229,6 +229,8 @@ def test_a_conditional_gans_networks_take_the_class_as_their_second_argument(rol
     source = model_source(project, role)
     assert f"def forward(self, {first}: torch.Tensor, label: torch.Tensor" in source.code
     assert "label, the class as 10 one-hot values" in source.code
+    assert "    label = torch.nn.functional.one_hot(torch.tensor([3]), 10).float()" in source.code  # how to call it
+    assert "one_hot(torch.arange(4) % 10, 10).float())" in source.code  # the file's own check gives one-hot rows
     compiled = compile_model(project, source).eval()
     exported = getattr(import_code(source.code, tmp_path), source.class_name)()
     exported.load_state_dict(exported_state(compiled, source))
