@@ -61,7 +61,10 @@ def test_inspector_form_is_generated_from_the_spec(window, spec):
                 assert w.minimum() == p.minimum
             if p.maximum is not None:
                 assert w.maximum() == p.maximum
-            assert w.value() == p.default
+            # a new Class label starts at the data set's number of classes, every other field at its default
+            node = window.document.graph().node(nid)
+            assert w.value() == node.params.get(p.name, p.default)
+            assert spec.type != "Label" or w.value() == 2  # the new project's data set: two classes
         elif p.kind == "float":
             assert isinstance(w, QDoubleSpinBox)
             assert w.value() == pytest.approx(p.default)
