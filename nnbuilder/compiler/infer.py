@@ -236,6 +236,8 @@ def infer(graph: Graph, training: TrainingConfig | None = None) -> Inference:
     for e in valid_edges:
         back[e.target].append(e.source)
     reach_to_output = _reach(outputs, back)
+    source_types = {infos[i].spec.type for i in inputs}  # type: ignore[union-attr]
+    start = "the Noise layer" if "Noise" in source_types and "Input" not in source_types else "an Input"
     for n in graph.nodes:
         info = infos[n.id]
         if info.spec is None or n.id in in_cycle:
@@ -245,7 +247,7 @@ def infer(graph: Graph, training: TrainingConfig | None = None) -> Inference:
                 _add(info, problems, WARNING, f"{n.display_name} is not connected to any layer.")
             continue
         if n.id not in reach_from_input:
-            _add(info, problems, ERROR, f"{n.display_name} gets no data: connect it (through other layers) to an Input.")
+            _add(info, problems, ERROR, f"{n.display_name} gets no data: connect it (through other layers) to {start}.")
         elif n.id not in reach_to_output:
             _add(info, problems, WARNING,
                  f"{n.display_name} is not connected to the output, so it does not affect the result.")

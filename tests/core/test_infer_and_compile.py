@@ -68,6 +68,14 @@ def test_no_input_and_disconnected_nodes() -> None:
     assert "d gets no data" in messages(inf, "d")[0]
 
 
+def test_a_generator_layer_without_data_is_told_to_reach_the_noise() -> None:
+    g = chain(("z", "Noise", {"latent": 8}), ("a", "Dense", {"units": 4}))
+    g.add_node(Node("loose", "Dense", {"units": 2}))
+    assert messages(infer(g), "loose")[0] == "loose gets no data: connect it (through other layers) to the Noise layer."
+    g.add_node(Node("x", "Input", {"shape": [3]}))
+    assert messages(infer(g), "loose")[0].endswith("to an Input.")
+
+
 def test_node_not_connected_to_output_is_a_warning() -> None:
     g = chain(("in", "Input", {"shape": [4]}), ("a", "Dense", {"units": 4}), ("out", "Output", {}))
     g.add_node(Node("side", "Dense", {"units": 2}))
