@@ -1028,10 +1028,13 @@ class TrainingController(QObject):
             self.show_error("No trained weights", "Train the network first; then its weights can be saved.")
             return None
         if path is None:
-            if self.project_path is None:
-                self.show_error("Save the project first",
-                                "The weights are saved beside the project file, so the project needs a file name.")
-                return None
+            if self.project_path is None:  # an example or a new project: offer Save As rather than refuse
+                if not self.window.ask_question(
+                        "Save the project first",
+                        "The weights are saved beside the project file, so the project needs a file name first. "
+                        "Save the project now?") or not self.window.save_as() or self.project_path is None:
+                    self.status("Weights not saved: the project has no file yet.", 8000)
+                    return None
             path = weights_path_for(self.project_path)
         try:
             self.trainer.save_weights(str(path))

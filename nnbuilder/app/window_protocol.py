@@ -54,6 +54,9 @@ class WindowProtocol(Protocol):
     def ask_choice(self, title: str, text: str, choices: dict[str, str]) -> str | None:
         """One of ``choices`` (key -> button text), or None when cancelled."""
 
+    def save_as(self) -> bool:
+        """Save the project under a name the user picks (the file dialog); False when cancelled or not written."""
+
     def resizeDocks(self, docks: Any, sizes: Any, orientation: Qt.Orientation) -> None:  # noqa: N802 - Qt API
         """Qt's dock sizing (the dashboard asks for room on its first run)."""
 

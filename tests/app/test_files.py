@@ -259,3 +259,24 @@ def test_a_small_window_keeps_the_canvas_first_and_the_docks_come_back(window, q
     assert all(abs(a - b) <= 3 for name in before for a, b in zip(before[name], after[name], strict=True)), (
         before, after)  # a larger window gives the docks back the room they had
     assert _canvas_share(window) == pytest.approx((wide_before, high_before), abs=0.01)
+
+
+def test_save_weights_of_an_unsaved_example_offers_to_save_the_project(window, dialogs, tmp_path, examples_dir,
+                                                                       qtbot):
+    """The weights go beside the project file; an example's copy has none, and Save weights used to end in an
+    error. It asks to save the project first, and a cancelled Save As saves nothing."""
+    window.load_extensions()
+    assert window.open_example(examples_dir / "perceptron_blobs.nnb")
+    c = window.training_controller
+    with qtbot.waitSignal(c.run_finished, timeout=60_000):
+        assert c.train()
+    qtbot.waitUntil(lambda: not c.is_busy, timeout=10_000)
+    dialogs.answers["question"] = True
+    dialogs.answers["save_file"] = None  # the user cancels the file dialog
+    assert c.save_weights() is None
+    assert "needs a file name first. Save the project now?" in dialogs.texts("question")[-1]
+    assert not dialogs.texts("error") and list(tmp_path.iterdir()) == []
+    dialogs.answers["save_file"] = str(tmp_path / "blobs.nnb")
+    saved = c.save_weights()
+    assert saved == tmp_path / "blobs.weights.safetensors" and saved.is_file()
+    assert (tmp_path / "blobs.nnb").is_file() and window.document.path == tmp_path / "blobs.nnb"
