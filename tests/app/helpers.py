@@ -128,6 +128,14 @@ class Harness:
         return self.window.isVisible()
 
 
+def shown_harness(qtbot: Any, project: Project, file_path: Path | None = None) -> Harness:
+    """A ``Harness`` whose window is on screen and closed with the test."""
+    harness = Harness(project, file_path)
+    qtbot.addWidget(harness.window)
+    harness.window.show()
+    return harness
+
+
 def chain_layers(window: MainWindow, *types: str) -> list[str]:
     """Layers of ``types`` added left to right and wired in a row, the view fitted to them: their ids."""
     doc = window.document

@@ -16,7 +16,7 @@ from nnbuilder.app.dashboard.predictions import PredictionsPanel
 from nnbuilder.app.workers.messages import GalleryUpdate, SeriesUpdate
 from nnbuilder.project import load_project
 
-from .helpers import Harness
+from .helpers import Harness, shown_harness
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "resources" / "examples"
@@ -180,9 +180,7 @@ def test_the_forecast_title_says_its_units_and_its_subsample(qtbot: Any) -> None
 def test_quitting_after_training_offers_to_keep_the_weights(qtbot: Any, tmp_path: Path) -> None:
     project = load_project(EXAMPLES / "perceptron_xor.nnb")
     project.training.epochs = 2
-    h = Harness(project, tmp_path / "xor.nnb")
-    qtbot.addWidget(h.window)
-    h.window.show()
+    h = shown_harness(qtbot, project, tmp_path / "xor.nnb")
     train(qtbot, h)
     h.dialogs.answers["choice"] = [None, "save"]  # first Cancel: the window stays; then Save weights
     assert not h.window.close() and h.window.isVisible()
@@ -318,9 +316,7 @@ def test_a_small_screen_keeps_a_usable_canvas_and_a_scrollable_training_panel(qt
 def test_opening_another_project_after_training_offers_to_keep_the_weights(qtbot: Any, tmp_path: Path) -> None:
     project = load_project(EXAMPLES / "perceptron_xor.nnb")
     project.training.epochs = 2
-    h = Harness(project, tmp_path / "xor.nnb")
-    qtbot.addWidget(h.window)
-    h.window.show()
+    h = shown_harness(qtbot, project, tmp_path / "xor.nnb")
     train(qtbot, h)
     h.dialogs.answers["choice"] = [None, "save"]  # first Cancel: the trained project stays open; then save
     assert not h.window.open_example(EXAMPLES / "spiral_playground.nnb")
@@ -446,9 +442,7 @@ def test_after_early_stopping_the_closing_figures_are_the_restored_epoch_s(qtbot
     project.training.batch_size = 8
     project.training.epochs = 60
     project.training.early_stopping = EarlyStoppingConfig(enabled=True, monitor="val_loss", patience=4)
-    h = Harness(project)
-    qtbot.addWidget(h.window)
-    h.window.show()
+    h = shown_harness(qtbot, project)
     result = train(qtbot, h)
     best, last = result.restored_epoch, int(result.history[-1]["epoch"])
     assert best is not None and best < last

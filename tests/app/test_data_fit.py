@@ -11,15 +11,13 @@ from PySide6.QtTest import QTest
 
 from nnbuilder.project import load_project
 
-from .helpers import Harness
+from .helpers import Harness, shown_harness
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
 
 
 def open_window(qtbot: Any, example: str) -> Harness:
-    h = Harness(load_project(EXAMPLES / example))
-    qtbot.addWidget(h.window)
-    h.window.show()
+    h = shown_harness(qtbot, load_project(EXAMPLES / example))
     qtbot.waitExposed(h.window)
     return h
 

@@ -32,14 +32,12 @@ def test_a_forecast_is_shown_in_kw_with_its_true_values(qtbot) -> None:  # type:
 
     from nnbuilder.project import load_project
 
-    from .helpers import Harness
+    from .helpers import shown_harness
 
     examples = Path(__file__).resolve().parents[2] / "resources" / "examples"
     project = load_project(examples / "household_power_lstm.nnb")
     project.training.epochs = 1
-    harness = Harness(project)
-    qtbot.addWidget(harness.window)
-    harness.window.show()
+    harness = shown_harness(qtbot, project)
     c = harness.controller
     with qtbot.waitSignal(c.run_finished, timeout=120_000):
         assert c.train()

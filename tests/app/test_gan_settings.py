@@ -11,16 +11,14 @@ from nnbuilder.app.training_controller import run_label, run_settings
 from nnbuilder.project import dumps_project, load_project, loads_project
 from nnbuilder.training import Trainer
 
-from .helpers import Harness
+from .helpers import Harness, shown_harness
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "resources" / "examples"
 
 
 def open_harness(qtbot: Any, name: str) -> Harness:
-    harness = Harness(load_project(EXAMPLES / f"{name}.nnb"), EXAMPLES / f"{name}.nnb")
-    qtbot.addWidget(harness.window)
-    harness.window.show()
+    harness = shown_harness(qtbot, load_project(EXAMPLES / f"{name}.nnb"), EXAMPLES / f"{name}.nnb")
     qtbot.waitExposed(harness.window)
     return harness
 

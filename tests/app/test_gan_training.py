@@ -16,7 +16,7 @@ import pytest
 
 from nnbuilder.project import load_project
 
-from .helpers import Harness
+from .helpers import Harness, shown_harness
 from .test_training_controller import wait_done
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,9 +30,7 @@ def ring(epochs: int) -> Any:
 
 
 def open_window(qtbot: Any, project: Any) -> Harness:
-    harness = Harness(project, RING)
-    qtbot.addWidget(harness.window)
-    harness.window.show()
+    harness = shown_harness(qtbot, project, RING)
     return harness
 
 

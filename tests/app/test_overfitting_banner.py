@@ -9,7 +9,7 @@ from PySide6.QtGui import QTextDocument
 
 from nnbuilder.project import DataConfig, Edge, Graph, Node, OptimizerConfig, Project, TrainingConfig
 
-from .helpers import Harness
+from .helpers import shown_harness
 from .test_training_controller import wait_done
 
 
@@ -30,9 +30,7 @@ def _memoriser(epochs: int, validation_split: float = 0.5) -> Project:
 
 
 def _train(qtbot: Any, project: Project) -> Any:
-    harness = Harness(project)
-    qtbot.addWidget(harness.window)
-    harness.window.show()
+    harness = shown_harness(qtbot, project)
     c = harness.controller
     c.warm_up()
     with qtbot.waitSignal(c.run_finished, timeout=120_000):

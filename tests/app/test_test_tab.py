@@ -16,7 +16,7 @@ from nnbuilder.app.dashboard.evaluate import IDLE_TITLE, EvaluatePanel
 from nnbuilder.app.workers.messages import PredictionResult
 from nnbuilder.project import load_project
 
-from .helpers import Harness, shown
+from .helpers import shown, shown_harness
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
 CORA = ["Case_Based", "Genetic_Algorithms", "Neural_Networks", "Probabilistic_Methods", "Reinforcement_Learning",
@@ -197,9 +197,7 @@ def test_paused_means_stop_first_as_the_tab_says(qtbot: Any) -> None:
     and Stop leaves a model they work on."""
     project = load_project(EXAMPLES / "spiral_playground.nnb")
     project.training.epochs = 5000
-    harness = Harness(project)
-    qtbot.addWidget(harness.window)
-    harness.window.show()
+    harness = shown_harness(qtbot, project)
     c = harness.controller
     panel = c.dashboard.evaluate
     assert c.train()

@@ -17,7 +17,7 @@ from nnbuilder.app.dashboard.timeline import STEPS
 from nnbuilder.app.workers.messages import BoundaryUpdate, ViewFrame
 from nnbuilder.project import load_project
 
-from .helpers import Harness
+from .helpers import Harness, shown_harness
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -49,9 +49,7 @@ def test_the_store_finds_the_moment_and_stays_bounded() -> None:
 def _window(qtbot: Any, epochs: int = 40, example: str = "spiral_playground") -> Harness:
     project = load_project(ROOT / "resources" / "examples" / f"{example}.nnb")
     project.training.epochs = epochs
-    harness = Harness(project)
-    qtbot.addWidget(harness.window)
-    harness.window.show()
+    harness = shown_harness(qtbot, project)
     harness.controller.warm_up()
     return harness
 

@@ -15,7 +15,7 @@ from nnbuilder.app.dashboard import Dashboard
 from nnbuilder.app.training_controller import LOCK_REASON, TrainingController, weights_path_for
 from nnbuilder.project import Edge, Graph, Node, Project, load_project
 
-from .helpers import Harness
+from .helpers import Harness, shown_harness
 
 ROOT = Path(__file__).resolve().parents[2]
 SPIRAL = ROOT / "resources" / "examples" / "spiral_playground.nnb"
@@ -28,9 +28,7 @@ def spiral(epochs: int = 60) -> Project:
 
 
 def open_window(qtbot: Any, project: Project, path: Path | None = None) -> Harness:
-    harness = Harness(project, path)
-    qtbot.addWidget(harness.window)
-    harness.window.show()
+    harness = shown_harness(qtbot, project, path)
     return harness
 
 
